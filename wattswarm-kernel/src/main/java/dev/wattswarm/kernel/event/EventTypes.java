@@ -1,0 +1,40 @@
+package dev.wattswarm.kernel.event;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The closed set of event types a node accepts. An event of any other type is rejected as
+ * {@link RejectReason#UNKNOWN_TYPE}: applying facts we cannot interpret would let projections
+ * diverge between nodes running different versions.
+ */
+public final class EventTypes {
+  public static final String NODE_STARTED = "node.started";
+  public static final String NODE_STOPPED = "node.stopped";
+  public static final String NETWORK_PARAMS = "network.params";
+
+  private final Set<String> known;
+
+  private EventTypes(Set<String> known) {
+    this.known = Set.copyOf(known);
+  }
+
+  public static EventTypes of(Set<String> types) {
+    return new EventTypes(types);
+  }
+
+  /** Every type the kernel defines. */
+  public static EventTypes kernel() {
+    Set<String> s = new TreeSet<>(Set.of(NODE_STARTED, NODE_STOPPED, NETWORK_PARAMS));
+    s.addAll(dev.wattswarm.kernel.task.TaskEventTypes.ALL);
+    return new EventTypes(s);
+  }
+
+  public boolean isKnown(String type) {
+    return known.contains(type);
+  }
+
+  public Set<String> all() {
+    return known;
+  }
+}

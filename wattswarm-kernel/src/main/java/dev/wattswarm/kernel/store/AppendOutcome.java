@@ -1,0 +1,7 @@
+package dev.wattswarm.kernel.store;
+
+/** What an append did with one event. */
+public enum AppendOutcome {
+  APPENDED,
+  DUPLICATE
+}
