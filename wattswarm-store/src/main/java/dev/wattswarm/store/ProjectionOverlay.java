@@ -1,0 +1,93 @@
+package dev.wattswarm.store;
+
+import dev.wattswarm.kernel.store.StoreException;
+import dev.wattswarm.kernel.store.ProjectionDoc;
+import dev.wattswarm.kernel.store.ProjectionTx;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The projections as seen inside one append transaction: reads fall through to the database on
+ * the writer connection, writes collect here and are flushed as one batch before commit, so a
+ * batch of events that touches one document many times writes it once.
+ */
+final class ProjectionOverlay implements ProjectionTx {
+  private record Key(String ns, String key) {}
+
+  /** A null value is a pending delete. */
+  private final Map<Key, ProjectionDoc> pending = new LinkedHashMap<>();
+  private final Connection c;
+
+  ProjectionOverlay(Connection c) {
+    this.c = c;
+  }
+
+  @Override
+  public Optional<ProjectionDoc> get(String namespace, String key) {
+    Key k = new Key(namespace, key);
+    if (pending.containsKey(k)) return Optional.ofNullable(pending.get(k));
+    try (PreparedStatement ps = c.prepareStatement("SELECT tag, doc FROM ws_projections WHERE ns = ? AND k = ?")) {
+      ps.setString(1, namespace);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new ProjectionDoc(namespace, key, rs.getString(1), rs.getBytes(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("reading projection " + namespace + "/" + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void put(String namespace, String key, String tag, byte[] doc) {
+    if (namespace == null || key == null || doc == null) {
+      throw new IllegalArgumentException("projection namespace, key and doc are required");
+    }
+    pending.put(new Key(namespace, key), new ProjectionDoc(namespace, key, tag == null ? "" : tag, doc.clone()));
+  }
+
+  @Override
+  public void delete(String namespace, String key) {
+    pending.put(new Key(namespace, key), null);
+  }
+
+  int size() {
+    return pending.size();
+  }
+
+  void flush() throws SQLException {
+    if (pending.isEmpty()) return;
+    try (PreparedStatement up = c.prepareStatement(
+            "INSERT INTO ws_projections (ns, k, tag, doc) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (ns, k) DO UPDATE SET tag = excluded.tag, doc = excluded.doc");
+        PreparedStatement del = c.prepareStatement("DELETE FROM ws_projections WHERE ns = ? AND k = ?")) {
+      int ups = 0;
+      int dels = 0;
+      for (var e : pending.entrySet()) {
+        ProjectionDoc d = e.getValue();
+        if (d == null) {
+          del.setString(1, e.getKey().ns());
+          del.setString(2, e.getKey().key());
+          del.addBatch();
+          dels++;
+        } else {
+          up.setString(1, d.namespace());
+          up.setString(2, d.key());
+          up.setString(3, d.tag());
+          up.setBytes(4, d.doc());
+          up.addBatch();
+          ups++;
+        }
+      }
+      if (dels > 0) del.executeBatch();
+      if (ups > 0) up.executeBatch();
+    }
+    pending.clear();
+  }
+}
