@@ -1,0 +1,73 @@
+package dev.wattswarm.cli;
+
+import dev.wattswarm.node.config.Mode;
+import dev.wattswarm.node.config.NodeConfig;
+import dev.wattswarm.node.state.StateDir;
+import dev.wattswarm.server.NodeHost;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code node up}: runs the node in the foreground until SIGINT/SIGTERM. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Run the node in the foreground until SIGINT/SIGTERM, then shut down cleanly.")
+final class NodeUpCommand implements Callable<Integer> {
+  @ParentCommand NodeCommand parent;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--mode", paramLabel = "MODE", description = "local | lan | network | wan (default: WATTSWARM_NODE_MODE or local).")
+  String mode;
+
+  @Option(names = "--control-port", paramLabel = "PORT", description = "Control plane port (default: WATTSWARM_CONTROL_PORT or 7777; 0 = free port).")
+  Integer controlPort;
+
+  @Option(names = "--p2p-port", paramLabel = "PORT", description = "P2P listen port (default: WATTSWARM_P2P_PORT or 4001; 0 = free port).")
+  Integer p2pPort;
+
+  @Override
+  public Integer call() throws Exception {
+    StateDir dir = parent.main.stateDir();
+    NodeConfig cfg = NodeConfig.fromEnv(dir.root(), System.getenv());
+    if (mode != null) cfg = cfg.withMode(Mode.parse(mode));
+    if (controlPort != null) cfg = cfg.withControlPort(controlPort);
+    if (p2pPort != null) cfg = cfg.withP2pPort(p2pPort);
+    if (cfg.mode() != Mode.LOCAL) {
+      spec.commandLine().getErr().println("note: mode " + cfg.mode().wire()
+          + " needs the P2P substrate, which this build does not have yet; running as a local network.");
+    }
+    NodeHost host = NodeHost.start(cfg, dir, Clock.systemUTC(), new SecureRandom());
+    CountDownLatch stopped = new CountDownLatch(1);
+    long graceMs = cfg.shutdownGrace().toMillis();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // A hung service must not keep the process alive past the grace period.
+      Thread watchdog = Thread.ofPlatform().daemon(true).start(() -> {
+        try {
+          Thread.sleep(graceMs);
+          System.err.println("shutdown exceeded " + graceMs + " ms; exiting anyway (the log is safe)");
+          Runtime.getRuntime().halt(1);
+        } catch (InterruptedException done) {
+          // clean shutdown finished in time
+        }
+      });
+      host.close();
+      watchdog.interrupt();
+      stopped.countDown();
+    }, "ws-shutdown"));
+    var out = spec.commandLine().getOut();
+    out.printf("wattswarm node %s up%n", host.node().nodeId());
+    out.printf("  network   %s (mode %s)%n", host.node().networkId(), cfg.mode().wire());
+    out.printf("  control   %s  (token: %s)%n", host.controlUrl(), dir.file(StateDir.TOKEN));
+    out.printf("  storage   %s%n", host.node().store().backend());
+    out.printf("  state dir %s%n", dir.root());
+    out.println("press Ctrl-C to stop");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,13 @@
+package dev.wattswarm.node;
+
+import dev.wattswarm.kernel.store.Projector;
+import java.util.List;
+
+/** The projections every node maintains; offline tools must open the store with the same set. */
+public final class Projections {
+  private Projections() {}
+
+  public static List<Projector> all() {
+    return List.of();
+  }
+}

@@ -1,0 +1,281 @@
+package dev.wattswarm.node.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wattswarm.kernel.event.Event;
+import dev.wattswarm.kernel.event.EventKind;
+import dev.wattswarm.kernel.event.EventRejectedException;
+import dev.wattswarm.kernel.event.EventSigner;
+import dev.wattswarm.kernel.event.EventVerifier;
+import dev.wattswarm.kernel.event.Scope;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import dev.wattswarm.kernel.store.AppendOutcome;
+import dev.wattswarm.kernel.store.EventStore;
+import dev.wattswarm.kernel.store.Lane;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's single path into its log: events it authors and events it receives both go through
+ * here, are appended durably, and only then are announced to listeners.
+ *
+ * <p>Threads: one writer thread ("ws-log-writer") owns the signer's lane state and all store
+ * writes. It drains whatever is queued into one append transaction (group commit), so many
+ * concurrent publishers cost one commit. A second thread ("ws-log-dispatch") hands committed
+ * events to listeners in commit order, so a slow listener never holds the writer.
+ * Verification of received events runs on the caller's thread, in parallel.
+ */
+public final class NodeLog implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NodeLog.class);
+  private static final int MAX_BATCH = 512;
+
+  private final EventStore store;
+  private final EventSigner signer;
+  private final EventVerifier verifier;
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(16_384);
+  private final BlockingQueue<Event> committed = new ArrayBlockingQueue<>(65_536);
+  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+  private final Thread writer;
+  private final Thread dispatcher;
+  private final AtomicLong rejected = new AtomicLong();
+  private volatile boolean closed;
+
+  private sealed interface Pending {
+    CompletableFuture<?> future();
+  }
+
+  private record Publish(Scope scope, EventKind kind, String type, String taskId, byte[] payload,
+      CompletableFuture<Event> future) implements Pending {}
+
+  private record Ingest(Event event, CompletableFuture<AppendOutcome> future) implements Pending {}
+
+  public NodeLog(EventStore store, EventSigner signer, EventVerifier verifier) {
+    this.store = store;
+    this.signer = signer;
+    this.verifier = verifier;
+    resumeLanesAndClock();
+    writer = Thread.ofPlatform().name("ws-log-writer").daemon(true).start(this::writeLoop);
+    dispatcher = Thread.ofPlatform().name("ws-log-dispatch").daemon(true).start(this::dispatchLoop);
+  }
+
+  // Clocks only grow along a lane, so the lane heads hold the largest clock seen.
+  private void resumeLanesAndClock() {
+    for (Lane lane : store.lanes()) {
+      if (lane.author().equals(signer.key().id())) signer.seed(lane.scope(), lane.head());
+      store.get(lane.head().id()).ifPresent(e -> signer.observe(e.clock()));
+    }
+  }
+
+  /** Signs an event as this node, appends it durably, and returns it once committed. */
+  public Event publish(Scope scope, EventKind kind, String type, String taskId, JsonNode payload) {
+    return join(publishAsync(scope, kind, type, taskId, payload));
+  }
+
+  public CompletableFuture<Event> publishAsync(
+      Scope scope, EventKind kind, String type, String taskId, JsonNode payload) {
+    byte[] bytes = CanonicalJson.encode(payload);
+    if (bytes.length > verifier.limits().maxPayloadBytes()) {
+      return CompletableFuture.failedFuture(new EventRejectedException(
+          dev.wattswarm.kernel.event.RejectReason.PAYLOAD_TOO_LARGE,
+          "payload is " + bytes.length + " bytes, cap is " + verifier.limits().maxPayloadBytes()));
+    }
+    var f = new CompletableFuture<Event>();
+    enqueue(new Publish(scope, kind, type, taskId, bytes, f));
+    return f;
+  }
+
+  /**
+   * Verifies and appends an event authored elsewhere.
+   *
+   * @throws EventRejectedException when verification or the lane check fails; nothing is stored
+   */
+  public AppendOutcome ingest(Event event) {
+    if (store.contains(event.id())) return AppendOutcome.DUPLICATE;
+    try {
+      verifier.verify(event);
+    } catch (EventRejectedException e) {
+      rejected.incrementAndGet();
+      throw e;
+    }
+    var f = new CompletableFuture<AppendOutcome>();
+    enqueue(new Ingest(event, f));
+    return join(f);
+  }
+
+  /** Called with each committed event, in commit order, on the dispatch thread. */
+  public void subscribe(Consumer<Event> listener) {
+    listeners.add(listener);
+  }
+
+  public void unsubscribe(Consumer<Event> listener) {
+    listeners.remove(listener);
+  }
+
+  public EventStore store() {
+    return store;
+  }
+
+  public EventVerifier verifier() {
+    return verifier;
+  }
+
+  public String networkId() {
+    return signer.networkId();
+  }
+
+  public dev.wattswarm.kernel.identity.NodeId nodeId() {
+    return signer.key().id();
+  }
+
+  /** Events refused at ingest since start. */
+  public long rejectedCount() {
+    return rejected.get();
+  }
+
+  private void enqueue(Pending p) {
+    if (closed) {
+      p.future().completeExceptionally(new IllegalStateException("node log is closed"));
+      return;
+    }
+    try {
+      // Blocking here is the backpressure: publishers wait for the writer instead of growing a queue.
+      while (!queue.offer(p, 100, TimeUnit.MILLISECONDS)) {
+        if (closed) {
+          p.future().completeExceptionally(new IllegalStateException("node log is closed"));
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.future().completeExceptionally(e);
+    }
+  }
+
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>(MAX_BATCH);
+    while (!closed || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) continue;
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        writeBatch(batch);
+      } catch (InterruptedException e) {
+        if (closed) break;
+      } catch (RuntimeException e) {
+        log.error("log writer failed on a batch of {}", batch.size(), e);
+        for (Pending p : batch) p.future().completeExceptionally(e);
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void writeBatch(List<Pending> batch) {
+    List<Event> events = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      events.add(switch (p) {
+        case Publish pub -> signer.signRaw(pub.scope(), pub.kind(), pub.type(), pub.taskId(), pub.payload());
+        case Ingest in -> in.event();
+      });
+    }
+    List<AppendOutcome> outcomes;
+    try {
+      outcomes = store.append(events);
+    } catch (RuntimeException batchFailed) {
+      // One bad received event must not sink the others or our own lane: retry one by one,
+      // failing only the events that fail on their own.
+      appendOneByOne(batch, events);
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) complete(batch.get(i), events.get(i), outcomes.get(i));
+  }
+
+  private void appendOneByOne(List<Pending> batch, List<Event> events) {
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      Event e = events.get(i);
+      if (p instanceof Publish pub && !store.laneHead(e.author(), e.scope()).id().equals(e.prev())) {
+        // our lane moved back because an earlier own event failed: sign afresh
+        e = signer.signRaw(pub.scope(), pub.kind(), pub.type(), pub.taskId(), pub.payload());
+      }
+      try {
+        complete(p, e, store.append(List.of(e)).get(0));
+      } catch (RuntimeException ex) {
+        if (p instanceof Ingest) rejected.incrementAndGet();
+        rewindIfOwn(p, e);
+        p.future().completeExceptionally(ex);
+      }
+    }
+  }
+
+  private void rewindIfOwn(Pending p, Event e) {
+    if (p instanceof Publish) signer.seed(e.scope(), store.laneHead(e.author(), e.scope()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private void complete(Pending p, Event e, AppendOutcome outcome) {
+    if (outcome == AppendOutcome.APPENDED) {
+      if (!e.author().equals(signer.key().id())) signer.observe(e.clock());
+      if (!committed.offer(e)) {
+        log.warn("listener queue full; dispatching {} inline", e);
+        dispatch(e);
+      }
+    }
+    switch (p) {
+      case Publish pub -> pub.future().complete(e);
+      case Ingest in -> in.future().complete(outcome);
+    }
+  }
+
+  private void dispatchLoop() {
+    while (!closed || !committed.isEmpty()) {
+      try {
+        Event e = committed.poll(100, TimeUnit.MILLISECONDS);
+        if (e != null) dispatch(e);
+      } catch (InterruptedException e) {
+        if (closed) break;
+      }
+    }
+  }
+
+  private void dispatch(Event e) {
+    for (Consumer<Event> l : listeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException ex) {
+        log.warn("listener failed on {}", e, ex);
+      }
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw e;
+    }
+  }
+
+  /** Stops accepting work, finishes what is queued, and stops the threads. Does not close the store. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      writer.join(5_000);
+      dispatcher.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

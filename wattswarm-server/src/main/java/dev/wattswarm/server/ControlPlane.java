@@ -1,0 +1,18 @@
+package dev.wattswarm.server;
+
+import dev.wattswarm.node.Node;
+import java.io.IOException;
+
+/** Builds the control plane's routes over a running node and starts serving them. */
+public final class ControlPlane {
+  private ControlPlane() {}
+
+  public static ControlServer start(Node node, String host, int port) throws IOException {
+    SseHub sse = new SseHub(node.log(), 15_000);
+    Router r = new Router();
+    new NodeApi(node).register(r);
+    new EventApi(node.store(), sse).register(r);
+    new LogApi(node).register(r);
+    return new ControlServer(host, port, node.stateDir().readToken(), r, sse);
+  }
+}

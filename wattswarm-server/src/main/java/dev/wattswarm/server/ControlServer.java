@@ -1,0 +1,130 @@
+package dev.wattswarm.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane: HTTP on loopback, everything under {@code /v1/} behind a bearer token.
+ *
+ * <p>Threads: the JDK server's acceptor thread plus one virtual thread per exchange, so a
+ * long-lived SSE stream costs no platform thread.
+ */
+public final class ControlServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final byte[] token;
+  private final Router router;
+  private final SseHub sse;
+
+  /**
+   * @throws PortInUseException when the port is taken, so the CLI can say which and what to do
+   */
+  public ControlServer(String host, int port, String token, Router router, SseHub sse) throws IOException {
+    this.token = token.getBytes(StandardCharsets.US_ASCII);
+    this.router = router;
+    this.sse = sse;
+    try {
+      server = HttpServer.create(new InetSocketAddress(host, port), 128);
+    } catch (BindException e) {
+      throw new PortInUseException(host, port);
+    }
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public String url() {
+    InetSocketAddress a = server.getAddress();
+    return "http://" + a.getHostString() + ":" + a.getPort();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange ex) {
+    // not try-with-resources: that would close the exchange before the catch blocks answer
+    try {
+      String path = ex.getRequestURI().getPath();
+      if (path.equals("/healthz")) {
+        respond(ex, 200, CanonicalJson.object().put("status", "ok"));
+        return;
+      }
+      boolean isApi = path.startsWith("/v1/") || path.equals("/v1");
+      if (isApi && !authorized(ex)) {
+        throw new ApiException(401, "unauthorized",
+            "missing or wrong bearer token: send 'Authorization: Bearer <token>' with the token from <state-dir>/control.token", null);
+      }
+      boolean[] wrongMethod = new boolean[1];
+      var match = router.match(ex.getRequestMethod(), path, wrongMethod);
+      if (match.isEmpty()) {
+        if (wrongMethod[0]) throw new ApiException(405, "method_not_allowed", ex.getRequestMethod() + " is not allowed on " + path, null);
+        throw ApiException.notFound("no such endpoint: " + path + " (see docs/openapi.yaml)");
+      }
+      Object body = match.get().handler().handle(new Request(ex, match.get().params()));
+      if (body != null) respond(ex, match.get().status(), body);
+    } catch (ApiException e) {
+      respondError(ex, e.status(), e.code(), e.getMessage(), e.field());
+    } catch (IllegalArgumentException e) {
+      respondError(ex, 400, "bad_request", e.getMessage(), null);
+    } catch (IOException e) {
+      log.debug("client went away: {}", e.getMessage());
+    } catch (Exception e) {
+      log.warn("control plane handler failed", e);
+      respondError(ex, 500, "internal", "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+    } finally {
+      ex.close();
+    }
+  }
+
+  private boolean authorized(HttpExchange ex) {
+    String h = ex.getRequestHeaders().getFirst("Authorization");
+    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
+    byte[] given = h.substring(7).trim().getBytes(StandardCharsets.US_ASCII);
+    // constant time: the comparison must not reveal how many leading bytes matched
+    return MessageDigest.isEqual(given, token);
+  }
+
+  static void respond(HttpExchange ex, int status, Object body) throws IOException {
+    byte[] bytes = CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static void respondError(HttpExchange ex, int status, String code, String message, String field) {
+    ObjectNode err = CanonicalJson.object();
+    ObjectNode e = err.putObject("error");
+    e.put("code", code).put("message", message);
+    if (field != null) e.put("field", field);
+    try {
+      respond(ex, status, err);
+    } catch (IOException | IllegalStateException alreadySent) {
+      log.debug("could not send error response: {}", alreadySent.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    sse.close();
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
