@@ -9,12 +9,23 @@ public final class ApiException extends RuntimeException {
   private final int status;
   private final String code;
   private final String field;
+  private final com.fasterxml.jackson.databind.JsonNode details;
 
   public ApiException(int status, String code, String message, String field) {
+    this(status, code, message, field, null);
+  }
+
+  /** @param details extra JSON put beside the message, e.g. every invalid field */
+  public ApiException(int status, String code, String message, String field, com.fasterxml.jackson.databind.JsonNode details) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.details = details;
+  }
+
+  public com.fasterxml.jackson.databind.JsonNode details() {
+    return details;
   }
 
   public static ApiException badRequest(String field, String message) {

@@ -7,12 +7,13 @@ import java.io.IOException;
 public final class ControlPlane {
   private ControlPlane() {}
 
-  public static ControlServer start(Node node, String host, int port) throws IOException {
+  public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks, String host, int port) throws IOException {
     SseHub sse = new SseHub(node.log(), 15_000);
     Router r = new Router();
     new NodeApi(node).register(r);
     new EventApi(node.store(), sse).register(r);
     new LogApi(node).register(r);
+    new TaskApi(tasks, sse).register(r);
     return new ControlServer(host, port, node.stateDir().readToken(), r, sse);
   }
 }

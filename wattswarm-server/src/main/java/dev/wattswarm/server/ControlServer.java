@@ -76,9 +76,10 @@ public final class ControlServer implements AutoCloseable {
         throw ApiException.notFound("no such endpoint: " + path + " (see docs/openapi.yaml)");
       }
       Object body = match.get().handler().handle(new Request(ex, match.get().params()));
-      if (body != null) respond(ex, match.get().status(), body);
+      if (body instanceof Router.Status st) respond(ex, st.code(), st.body());
+      else if (body != null) respond(ex, match.get().status(), body);
     } catch (ApiException e) {
-      respondError(ex, e.status(), e.code(), e.getMessage(), e.field());
+      respondError(ex, e.status(), e.code(), e.getMessage(), e.field(), e.details());
     } catch (IllegalArgumentException e) {
       respondError(ex, 400, "bad_request", e.getMessage(), null);
     } catch (IOException e) {
@@ -110,10 +111,16 @@ public final class ControlServer implements AutoCloseable {
   }
 
   private static void respondError(HttpExchange ex, int status, String code, String message, String field) {
+    respondError(ex, status, code, message, field, null);
+  }
+
+  private static void respondError(HttpExchange ex, int status, String code, String message, String field,
+      com.fasterxml.jackson.databind.JsonNode details) {
     ObjectNode err = CanonicalJson.object();
     ObjectNode e = err.putObject("error");
     e.put("code", code).put("message", message);
     if (field != null) e.put("field", field);
+    if (details != null) e.set("details", details);
     try {
       respond(ex, status, err);
     } catch (IOException | IllegalStateException alreadySent) {

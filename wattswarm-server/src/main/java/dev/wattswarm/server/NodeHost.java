@@ -1,5 +1,11 @@
 package dev.wattswarm.server;
 
+import dev.wattswarm.node.config.Mode;
+import dev.wattswarm.node.task.Executor;
+import dev.wattswarm.node.task.ExecutorsFile;
+import dev.wattswarm.node.task.TaskRuntime;
+import java.util.List;
+
 import dev.wattswarm.node.Node;
 import dev.wattswarm.node.Projections;
 import dev.wattswarm.node.config.NodeConfig;
@@ -17,22 +23,34 @@ import java.time.Clock;
 public final class NodeHost implements AutoCloseable {
   private final Node node;
   private final ControlServer control;
+  private final TaskRuntime tasks;
 
-  private NodeHost(Node node, ControlServer control) {
+  private NodeHost(Node node, ControlServer control, TaskRuntime tasks) {
     this.node = node;
     this.control = control;
+    this.tasks = tasks;
   }
 
+  /** Runs the executors of {@code executors.json} in the state dir, or the default rules executors. */
   public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random) throws IOException {
+    return start(config, dir, clock, random, null);
+  }
+
+  /** @param executors this node's executors, or null to read {@code executors.json} */
+  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors)
+      throws IOException {
+    List<Executor> execs = executors != null ? executors : ExecutorsFile.load(dir.root());
     Node node = Node.open(config, dir, clock, random, Projections.all());
     ControlServer control;
+    TaskRuntime tasks;
     try {
-      control = ControlPlane.start(node, config.controlHost(), config.controlPort());
+      tasks = TaskRuntime.start(node, execs, config.mode() != Mode.LOCAL && config.p2pEnabled());
+      control = ControlPlane.start(node, tasks.service(), config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
     }
-    NodeHost host = new NodeHost(node, control);
+    NodeHost host = new NodeHost(node, control, tasks);
     try {
       node.announceStart(control.url());
       dir.writeRuntime(new RuntimeInfo(ProcessHandle.current().pid(), node.nodeId().toString(), node.networkId(),
@@ -46,6 +64,10 @@ public final class NodeHost implements AutoCloseable {
 
   public Node node() {
     return node;
+  }
+
+  public TaskRuntime tasks() {
+    return tasks;
   }
 
   public String controlUrl() {

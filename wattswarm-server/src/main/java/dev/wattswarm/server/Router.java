@@ -14,6 +14,9 @@ public final class Router {
     Object handle(Request req) throws Exception;
   }
 
+  /** A handler result with a status other than the route's default (201 vs 200, say). */
+  public record Status(int code, Object body) {}
+
   record Route(String method, String[] segments, Handler handler, int status) {}
 
   record Match(Handler handler, Map<String, String> params, int status) {}

@@ -43,6 +43,12 @@ public final class SseHub implements AutoCloseable {
    * server closes, or {@code stopAfter} returns true for an event sent.
    */
   public void stream(HttpExchange ex, long cursor, EventFilter filter, Predicate<Event> stopAfter) throws IOException {
+    stream(ex, cursor, filter, stopAfter, false);
+  }
+
+  /** @param stopWhenCaughtUp end the stream once everything committed so far was sent */
+  public void stream(HttpExchange ex, long cursor, EventFilter filter, Predicate<Event> stopAfter,
+      boolean stopWhenCaughtUp) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.sendResponseHeaders(200, 0);
@@ -67,6 +73,7 @@ public final class SseHub implements AutoCloseable {
       cursor = Math.max(cursor, page.nextCursor());
       out.flush();
       if (!page.events().isEmpty()) continue;
+      if (stopWhenCaughtUp) break;
       if (System.nanoTime() - lastBeat > heartbeatMs * 1_000_000) {
         out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();

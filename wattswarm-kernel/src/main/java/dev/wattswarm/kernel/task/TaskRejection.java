@@ -1,0 +1,30 @@
+package dev.wattswarm.kernel.task;
+
+/** Why the state machine refused a task event. The event stays in the log; the task ignores it. */
+public enum TaskRejection {
+  UNKNOWN_TASK,
+  DUPLICATE_TASK,
+  BAD_PAYLOAD,
+  TERMINAL,
+  NOT_COORDINATOR,
+  NOT_OWNER,
+  WRONG_PHASE,
+  EXPIRED,
+  TOO_EARLY,
+  CAPABILITY_MISMATCH,
+  NO_SLOT,
+  ALREADY_CLAIMED,
+  NOT_CLAIMED,
+  ALREADY_PROPOSED,
+  NOT_PARTICIPANT,
+  UNKNOWN_CANDIDATE,
+  ALREADY_RECORDED,
+  COMMIT_TOO_LATE,
+  NOT_COMMITTED,
+  REVEAL_MISMATCH,
+  REVEAL_TOO_LATE,
+  NO_QUORUM,
+  CONFLICTING_DECISION,
+  BAD_ATTEMPT,
+  RETRIES_EXHAUSTED
+}

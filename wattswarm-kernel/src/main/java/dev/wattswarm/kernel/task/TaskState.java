@@ -1,0 +1,208 @@
+package dev.wattswarm.kernel.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A task's state as the log determines it. The state machine never mutates a state it is given:
+ * it works on a {@link #copy()}. Stored as the {@code task} projection document.
+ */
+public final class TaskState {
+  /** A proposed result: its hash (SHA-256 of the canonical output) and the output itself. */
+  public record Candidate(String hash, JsonNode output) {}
+
+  /** The finalized result. */
+  public record Result(String executor, String hash, JsonNode output) {}
+
+  TaskSpec spec;
+  String coordinator;
+  long createdAtMs;
+  long expiresAtMs;
+  TaskPhase phase = TaskPhase.OPEN;
+  int attempt = 1;
+  long notBeforeMs;
+  LinkedHashMap<String, Long> claims = new LinkedHashMap<>();
+  LinkedHashMap<String, Candidate> candidates = new LinkedHashMap<>();
+  LinkedHashMap<String, String> verdicts = new LinkedHashMap<>();
+  LinkedHashMap<String, Integer> evidence = new LinkedHashMap<>();
+  LinkedHashMap<String, String> commits = new LinkedHashMap<>();
+  LinkedHashMap<String, String> reveals = new LinkedHashMap<>();
+  long commitDeadlineMs;
+  long revealDeadlineMs;
+  String decision = "";
+  Result result;
+  String lastError = "";
+  int errorCount;
+  long updatedAtMs;
+  int events;
+  int rejections;
+  String lastRejection = "";
+
+  TaskState() {}
+
+  public TaskSpec spec() { return spec; }
+  public String taskId() { return spec.taskId(); }
+  public String coordinator() { return coordinator; }
+  public long createdAtMs() { return createdAtMs; }
+  public long expiresAtMs() { return expiresAtMs; }
+  public TaskPhase phase() { return phase; }
+  public int attempt() { return attempt; }
+  public long notBeforeMs() { return notBeforeMs; }
+  public Map<String, Long> claims() { return java.util.Collections.unmodifiableMap(claims); }
+  public Map<String, Candidate> candidates() { return java.util.Collections.unmodifiableMap(candidates); }
+  public Map<String, String> verdicts() { return java.util.Collections.unmodifiableMap(verdicts); }
+  public Map<String, String> commits() { return java.util.Collections.unmodifiableMap(commits); }
+  public Map<String, String> reveals() { return java.util.Collections.unmodifiableMap(reveals); }
+  public long commitDeadlineMs() { return commitDeadlineMs; }
+  public long revealDeadlineMs() { return revealDeadlineMs; }
+  public String decision() { return decision; }
+  public Result result() { return result; }
+  public String lastError() { return lastError; }
+  public int errorCount() { return errorCount; }
+  public int rejections() { return rejections; }
+  public String lastRejection() { return lastRejection; }
+
+  /** Revealed votes per candidate hash. */
+  public Map<String, Integer> tally() {
+    Map<String, Integer> t = new LinkedHashMap<>();
+    for (String h : reveals.values()) t.merge(h, 1, Integer::sum);
+    return t;
+  }
+
+  public TaskState copy() {
+    TaskState s = new TaskState();
+    s.spec = spec;
+    s.coordinator = coordinator;
+    s.createdAtMs = createdAtMs;
+    s.expiresAtMs = expiresAtMs;
+    s.phase = phase;
+    s.attempt = attempt;
+    s.notBeforeMs = notBeforeMs;
+    s.claims = new LinkedHashMap<>(claims);
+    s.candidates = new LinkedHashMap<>(candidates);
+    s.verdicts = new LinkedHashMap<>(verdicts);
+    s.evidence = new LinkedHashMap<>(evidence);
+    s.commits = new LinkedHashMap<>(commits);
+    s.reveals = new LinkedHashMap<>(reveals);
+    s.commitDeadlineMs = commitDeadlineMs;
+    s.revealDeadlineMs = revealDeadlineMs;
+    s.decision = decision;
+    s.result = result;
+    s.lastError = lastError;
+    s.errorCount = errorCount;
+    s.updatedAtMs = updatedAtMs;
+    s.events = events;
+    s.rejections = rejections;
+    s.lastRejection = lastRejection;
+    return s;
+  }
+
+  /** Clears the round: what a retry starts from. */
+  void resetRound() {
+    claims.clear();
+    candidates.clear();
+    verdicts.clear();
+    evidence.clear();
+    commits.clear();
+    reveals.clear();
+    commitDeadlineMs = 0;
+    revealDeadlineMs = 0;
+    decision = "";
+  }
+
+  public ObjectNode toJson() {
+    ObjectNode o = CanonicalJson.object();
+    o.put("task_id", spec.taskId());
+    o.put("state", phase.wire());
+    o.put("profile", spec.profile().wire());
+    o.put("coordinator", coordinator);
+    o.put("created_at_ms", createdAtMs);
+    o.put("expires_at_ms", expiresAtMs);
+    o.put("updated_at_ms", updatedAtMs);
+    o.put("attempt", attempt);
+    o.put("not_before_ms", notBeforeMs);
+    ObjectNode c = o.putObject("claims");
+    claims.forEach(c::put);
+    ObjectNode cand = o.putObject("candidates");
+    candidates.forEach((k, v) -> cand.putObject(k).put("hash", v.hash()).set("output", v.output()));
+    ObjectNode ver = o.putObject("verdicts");
+    verdicts.forEach(ver::put);
+    ObjectNode ev = o.putObject("evidence");
+    evidence.forEach(ev::put);
+    ObjectNode com = o.putObject("commits");
+    commits.forEach(com::put);
+    ObjectNode rev = o.putObject("reveals");
+    reveals.forEach(rev::put);
+    o.put("commit_deadline_ms", commitDeadlineMs);
+    o.put("reveal_deadline_ms", revealDeadlineMs);
+    o.put("decision", decision);
+    if (result != null) {
+      o.put("executor", result.executor());
+      o.put("result_hash", result.hash());
+      o.set("output", result.output());
+    }
+    o.put("last_error", lastError);
+    o.put("error_count", errorCount);
+    o.put("events", events);
+    o.put("rejections", rejections);
+    o.put("last_rejection", lastRejection);
+    o.set("spec", spec.toJson());
+    return o;
+  }
+
+  public static TaskState fromJson(JsonNode o) {
+    TaskState s = new TaskState();
+    s.spec = TaskSpec.parse(o.get("spec"));
+    s.coordinator = o.path("coordinator").asText();
+    s.createdAtMs = o.path("created_at_ms").asLong();
+    s.expiresAtMs = o.path("expires_at_ms").asLong();
+    s.updatedAtMs = o.path("updated_at_ms").asLong();
+    s.phase = TaskPhase.fromWire(o.path("state").asText());
+    s.attempt = o.path("attempt").asInt();
+    s.notBeforeMs = o.path("not_before_ms").asLong();
+    for (var it = fields(o.path("claims")); it.hasNext(); ) {
+      var e = it.next();
+      s.claims.put(e.getKey(), e.getValue().asLong());
+    }
+    for (var it = fields(o.path("candidates")); it.hasNext(); ) {
+      var e = it.next();
+      s.candidates.put(e.getKey(), new Candidate(e.getValue().path("hash").asText(), e.getValue().get("output")));
+    }
+    for (var it = fields(o.path("verdicts")); it.hasNext(); ) {
+      var e = it.next();
+      s.verdicts.put(e.getKey(), e.getValue().asText());
+    }
+    for (var it = fields(o.path("evidence")); it.hasNext(); ) {
+      var e = it.next();
+      s.evidence.put(e.getKey(), e.getValue().asInt());
+    }
+    for (var it = fields(o.path("commits")); it.hasNext(); ) {
+      var e = it.next();
+      s.commits.put(e.getKey(), e.getValue().asText());
+    }
+    for (var it = fields(o.path("reveals")); it.hasNext(); ) {
+      var e = it.next();
+      s.reveals.put(e.getKey(), e.getValue().asText());
+    }
+    s.commitDeadlineMs = o.path("commit_deadline_ms").asLong();
+    s.revealDeadlineMs = o.path("reveal_deadline_ms").asLong();
+    s.decision = o.path("decision").asText();
+    if (o.has("result_hash")) {
+      s.result = new Result(o.path("executor").asText(), o.path("result_hash").asText(), o.get("output"));
+    }
+    s.lastError = o.path("last_error").asText();
+    s.errorCount = o.path("error_count").asInt();
+    s.events = o.path("events").asInt();
+    s.rejections = o.path("rejections").asInt();
+    s.lastRejection = o.path("last_rejection").asText();
+    return s;
+  }
+
+  private static Iterator<Map.Entry<String, JsonNode>> fields(JsonNode n) {
+    return n.fields();
+  }
+}

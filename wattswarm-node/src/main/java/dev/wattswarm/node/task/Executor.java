@@ -1,0 +1,45 @@
+package dev.wattswarm.node.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+
+/**
+ * Something that does a task's work. The node claims tasks for it when its capabilities match,
+ * calls {@link #execute} on a virtual thread bounded by the claim's lease, and, in quorum tasks,
+ * asks it to {@link #verify} the other candidates before it votes. Implementations must be safe to
+ * call from several threads at once, up to {@link #maxConcurrent()}.
+ */
+public interface Executor {
+  /** Unique on this node; the swarm sees it as {@code <node_id>/<name>}. */
+  String name();
+
+  Set<String> capabilities();
+
+  default int maxConcurrent() {
+    return 4;
+  }
+
+  /**
+   * @return the result, a JSON object; equal answers must be equal JSON so votes can agree
+   * @throws Exception when the work fails; the node reports it as a task error
+   */
+  JsonNode execute(TaskRequest task) throws Exception;
+
+  /** Judges another executor's output for the same task. */
+  Verdict verify(TaskRequest task, JsonNode candidate) throws Exception;
+
+  /** A verifier's judgement. */
+  record Verdict(String verdict, String reason) {
+    public static Verdict passed(String reason) {
+      return new Verdict("passed", reason);
+    }
+
+    public static Verdict failed(String reason) {
+      return new Verdict("failed", reason);
+    }
+
+    public static Verdict inconclusive(String reason) {
+      return new Verdict("inconclusive", reason);
+    }
+  }
+}

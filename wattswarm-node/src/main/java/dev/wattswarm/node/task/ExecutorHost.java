@@ -1,0 +1,298 @@
+package dev.wattswarm.node.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wattswarm.kernel.crypto.Hashes;
+import dev.wattswarm.kernel.event.EventKind;
+import dev.wattswarm.kernel.identity.KeyPair;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import dev.wattswarm.kernel.task.TaskEventTypes;
+import dev.wattswarm.kernel.task.TaskPhase;
+import dev.wattswarm.kernel.task.TaskState;
+import dev.wattswarm.kernel.task.Votes;
+import dev.wattswarm.node.log.NodeLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs this node's executors against every live task it can see, whoever coordinates it: claims
+ * work that matches an executor's capabilities (within its concurrency), executes it on a virtual
+ * thread bounded by the lease, proposes the result or reports the error, and in quorum tasks
+ * verifies the candidates, commits a hidden vote and reveals it.
+ *
+ * <p>Vote salts are derived from the node key (Ed25519 signatures are deterministic), so a node
+ * that restarts between commit and reveal can still reveal, and nobody else can predict them.
+ *
+ * <p>Threads: decisions on the single "ws-executor-host" thread; execution and verification on
+ * virtual threads; results are published from there.
+ */
+public final class ExecutorHost implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ExecutorHost.class);
+  private static final int MAX_ERROR = 500;
+
+  /** One executor and its live load. */
+  public static final class Slot {
+    final Executor executor;
+    final String id;
+    final AtomicInteger running = new AtomicInteger();
+
+    Slot(Executor executor, String nodeId) {
+      this.executor = executor;
+      this.id = nodeId + "/" + executor.name();
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public Executor executor() {
+      return executor;
+    }
+
+    public int running() {
+      return running.get();
+    }
+  }
+
+  private final NodeLog nodeLog;
+  private final TaskTracker tracker;
+  private final Clock clock;
+  private final KeyPair key;
+  private final List<Slot> slots = new ArrayList<>();
+  private final ScheduledExecutorService loop;
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  /** Steps already taken per task (claims, executions, votes), so nothing is done twice. */
+  private final Map<String, Set<String>> done = new HashMap<>();
+  private int rotor;
+  private volatile boolean closed;
+
+  public ExecutorHost(NodeLog nodeLog, TaskTracker tracker, Clock clock, KeyPair key, List<Executor> executors, long tickMs) {
+    this.nodeLog = nodeLog;
+    this.tracker = tracker;
+    this.clock = clock;
+    this.key = key;
+    Set<String> names = new HashSet<>();
+    for (Executor e : executors) {
+      if (!names.add(e.name())) throw new IllegalArgumentException("two executors are named '" + e.name() + "'");
+      slots.add(new Slot(e, key.id().toString()));
+    }
+    this.loop = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("ws-executor-host").daemon(true).unstarted(r));
+    if (!slots.isEmpty()) {
+      tracker.subscribe(c -> loop.execute(() -> safely(() -> react(c.after()))));
+      loop.scheduleWithFixedDelay(() -> safely(this::tick), 0, tickMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public List<Slot> slots() {
+    return List.copyOf(slots);
+  }
+
+  private void safely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("executor host step failed", e);
+    }
+  }
+
+  void tick() {
+    for (TaskState s : tracker.liveTasks()) react(s);
+  }
+
+  private void react(TaskState s) {
+    if (closed) return;
+    if (s.phase().terminal()) {
+      done.remove(s.taskId());
+      return;
+    }
+    long now = clock.millis();
+    boolean claimable = s.phase() == TaskPhase.OPEN || (s.phase() == TaskPhase.RETRY_WAIT && now >= s.notBeforeMs())
+        || (s.phase() == TaskPhase.CLAIMED && s.claims().size() < s.spec().executors());
+    if (claimable && now <= s.expiresAtMs()) claim(s);
+    for (Slot slot : slots) {
+      if (s.phase() == TaskPhase.CLAIMED && s.claims().containsKey(slot.id) && !s.candidates().containsKey(slot.id)) {
+        if (once(s, "run:" + slot.id)) run(s, slot);
+      }
+      if (!s.candidates().containsKey(slot.id)) continue;
+      if (s.phase() == TaskPhase.VOTING && !s.commits().containsKey(slot.id) && once(s, "vote:" + slot.id)) {
+        vote(s, slot);
+      }
+      boolean revealOpen = s.phase() == TaskPhase.REVEALING || (s.phase() == TaskPhase.VOTING && now > s.commitDeadlineMs());
+      if (revealOpen && s.commits().containsKey(slot.id) && !s.reveals().containsKey(slot.id) && once(s, "reveal:" + slot.id)) {
+        reveal(s, slot);
+      }
+    }
+  }
+
+  private boolean once(TaskState s, String step) {
+    return done.computeIfAbsent(s.taskId(), k -> new HashSet<>()).add(s.attempt() + "|" + step);
+  }
+
+  private void claim(TaskState s) {
+    // claims sent but not yet seen in the log still take a slot, so ticks do not over-claim
+    Set<String> steps = done.getOrDefault(s.taskId(), Set.of());
+    int pending = 0;
+    for (Slot slot : slots) {
+      if (steps.contains(s.attempt() + "|claim:" + slot.id) && !s.claims().containsKey(slot.id)) pending++;
+    }
+    int free = s.spec().executors() - s.claims().size() - pending;
+    String cap = s.spec().capability();
+    for (int i = 0; i < slots.size() && free > 0; i++) {
+      Slot slot = slots.get((rotor + i) % slots.size());
+      if (s.claims().containsKey(slot.id)) continue;
+      if (!cap.isEmpty() && !slot.executor.capabilities().contains(cap)) continue;
+      if (slot.running.get() >= slot.executor.maxConcurrent()) continue;
+      if (!once(s, "claim:" + slot.id)) continue;
+      ObjectNode p = CanonicalJson.object().put("executor", slot.id);
+      var caps = p.putArray("capabilities");
+      slot.executor.capabilities().stream().sorted().forEach(caps::add);
+      publish(s, TaskEventTypes.CLAIMED, p);
+      free--;
+    }
+    rotor = (rotor + 1) % Math.max(1, slots.size());
+  }
+
+  private void run(TaskState s, Slot slot) {
+    slot.running.incrementAndGet();
+    TaskRequest req = TaskRequest.of(s);
+    long budget = Math.max(1, s.claims().get(slot.id) - clock.millis());
+    workers.execute(() -> {
+      try {
+        Future<JsonNode> f = workers.submit(() -> slot.executor.execute(req));
+        JsonNode out;
+        try {
+          out = f.get(budget, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException hung) {
+          // say nothing: the lease runs out and the coordinator takes the work back
+          f.cancel(true);
+          log.info("executor {} did not finish task {} within its lease", slot.id, s.taskId());
+          return;
+        } catch (java.util.concurrent.ExecutionException e) {
+          error(s, slot, e.getCause() == null ? e : e.getCause());
+          return;
+        }
+        if (out == null || !out.isObject() || out.isEmpty()) {
+          error(s, slot, new IllegalStateException("returned garbage (an output must be a non-empty JSON object): "
+              + (out == null ? "null" : abbreviate(CanonicalJson.encodeString(out)))));
+          return;
+        }
+        ObjectNode p = CanonicalJson.object().put("executor", slot.id).put("candidate_hash", Votes.candidateHash(out));
+        p.set("output", out);
+        publish(s, TaskEventTypes.CANDIDATE_PROPOSED, p);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        error(s, slot, e);
+      } finally {
+        slot.running.decrementAndGet();
+      }
+    });
+  }
+
+  private void error(TaskState s, Slot slot, Throwable t) {
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    ObjectNode p = CanonicalJson.object().put("executor", slot.id).put("message", abbreviate(msg));
+    publish(s, TaskEventTypes.ERROR, p);
+  }
+
+  /** Verifies every distinct candidate, then commits to the best one it verified. */
+  private void vote(TaskState s, Slot slot) {
+    TaskRequest req = TaskRequest.of(s);
+    Map<String, JsonNode> byHash = new LinkedHashMap<>();
+    Map<String, Integer> support = new HashMap<>();
+    for (TaskState.Candidate c : s.candidates().values()) {
+      byHash.putIfAbsent(c.hash(), c.output());
+      support.merge(c.hash(), 1, Integer::sum);
+    }
+    String own = s.candidates().get(slot.id).hash();
+    workers.execute(() -> {
+      String choice = own;
+      int best = -1;
+      for (var e : byHash.entrySet()) {
+        String verdict;
+        String reason;
+        if (e.getKey().equals(own)) {
+          verdict = "passed";
+          reason = "own candidate";
+        } else {
+          try {
+            Executor.Verdict v = slot.executor.verify(req, e.getValue());
+            verdict = v.verdict();
+            reason = v.reason();
+          } catch (Exception ex) {
+            verdict = "inconclusive";
+            reason = "verification failed: " + ex.getMessage();
+          }
+          ObjectNode p = CanonicalJson.object().put("verifier", slot.id).put("candidate_hash", e.getKey())
+              .put("verdict", verdict).put("reason", abbreviate(String.valueOf(reason)));
+          publish(s, TaskEventTypes.VERIFIER_RESULT, p);
+        }
+        int weight = support.get(e.getKey()) * 2 + (e.getKey().equals(own) ? 1 : 0);
+        if (verdict.equals("passed") && weight > best) {
+          best = weight;
+          choice = e.getKey();
+        }
+      }
+      ObjectNode p = CanonicalJson.object().put("voter", slot.id).put("commit", Votes.commitment(choice, salt(s, slot)));
+      publish(s, TaskEventTypes.VOTE_COMMITTED, p);
+    });
+  }
+
+  private void reveal(TaskState s, Slot slot) {
+    String salt = salt(s, slot);
+    String commit = s.commits().get(slot.id);
+    for (TaskState.Candidate c : s.candidates().values()) {
+      if (Votes.commitment(c.hash(), salt).equals(commit)) {
+        ObjectNode p = CanonicalJson.object().put("voter", slot.id).put("candidate_hash", c.hash()).put("salt", salt);
+        publish(s, TaskEventTypes.VOTE_REVEALED, p);
+        return;
+      }
+    }
+    log.warn("cannot reconstruct the vote of {} on task {}", slot.id, s.taskId());
+  }
+
+  private String salt(TaskState s, Slot slot) {
+    byte[] msg = ("wattswarm-vote-salt|" + s.taskId() + "|" + s.attempt() + "|" + slot.id).getBytes(StandardCharsets.UTF_8);
+    return Hashes.hex(Hashes.sha256(key.sign(msg))).substring(0, 32);
+  }
+
+  private void publish(TaskState s, String type, ObjectNode payload) {
+    if (closed) return;
+    nodeLog.publishAsync(s.spec().scope(), EventKind.EVENTS, type, s.taskId(), payload).exceptionally(e -> {
+      if (!closed) log.warn("publishing {} for task {} failed: {}", type, s.taskId(), e.getMessage());
+      return null;
+    });
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= MAX_ERROR ? s : s.substring(0, MAX_ERROR) + "…";
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    loop.shutdownNow();
+    workers.shutdownNow();
+    try {
+      loop.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

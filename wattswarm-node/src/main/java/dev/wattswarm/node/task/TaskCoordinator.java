@@ -1,0 +1,187 @@
+package dev.wattswarm.node.task;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wattswarm.kernel.event.EventKind;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import dev.wattswarm.kernel.task.Profile;
+import dev.wattswarm.kernel.task.TaskEventTypes;
+import dev.wattswarm.kernel.task.TaskPhase;
+import dev.wattswarm.kernel.task.TaskState;
+import dev.wattswarm.node.log.NodeLog;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the tasks this node created: finalizes fast tasks on their first candidate, commits the
+ * decision and finalizes when a quorum of revealed votes agrees, releases expired leases, closes
+ * vote rounds at their deadlines, schedules retries with backoff, and fails or expires a task
+ * when the rules say so. It holds no state the log does not: after a restart the tracker reloads
+ * the live tasks and the first tick re-arms every timer.
+ *
+ * <p>Thread: everything runs on the single "ws-coordinator" thread; the tracker hands changes
+ * over, and a tick every {@code tickMs} checks the clock.
+ */
+public final class TaskCoordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TaskCoordinator.class);
+
+  private final NodeLog nodeLog;
+  private final TaskTracker tracker;
+  private final Clock clock;
+  private final String me;
+  private final ScheduledExecutorService loop;
+  /** Actions already published per task, so a change seen twice does not publish twice. */
+  private final Map<String, Set<String>> acted = new HashMap<>();
+
+  public TaskCoordinator(NodeLog nodeLog, TaskTracker tracker, Clock clock, long tickMs) {
+    this.nodeLog = nodeLog;
+    this.tracker = tracker;
+    this.clock = clock;
+    this.me = nodeLog.nodeId().toString();
+    this.loop = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("ws-coordinator").daemon(true).unstarted(r));
+    tracker.subscribe(c -> {
+      if (me.equals(c.after().coordinator())) loop.execute(() -> safely(() -> onChange(c)));
+    });
+    loop.scheduleWithFixedDelay(() -> safely(this::tick), 0, tickMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void safely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("coordinator step failed", e);
+    }
+  }
+
+  private void onChange(TaskTracker.Change c) {
+    TaskState s = c.after();
+    if (s.phase().terminal()) {
+      acted.remove(s.taskId());
+      return;
+    }
+    String type = c.event().type();
+    boolean attemptLost = s.phase() == TaskPhase.OPEN && c.before() != null && c.before().phase() == TaskPhase.CLAIMED
+        && (type.equals(TaskEventTypes.ERROR) || type.equals(TaskEventTypes.RELEASED));
+    if (attemptLost) {
+      failAttempt(s, type.equals(TaskEventTypes.ERROR) ? "executor failed: " + s.lastError()
+          : "lease expired before a result arrived");
+      return;
+    }
+    react(s);
+  }
+
+  /** Timers: runs on every tick over all live tasks this node coordinates. */
+  void tick() {
+    long now = clock.millis();
+    for (TaskState s : tracker.liveTasks()) {
+      if (!me.equals(s.coordinator())) continue;
+      if (now > s.expiresAtMs()) {
+        act(s, "expire", TaskEventTypes.EXPIRED, reason("not finished within expires_in_ms (" + s.spec().expiresInMs() + " ms)"));
+        continue;
+      }
+      switch (s.phase()) {
+        case CLAIMED -> {
+          for (var claim : s.claims().entrySet()) {
+            if (now > claim.getValue()) {
+              ObjectNode p = reason("lease expired");
+              p.put("executor", claim.getKey());
+              act(s, "release:" + claim.getKey(), TaskEventTypes.RELEASED, p);
+            }
+          }
+        }
+        case VOTING -> {
+          if (now > s.commitDeadlineMs() && s.commits().size() < s.spec().threshold()) {
+            failAttempt(s, "only " + s.commits().size() + " of " + s.candidates().size() + " votes were committed in time");
+          } else if (now > s.revealDeadlineMs()) {
+            failAttempt(s, "no quorum by the reveal deadline; revealed " + s.tally());
+          }
+        }
+        case REVEALING -> {
+          if (now > s.revealDeadlineMs()) failAttempt(s, "no quorum by the reveal deadline; revealed " + s.tally());
+        }
+        default -> {}
+      }
+      react(s);
+    }
+  }
+
+  private void react(TaskState s) {
+    switch (s.phase()) {
+      case CLAIMED -> {
+        if (s.spec().profile() == Profile.FAST && !s.candidates().isEmpty()) {
+          // the first valid result wins: candidates keep arrival order
+          var first = s.candidates().values().iterator().next();
+          act(s, "finalize", TaskEventTypes.FINALIZED, hash(first.hash()));
+        }
+      }
+      case VOTING, REVEALING -> {
+        String best = null;
+        int votes = 0;
+        for (var e : s.tally().entrySet()) {
+          if (e.getValue() > votes) {
+            best = e.getKey();
+            votes = e.getValue();
+          }
+        }
+        if (best != null && votes >= s.spec().threshold()) {
+          act(s, "decide", TaskEventTypes.DECISION_COMMITTED, hash(best).put("votes", votes));
+        } else if (s.phase() == TaskPhase.REVEALING && s.reveals().size() == s.candidates().size()) {
+          failAttempt(s, "votes split without a quorum: " + s.tally());
+        }
+      }
+      case DECIDED -> act(s, "finalize", TaskEventTypes.FINALIZED, hash(s.decision()));
+      default -> {}
+    }
+  }
+
+  private void failAttempt(TaskState s, String why) {
+    if (s.attempt() <= s.spec().maxRetries()) {
+      long backoff = Math.min(5_000, 200L << Math.min(10, s.attempt() - 1));
+      ObjectNode p = reason(why);
+      p.put("attempt", s.attempt() + 1).put("not_before_ms", clock.millis() + backoff);
+      act(s, "retry", TaskEventTypes.RETRY_SCHEDULED, p);
+    } else {
+      ObjectNode p = CanonicalJson.object();
+      p.put("terminal", true).put("message", why + " (after " + s.attempt() + " attempt" + (s.attempt() == 1 ? "" : "s") + ")");
+      act(s, "fail", TaskEventTypes.ERROR, p);
+    }
+  }
+
+  private void act(TaskState s, String action, String type, ObjectNode payload) {
+    String key = s.attempt() + "|" + action;
+    if (!acted.computeIfAbsent(s.taskId(), k -> new HashSet<>()).add(key)) return;
+    nodeLog.publishAsync(s.spec().scope(), EventKind.EVENTS, type, s.taskId(), payload).exceptionally(e -> {
+      log.warn("publishing {} for task {} failed: {}", type, s.taskId(), e.getMessage());
+      loop.execute(() -> {
+        Set<String> done = acted.get(s.taskId());
+        if (done != null) done.remove(key);
+      });
+      return null;
+    });
+  }
+
+  private static ObjectNode reason(String why) {
+    return CanonicalJson.object().put("reason", why);
+  }
+
+  private static ObjectNode hash(String h) {
+    return CanonicalJson.object().put("candidate_hash", h);
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.wattswarm.node.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wattswarm.kernel.event.EventKind;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import dev.wattswarm.kernel.store.EventStore;
+import dev.wattswarm.kernel.store.ProjectionDoc;
+import dev.wattswarm.kernel.task.TaskEventTypes;
+import dev.wattswarm.kernel.task.TaskPhase;
+import dev.wattswarm.kernel.task.TaskProjector;
+import dev.wattswarm.kernel.task.TaskSpec;
+import dev.wattswarm.kernel.task.TaskValidationException;
+import dev.wattswarm.kernel.task.TaskValidationException.FieldError;
+import dev.wattswarm.node.log.NodeLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Submitting, reading, listing and cancelling tasks: what the control plane and the demo call. */
+public final class TaskService {
+  /** The answer to a submit: the task as stored, and whether this call created it. */
+  public record Submitted(String taskId, boolean created, JsonNode task) {}
+
+  /** A request the task's current state does not allow (maps to HTTP 409). */
+  public static final class ConflictException extends RuntimeException {
+    public ConflictException(String message) {
+      super(message);
+    }
+  }
+
+  private final NodeLog log;
+  private final EventStore store;
+  private final Supplier<List<ExecutorHost.Slot>> localExecutors;
+  private final boolean networked;
+  private final Object submitLock = new Object();
+
+  /**
+   * @param networked whether executors elsewhere can take part; when false, a task no local
+   *     executor can do is refused at submit instead of waiting to expire
+   */
+  public TaskService(NodeLog log, Supplier<List<ExecutorHost.Slot>> localExecutors, boolean networked) {
+    this.log = log;
+    this.store = log.store();
+    this.localExecutors = localExecutors;
+    this.networked = networked;
+  }
+
+  /**
+   * @throws TaskValidationException naming every bad field, or why this node cannot run the task
+   */
+  public Submitted submit(JsonNode json) {
+    TaskSpec spec = TaskSpec.parse(json);
+    synchronized (submitLock) {
+      Optional<JsonNode> existing = get(spec.taskId());
+      if (existing.isPresent()) return new Submitted(spec.taskId(), false, existing.get());
+      if (!networked) checkLocalCapacity(spec);
+      log.publish(spec.scope(), EventKind.EVENTS, TaskEventTypes.CREATED, spec.taskId(), spec.toJson());
+    }
+    return new Submitted(spec.taskId(), true, get(spec.taskId()).orElseThrow());
+  }
+
+  private void checkLocalCapacity(TaskSpec spec) {
+    int able = 0;
+    for (ExecutorHost.Slot s : localExecutors.get()) {
+      if (spec.capability().isEmpty() || s.executor().capabilities().contains(spec.capability())) able++;
+    }
+    if (able >= spec.executors()) return;
+    String what = spec.capability().isEmpty() ? "executors" : "executors with capability '" + spec.capability() + "'";
+    String field = spec.executors() > 1 ? "quorum.executors" : "capability";
+    throw new TaskValidationException(List.of(new FieldError(field, "needs " + spec.executors() + " " + what
+        + " but this node has " + able + " and is not connected to a swarm; lower quorum.executors, add executors in"
+        + " executors.json, or join a network")));
+  }
+
+  public Optional<JsonNode> get(String taskId) {
+    return store.projection(TaskProjector.NS, taskId).map(d -> CanonicalJson.parse(d.doc()));
+  }
+
+  /**
+   * @param state a state name, or null for all
+   * @param afterId paging cursor: the last task id of the previous page, or null
+   */
+  public List<JsonNode> list(String state, String afterId, int limit) {
+    if (state != null) {
+      try {
+        TaskPhase.fromWire(state);
+      } catch (IllegalArgumentException e) {
+        List<String> names = new ArrayList<>();
+        for (TaskPhase p : TaskPhase.values()) names.add(p.wire());
+        throw new TaskValidationException(List.of(new FieldError("state", "unknown state '" + state + "'; one of " + names)));
+      }
+    }
+    List<JsonNode> out = new ArrayList<>();
+    for (ProjectionDoc d : store.projections(TaskProjector.NS, state, afterId, limit)) out.add(CanonicalJson.parse(d.doc()));
+    return out;
+  }
+
+  /**
+   * @throws java.util.NoSuchElementException for an unknown task
+   * @throws ConflictException when the task is terminal or another node coordinates it
+   */
+  public JsonNode cancel(String taskId, String reason) {
+    JsonNode t = get(taskId).orElseThrow(() -> new java.util.NoSuchElementException("no task " + taskId));
+    TaskPhase phase = TaskPhase.fromWire(t.path("state").asText());
+    if (phase.terminal()) {
+      throw new ConflictException("task " + taskId + " is " + phase.wire() + "; only a task that has not finished can be cancelled");
+    }
+    String coordinator = t.path("coordinator").asText();
+    if (!coordinator.equals(log.nodeId().toString())) {
+      throw new ConflictException("task " + taskId + " is coordinated by node " + coordinator + "; cancel it there");
+    }
+    TaskSpec spec = TaskSpec.parse(t.get("spec"));
+    log.publish(spec.scope(), EventKind.EVENTS, TaskEventTypes.CANCELLED, taskId,
+        CanonicalJson.object().put("reason", reason == null || reason.isBlank() ? "cancelled by the operator" : reason));
+    JsonNode after = get(taskId).orElseThrow();
+    if (!after.path("state").asText().equals("cancelled")) {
+      throw new ConflictException("task " + taskId + " reached " + after.path("state").asText() + " before the cancel landed");
+    }
+    return after;
+  }
+}
