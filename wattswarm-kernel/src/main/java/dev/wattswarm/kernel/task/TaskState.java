@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.Map;
 
 /**
@@ -25,12 +26,12 @@ public final class TaskState {
   TaskPhase phase = TaskPhase.OPEN;
   int attempt = 1;
   long notBeforeMs;
-  LinkedHashMap<String, Long> claims = new LinkedHashMap<>();
-  LinkedHashMap<String, Candidate> candidates = new LinkedHashMap<>();
-  LinkedHashMap<String, String> verdicts = new LinkedHashMap<>();
-  LinkedHashMap<String, Integer> evidence = new LinkedHashMap<>();
-  LinkedHashMap<String, String> commits = new LinkedHashMap<>();
-  LinkedHashMap<String, String> reveals = new LinkedHashMap<>();
+  TreeMap<String, Long> claims = new TreeMap<>();
+  TreeMap<String, Candidate> candidates = new TreeMap<>();
+  TreeMap<String, String> verdicts = new TreeMap<>();
+  TreeMap<String, Integer> evidence = new TreeMap<>();
+  TreeMap<String, String> commits = new TreeMap<>();
+  TreeMap<String, String> reveals = new TreeMap<>();
   long commitDeadlineMs;
   long revealDeadlineMs;
   String decision = "";
@@ -82,12 +83,12 @@ public final class TaskState {
     s.phase = phase;
     s.attempt = attempt;
     s.notBeforeMs = notBeforeMs;
-    s.claims = new LinkedHashMap<>(claims);
-    s.candidates = new LinkedHashMap<>(candidates);
-    s.verdicts = new LinkedHashMap<>(verdicts);
-    s.evidence = new LinkedHashMap<>(evidence);
-    s.commits = new LinkedHashMap<>(commits);
-    s.reveals = new LinkedHashMap<>(reveals);
+    s.claims = new TreeMap<>(claims);
+    s.candidates = new TreeMap<>(candidates);
+    s.verdicts = new TreeMap<>(verdicts);
+    s.evidence = new TreeMap<>(evidence);
+    s.commits = new TreeMap<>(commits);
+    s.reveals = new TreeMap<>(reveals);
     s.commitDeadlineMs = commitDeadlineMs;
     s.revealDeadlineMs = revealDeadlineMs;
     s.decision = decision;

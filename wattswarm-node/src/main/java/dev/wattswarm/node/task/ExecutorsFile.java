@@ -21,7 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * <pre>
  * {"executors": [
  *   {"name": "rules-1", "kind": "rules", "capabilities": ["echo"], "max_concurrent": 8,
- *    "rules": [{"match": "(?i)capital of france", "answer": "Paris"}], "faulty": false},
+ *    "rules": [{"match": "(?i)capital of france", "answer": "Paris"}], "faulty": false, "delay_ms": 0},
  *   {"name": "svc", "kind": "http", "base_url": "http://127.0.0.1:9000", "timeout_ms": 10000}
  * ]}
  * </pre>
@@ -67,7 +67,11 @@ public final class ExecutorsFile {
       int max = e.path("max_concurrent").asInt(8);
       if (max < 1 || max > 1024) throw new IllegalArgumentException(at + ".max_concurrent must be 1-1024");
       switch (e.path("kind").asText("rules")) {
-        case "rules" -> out.add(new RulesExecutor(name, caps, rules(e.path("rules"), at), e.path("faulty").asBoolean(false), max));
+        case "rules" -> {
+          long delay = e.path("delay_ms").asLong(0);
+          if (delay < 0 || delay > 600_000) throw new IllegalArgumentException(at + ".delay_ms must be 0-600000");
+          out.add(new RulesExecutor(name, caps, rules(e.path("rules"), at), e.path("faulty").asBoolean(false), max, delay));
+        }
         case "http" -> {
           String url = e.path("base_url").asText("");
           if (!url.startsWith("http://") && !url.startsWith("https://")) {

@@ -38,8 +38,16 @@ public final class RulesExecutor implements Executor {
   private final List<Rule> rules;
   private final boolean faulty;
   private final int maxConcurrent;
+  private final long delayMs;
 
   public RulesExecutor(String name, Set<String> capabilities, List<Rule> rules, boolean faulty, int maxConcurrent) {
+    this(name, capabilities, rules, faulty, maxConcurrent, 0);
+  }
+
+  /** @param delayMs think time before answering, to watch leases and rounds at human speed */
+  public RulesExecutor(String name, Set<String> capabilities, List<Rule> rules, boolean faulty, int maxConcurrent,
+      long delayMs) {
+    this.delayMs = delayMs;
     this.name = name;
     this.capabilities = Set.copyOf(capabilities.isEmpty() ? DEFAULT_CAPABILITIES : capabilities);
     this.rules = List.copyOf(rules);
@@ -71,13 +79,16 @@ public final class RulesExecutor implements Executor {
   }
 
   @Override
-  public JsonNode execute(TaskRequest task) {
+  public JsonNode execute(TaskRequest task) throws InterruptedException {
+    if (delayMs > 0) Thread.sleep(delayMs);
     ObjectNode out = honest(task);
-    if (faulty) {
-      JsonNode a = out.get("answer");
-      if (a.isIntegralNumber()) out.put("answer", a.asLong() + 1);
-      else out.put("answer", a.asText() + " (not really)");
-    }
+    return faulty ? falsify(out) : out;
+  }
+
+  private static JsonNode falsify(ObjectNode out) {
+    JsonNode a = out.get("answer");
+    if (a.isIntegralNumber()) out.put("answer", a.asLong() + 1);
+    else out.put("answer", a.asText() + " (not really)");
     return out;
   }
 
@@ -130,7 +141,8 @@ public final class RulesExecutor implements Executor {
 
   @Override
   public Verdict verify(TaskRequest task, JsonNode candidate) {
-    JsonNode mine = execute(task);
+    ObjectNode mine = honest(task);
+    if (faulty) mine = (ObjectNode) falsify(mine);
     return mine.equals(candidate) ? Verdict.passed("matches this executor's answer")
         : Verdict.failed("expected " + CanonicalJson.encodeString(mine.path("answer")) + ", got "
             + CanonicalJson.encodeString(candidate.path("answer")));

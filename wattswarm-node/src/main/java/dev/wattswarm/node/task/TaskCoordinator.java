@@ -116,7 +116,7 @@ public final class TaskCoordinator implements AutoCloseable {
     switch (s.phase()) {
       case CLAIMED -> {
         if (s.spec().profile() == Profile.FAST && !s.candidates().isEmpty()) {
-          // the first valid result wins: candidates keep arrival order
+          // fast profile: one claim, so the first candidate is the only one
           var first = s.candidates().values().iterator().next();
           act(s, "finalize", TaskEventTypes.FINALIZED, hash(first.hash()));
         }
