@@ -43,7 +43,8 @@ final class NodeProcess implements AutoCloseable {
     StateDir dir = new StateDir(stateDir);
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
       if (!process.isAlive()) throw new AssertionError("node exited " + process.exitValue() + ": " + output());
-      return dir.runtime().isPresent();
+      // a kill -9'd predecessor leaves its runtime.json behind: wait for ours
+      return dir.runtime().map(r -> r.pid() == process.pid()).orElse(false);
     });
     return dir.runtime().orElseThrow();
   }

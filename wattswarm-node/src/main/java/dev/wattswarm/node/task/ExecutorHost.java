@@ -127,7 +127,8 @@ public final class ExecutorHost implements AutoCloseable {
     if (claimable && now <= s.expiresAtMs()) claim(s);
     for (Slot slot : slots) {
       if (s.phase() == TaskPhase.CLAIMED && s.claims().containsKey(slot.id) && !s.candidates().containsKey(slot.id)) {
-        if (once(s, "run:" + slot.id)) run(s, slot);
+        // keyed by the claim's lease, so a fresh claim after a restart or release runs again
+        if (once(s, "run:" + slot.id + "@" + s.claims().get(slot.id))) run(s, slot);
       }
       if (!s.candidates().containsKey(slot.id)) continue;
       if (s.phase() == TaskPhase.VOTING && !s.commits().containsKey(slot.id) && once(s, "vote:" + slot.id)) {

@@ -88,13 +88,18 @@ public final class TaskCoordinator implements AutoCloseable {
       }
       switch (s.phase()) {
         case CLAIMED -> {
+          // A lapsed lease costs the attempt: re-offering only that slot could loop forever on an
+          // executor that always hangs, while a retry is bounded by max_retries.
+          String lapsed = null;
           for (var claim : s.claims().entrySet()) {
             if (now > claim.getValue()) {
               ObjectNode p = reason("lease expired");
               p.put("executor", claim.getKey());
               act(s, "release:" + claim.getKey(), TaskEventTypes.RELEASED, p);
+              lapsed = claim.getKey();
             }
           }
+          if (lapsed != null) failAttempt(s, "the lease of " + lapsed + " expired before its result arrived");
         }
         case VOTING -> {
           if (now > s.commitDeadlineMs() && s.commits().size() < s.spec().threshold()) {
