@@ -53,6 +53,10 @@ public final class BenchRunner {
 
   static final Map<String, ExternalSuite> EXTERNAL = new LinkedHashMap<>();
 
+  static {
+    EXTERNAL.put("tasks", new TaskBench());
+  }
+
   public static void register(String name, ExternalSuite suite) {
     EXTERNAL.put(name, suite);
   }

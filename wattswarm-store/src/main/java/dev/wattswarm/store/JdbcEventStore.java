@@ -50,6 +50,17 @@ final class JdbcEventStore implements EventStore {
   private final Object writeLock = new Object();
   private volatile long head;
   private volatile boolean closed;
+  /** Writer statements, prepared once: SQLite spends real time compiling SQL. Guarded by writeLock. */
+  private final Map<String, PreparedStatement> prepared = new HashMap<>();
+
+  private PreparedStatement writerStatement(String sql) throws SQLException {
+    PreparedStatement ps = prepared.get(sql);
+    if (ps == null) {
+      ps = writer.prepareStatement(sql);
+      prepared.put(sql, ps);
+    }
+    return ps;
+  }
 
   JdbcEventStore(Dialect dialect, Connection writer, ReadPool readers, List<Projector> projectors)
       throws SQLException {
@@ -81,16 +92,18 @@ final class JdbcEventStore implements EventStore {
       Map<LaneKey, LaneHead> touched = new HashMap<>();
       Set<EventId> inBatch = new HashSet<>();
       long pos = head;
-      try (PreparedStatement ins = writer.prepareStatement(
-          "INSERT INTO ws_events (pos, id, author, scope, lane_seq, type, task_id, clock, created_at_ms, encoded)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        ProjectionOverlay overlay = new ProjectionOverlay(writer);
+      try {
+        PreparedStatement ins = writerStatement(
+            "INSERT INTO ws_events (pos, id, author, scope, lane_seq, type, task_id, clock, created_at_ms, encoded)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        ins.clearBatch();
+        ProjectionOverlay overlay = new ProjectionOverlay(this::writerStatement, true);
         int inserted = 0;
         for (Event e : events) {
           LaneKey lk = new LaneKey(e.author().toString(), e.scope().toString());
           LaneHead h = touched.containsKey(lk) ? touched.get(lk) : lanes.getOrDefault(lk, LaneHead.EMPTY);
           if (e.laneSeq() <= h.seq()) {
-            if (inBatch.contains(e.id()) || exists(writer, e.id())) {
+            if (inBatch.contains(e.id()) || existsForWriter(e.id())) {
               out.add(AppendOutcome.DUPLICATE);
               continue;
             }
@@ -143,17 +156,24 @@ final class JdbcEventStore implements EventStore {
   }
 
   private void writeLanes(Map<LaneKey, LaneHead> touched) throws SQLException {
-    try (PreparedStatement ps = writer.prepareStatement(
+    PreparedStatement ps = writerStatement(
         "INSERT INTO ws_lanes (author, scope, seq, head_id) VALUES (?, ?, ?, ?)"
-            + " ON CONFLICT (author, scope) DO UPDATE SET seq = excluded.seq, head_id = excluded.head_id")) {
-      for (var t : touched.entrySet()) {
-        ps.setString(1, t.getKey().author());
-        ps.setString(2, t.getKey().scope());
-        ps.setLong(3, t.getValue().seq());
-        ps.setBytes(4, t.getValue().id().bytes());
-        ps.addBatch();
-      }
-      ps.executeBatch();
+            + " ON CONFLICT (author, scope) DO UPDATE SET seq = excluded.seq, head_id = excluded.head_id");
+    for (var t : touched.entrySet()) {
+      ps.setString(1, t.getKey().author());
+      ps.setString(2, t.getKey().scope());
+      ps.setLong(3, t.getValue().seq());
+      ps.setBytes(4, t.getValue().id().bytes());
+      ps.addBatch();
+    }
+    ps.executeBatch();
+  }
+
+  private boolean existsForWriter(EventId id) throws SQLException {
+    PreparedStatement ps = writerStatement("SELECT 1 FROM ws_events WHERE id = ?");
+    ps.setBytes(1, id.bytes());
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next();
     }
   }
 
@@ -278,7 +298,7 @@ final class JdbcEventStore implements EventStore {
 
   @Override
   public Optional<ProjectionDoc> projection(String namespace, String key) {
-    return readers.with(c -> new ProjectionOverlay(c).get(namespace, key));
+    return readers.with(c -> new ProjectionOverlay(c::prepareStatement, false).get(namespace, key));
   }
 
   @Override
@@ -309,7 +329,7 @@ final class JdbcEventStore implements EventStore {
         try (Statement st = writer.createStatement()) {
           st.executeUpdate("DELETE FROM ws_projections");
         }
-        ProjectionOverlay overlay = new ProjectionOverlay(writer);
+        ProjectionOverlay overlay = new ProjectionOverlay(this::writerStatement, true);
         long after = 0;
         while (true) {
           List<Event> page = new ArrayList<>();
@@ -378,6 +398,7 @@ final class JdbcEventStore implements EventStore {
       closed = true;
       readers.close();
       try {
+        for (PreparedStatement ps : prepared.values()) ps.close();
         writer.rollback();
         writer.close();
       } catch (SQLException ignored) {

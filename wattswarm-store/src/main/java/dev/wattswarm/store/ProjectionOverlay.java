@@ -3,7 +3,6 @@ package dev.wattswarm.store;
 import dev.wattswarm.kernel.store.StoreException;
 import dev.wattswarm.kernel.store.ProjectionDoc;
 import dev.wattswarm.kernel.store.ProjectionTx;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,17 +20,27 @@ final class ProjectionOverlay implements ProjectionTx {
 
   /** A null value is a pending delete. */
   private final Map<Key, ProjectionDoc> pending = new LinkedHashMap<>();
-  private final Connection c;
+  /** Hands out statements; the writer's are cached and must not be closed here. */
+  interface Statements {
+    PreparedStatement get(String sql) throws SQLException;
+  }
 
-  ProjectionOverlay(Connection c) {
-    this.c = c;
+  private final Statements statements;
+  private final boolean cached;
+
+  /** @param cached true for the writer's cached statements; false closes each statement after use */
+  ProjectionOverlay(Statements statements, boolean cached) {
+    this.statements = statements;
+    this.cached = cached;
   }
 
   @Override
   public Optional<ProjectionDoc> get(String namespace, String key) {
     Key k = new Key(namespace, key);
     if (pending.containsKey(k)) return Optional.ofNullable(pending.get(k));
-    try (PreparedStatement ps = c.prepareStatement("SELECT tag, doc FROM ws_projections WHERE ns = ? AND k = ?")) {
+    PreparedStatement ps = null;
+    try {
+      ps = statements.get("SELECT tag, doc FROM ws_projections WHERE ns = ? AND k = ?");
       ps.setString(1, namespace);
       ps.setString(2, key);
       try (ResultSet rs = ps.executeQuery()) {
@@ -41,6 +50,14 @@ final class ProjectionOverlay implements ProjectionTx {
       }
     } catch (SQLException e) {
       throw new StoreException("reading projection " + namespace + "/" + key + " failed: " + e.getMessage(), e);
+    } finally {
+      if (!cached && ps != null) {
+        try {
+          ps.close();
+        } catch (SQLException ignored) {
+          // read-only statement
+        }
+      }
     }
   }
 
@@ -63,10 +80,11 @@ final class ProjectionOverlay implements ProjectionTx {
 
   void flush() throws SQLException {
     if (pending.isEmpty()) return;
-    try (PreparedStatement up = c.prepareStatement(
-            "INSERT INTO ws_projections (ns, k, tag, doc) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (ns, k) DO UPDATE SET tag = excluded.tag, doc = excluded.doc");
-        PreparedStatement del = c.prepareStatement("DELETE FROM ws_projections WHERE ns = ? AND k = ?")) {
+    {
+      PreparedStatement up = statements.get(
+          "INSERT INTO ws_projections (ns, k, tag, doc) VALUES (?, ?, ?, ?)"
+              + " ON CONFLICT (ns, k) DO UPDATE SET tag = excluded.tag, doc = excluded.doc");
+      PreparedStatement del = statements.get("DELETE FROM ws_projections WHERE ns = ? AND k = ?");
       int ups = 0;
       int dels = 0;
       for (var e : pending.entrySet()) {

@@ -3,6 +3,7 @@ package dev.wattswarm.kernel.event;
 import dev.wattswarm.kernel.codec.EventCodec;
 import dev.wattswarm.kernel.crypto.Hashes;
 import dev.wattswarm.kernel.identity.KeyPair;
+import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -37,11 +38,23 @@ public final class EventSigner {
     if (remoteClock > lamport) lamport = remoteClock;
   }
 
-  public synchronized Event sign(Scope scope, EventKind kind, String type, String taskId, JsonNode payload) {
+  public Event sign(Scope scope, EventKind kind, String type, String taskId, JsonNode payload) {
     return signRaw(scope, kind, type, taskId, CanonicalJson.encode(payload));
   }
 
-  public synchronized Event signRaw(Scope scope, EventKind kind, String type, String taskId, byte[] payload) {
+  public Event signRaw(Scope scope, EventKind kind, String type, String taskId, byte[] payload) {
+    return complete(prepare(scope, kind, type, taskId, payload));
+  }
+
+  /**
+   * An event with its lane position, clock and id fixed but not yet signed. The chain links ids,
+   * not signatures, so events can be prepared in order and signed in parallel afterwards.
+   */
+  public record Prepared(byte[] unsigned, EventId id, String networkId, NodeId author, Scope scope, EventKind kind,
+      String type, String taskId, long clock, long laneSeq, EventId prev, long createdAtMs, byte[] payload) {}
+
+  /** Assigns the next lane sequence, prev and clock. Cheap; the caller must append in this order. */
+  public synchronized Prepared prepare(Scope scope, EventKind kind, String type, String taskId, byte[] payload) {
     LaneHead head = lanes.getOrDefault(scope, LaneHead.EMPTY);
     long seq = head.seq() + 1;
     long lc = ++lamport;
@@ -50,11 +63,15 @@ public final class EventSigner {
     byte[] unsigned = EventCodec.encodeUnsigned(
         networkId, key.id(), scope, kind, type, task, lc, seq, head.id(), now, payload);
     EventId id = new EventId(Hashes.sha256(unsigned));
-    byte[] sig = key.sign(id.bytes());
-    Event e = new Event(id, networkId, key.id(), scope, kind, type, task, lc, seq, head.id(), now,
-        payload, sig, EventCodec.signedForm(unsigned, id, sig));
     lanes.put(scope, new LaneHead(seq, id));
-    return e;
+    return new Prepared(unsigned, id, networkId, key.id(), scope, kind, type, task, lc, seq, head.id(), now, payload);
+  }
+
+  /** Signs a prepared event: the expensive step, safe to run on any thread. */
+  public Event complete(Prepared p) {
+    byte[] sig = key.sign(p.id().bytes());
+    return new Event(p.id(), p.networkId(), p.author(), p.scope(), p.kind(), p.type(), p.taskId(), p.clock(),
+        p.laneSeq(), p.prev(), p.createdAtMs(), p.payload(), sig, EventCodec.signedForm(p.unsigned(), p.id(), sig));
   }
 
   public KeyPair key() {

@@ -8,18 +8,21 @@ import java.util.Arrays;
  * A node's (or agent's) identity: the Ed25519 public key, written as a did:key multibase string
  * ("z6Mk..."), so the id alone is enough to verify anything the node signs.
  */
-public record NodeId(byte[] publicKey) implements Comparable<NodeId> {
+public final class NodeId implements Comparable<NodeId> {
   // multicodec varint for ed25519-pub
   private static final byte[] ED25519_PREFIX = {(byte) 0xed, 0x01};
 
-  public NodeId {
+  private final byte[] publicKey;
+  /** The text form, computed once: base58 is a big-number division and ids are printed on every event. */
+  private volatile String text;
+
+  public NodeId(byte[] publicKey) {
     if (publicKey == null || publicKey.length != Ed25519.PUBLIC_KEY_SIZE) {
       throw new IllegalArgumentException("node public key must be 32 bytes");
     }
-    publicKey = publicKey.clone();
+    this.publicKey = publicKey.clone();
   }
 
-  @Override
   public byte[] publicKey() {
     return publicKey.clone();
   }
@@ -50,6 +53,12 @@ public record NodeId(byte[] publicKey) implements Comparable<NodeId> {
 
   @Override
   public String toString() {
+    String t = text;
+    if (t == null) text = t = encode();
+    return t;
+  }
+
+  private String encode() {
     byte[] raw = new byte[34];
     raw[0] = ED25519_PREFIX[0];
     raw[1] = ED25519_PREFIX[1];

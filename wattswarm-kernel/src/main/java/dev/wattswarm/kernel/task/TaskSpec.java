@@ -68,7 +68,9 @@ public record TaskSpec(
     if (taskId != null && !ID.matcher(taskId).matches()) {
       errs.add(new FieldError("task_id", "must be 1-128 characters of letters, digits, '.', '_', ':' or '-'"));
     }
-    if (taskId == null && !json.has("task_id")) errs.add(new FieldError("task_id", "is required"));
+    if (taskId == null && errs.stream().noneMatch(e -> e.field().equals("task_id"))) {
+      errs.add(new FieldError("task_id", "is required")); // absent or an explicit null
+    }
     String type = text(json, "task_type", "swarm", errs);
     if (type != null && (type.isBlank() || type.length() > 64)) errs.add(new FieldError("task_type", "must be 1-64 characters"));
     ObjectNode inputs = null;

@@ -53,8 +53,56 @@ public final class NodeLog implements AutoCloseable {
     CompletableFuture<?> future();
   }
 
-  private record Publish(Scope scope, EventKind kind, String type, String taskId, byte[] payload,
-      CompletableFuture<Event> future) implements Pending {}
+  /**
+   * Our own event: prepared (lane position and id fixed) in queue order, signed afterwards on the
+   * publisher's thread; the writer waits for the signature when it reaches the event.
+   */
+  private static final class Publish implements Pending {
+    final Scope scope;
+    final EventKind kind;
+    final String type;
+    final String taskId;
+    final byte[] payload;
+    final CompletableFuture<Event> future;
+    EventSigner.Prepared prepared;
+    private final java.util.concurrent.CountDownLatch sealed = new java.util.concurrent.CountDownLatch(1);
+    private volatile Event signed;
+
+    Publish(Scope scope, EventKind kind, String type, String taskId, byte[] payload, CompletableFuture<Event> future) {
+      this.scope = scope;
+      this.kind = kind;
+      this.type = type;
+      this.taskId = taskId;
+      this.payload = payload;
+      this.future = future;
+    }
+
+    public CompletableFuture<?> future() {
+      return future;
+    }
+
+    void seal(Event e) {
+      signed = e;
+      sealed.countDown();
+    }
+
+    /** The signed event, or null if signing failed. */
+    Event awaitSigned() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          sealed.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) Thread.currentThread().interrupt();
+      return signed;
+    }
+  }
+
+  private final Object prepareLock = new Object();
 
   private record Ingest(Event event, CompletableFuture<AppendOutcome> future) implements Pending {}
 
@@ -89,7 +137,19 @@ public final class NodeLog implements AutoCloseable {
           "payload is " + bytes.length + " bytes, cap is " + verifier.limits().maxPayloadBytes()));
     }
     var f = new CompletableFuture<Event>();
-    enqueue(new Publish(scope, kind, type, taskId, bytes, f));
+    Publish p = new Publish(scope, kind, type, taskId, bytes, f);
+    synchronized (prepareLock) {
+      // lane order is queue order: prepare and enqueue together
+      p.prepared = signer.prepare(scope, kind, type, taskId, bytes);
+      // refused only when closing, and then the lane no longer matters
+      if (!enqueue(p)) return f;
+    }
+    Event signed = null;
+    try {
+      signed = signer.complete(p.prepared); // Ed25519 is the costly step: done here, in parallel
+    } finally {
+      p.seal(signed);
+    }
     return f;
   }
 
@@ -141,23 +201,44 @@ public final class NodeLog implements AutoCloseable {
     return rejected.get();
   }
 
-  private void enqueue(Pending p) {
+  /** @return false when the item was refused (closed or interrupted); its future is failed */
+  private boolean enqueue(Pending p) {
     if (closed) {
       p.future().completeExceptionally(new IllegalStateException("node log is closed"));
-      return;
+      return false;
     }
     try {
       // Blocking here is the backpressure: publishers wait for the writer instead of growing a queue.
       while (!queue.offer(p, 100, TimeUnit.MILLISECONDS)) {
         if (closed) {
           p.future().completeExceptionally(new IllegalStateException("node log is closed"));
-          return;
+          return false;
         }
       }
+      return true;
     } catch (InterruptedException e) {
+      if (p instanceof Publish) {
+        // a prepared event already holds a lane position: it must reach the queue or the lane has a hole
+        boolean queued = enqueueUninterruptibly(p);
+        Thread.currentThread().interrupt();
+        return queued;
+      }
       Thread.currentThread().interrupt();
       p.future().completeExceptionally(e);
+      return false;
     }
+  }
+
+  private boolean enqueueUninterruptibly(Pending p) {
+    while (!closed) {
+      try {
+        if (queue.offer(p, 100, TimeUnit.MILLISECONDS)) return true;
+      } catch (InterruptedException again) {
+        // keep trying; the caller re-asserts the interrupt
+      }
+    }
+    p.future().completeExceptionally(new IllegalStateException("node log is closed"));
+    return false;
   }
 
   private void writeLoop() {
@@ -184,7 +265,11 @@ public final class NodeLog implements AutoCloseable {
     List<Event> events = new ArrayList<>(batch.size());
     for (Pending p : batch) {
       events.add(switch (p) {
-        case Publish pub -> signer.signRaw(pub.scope(), pub.kind(), pub.type(), pub.taskId(), pub.payload());
+        case Publish pub -> {
+          Event e = pub.awaitSigned();
+          // signing failed on the publisher's thread: sign here so the lane stays whole
+          yield e != null ? e : signer.complete(pub.prepared);
+        }
         case Ingest in -> in.event();
       });
     }
@@ -206,7 +291,7 @@ public final class NodeLog implements AutoCloseable {
       Event e = events.get(i);
       if (p instanceof Publish pub && !store.laneHead(e.author(), e.scope()).id().equals(e.prev())) {
         // our lane moved back because an earlier own event failed: sign afresh
-        e = signer.signRaw(pub.scope(), pub.kind(), pub.type(), pub.taskId(), pub.payload());
+        e = signer.signRaw(pub.scope, pub.kind, pub.type, pub.taskId, pub.payload);
       }
       try {
         complete(p, e, store.append(List.of(e)).get(0));
@@ -232,7 +317,7 @@ public final class NodeLog implements AutoCloseable {
       }
     }
     switch (p) {
-      case Publish pub -> pub.future().complete(e);
+      case Publish pub -> pub.future.complete(e);
       case Ingest in -> in.future().complete(outcome);
     }
   }

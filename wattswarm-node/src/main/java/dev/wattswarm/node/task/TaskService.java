@@ -33,7 +33,8 @@ public final class TaskService {
   private final EventStore store;
   private final Supplier<List<ExecutorHost.Slot>> localExecutors;
   private final boolean networked;
-  private final Object submitLock = new Object();
+  /** Striped by task id: submits of one id are serialised (idempotency), different ids run in parallel. */
+  private final Object[] submitLocks = new Object[64];
 
   /**
    * @param networked whether executors elsewhere can take part; when false, a task no local
@@ -44,6 +45,7 @@ public final class TaskService {
     this.store = log.store();
     this.localExecutors = localExecutors;
     this.networked = networked;
+    for (int i = 0; i < submitLocks.length; i++) submitLocks[i] = new Object();
   }
 
   /**
@@ -51,7 +53,7 @@ public final class TaskService {
    */
   public Submitted submit(JsonNode json) {
     TaskSpec spec = TaskSpec.parse(json);
-    synchronized (submitLock) {
+    synchronized (submitLocks[Math.floorMod(spec.taskId().hashCode(), submitLocks.length)]) {
       Optional<JsonNode> existing = get(spec.taskId());
       if (existing.isPresent()) return new Submitted(spec.taskId(), false, existing.get());
       if (!networked) checkLocalCapacity(spec);
