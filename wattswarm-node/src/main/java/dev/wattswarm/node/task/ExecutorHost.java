@@ -111,9 +111,25 @@ public final class ExecutorHost implements AutoCloseable {
     }
   }
 
+  /**
+   * Time-driven steps only: retries that opened, reveal windows that opened, and work no executor
+   * had room for when it was offered. Everything else reacts to changes. The first tick after a
+   * start looks at every task, to resume what a previous run left.
+   */
   void tick() {
-    for (TaskState s : tracker.liveTasks()) react(s);
+    long now = clock.millis();
+    for (TaskState s : tracker.liveTasks()) {
+      boolean due = firstTick
+          || s.phase() == TaskPhase.OPEN
+          || (s.phase() == TaskPhase.RETRY_WAIT && now >= s.notBeforeMs())
+          || (s.phase() == TaskPhase.VOTING && now > s.commitDeadlineMs())
+          || (s.phase() == TaskPhase.CLAIMED && s.claims().size() < s.spec().executors());
+      if (due) react(s);
+    }
+    firstTick = false;
   }
+
+  private boolean firstTick = true;
 
   private void react(TaskState s) {
     if (closed) return;

@@ -113,9 +113,13 @@ public final class TaskCoordinator implements AutoCloseable {
         }
         default -> {}
       }
-      react(s);
+      // changes drive reactions; a full pass is needed once, to pick up where a previous run stopped
+      if (firstTick) react(s);
     }
+    firstTick = false;
   }
+
+  private boolean firstTick = true;
 
   private void react(TaskState s) {
     switch (s.phase()) {

@@ -57,9 +57,11 @@ public final class TaskService {
       Optional<JsonNode> existing = get(spec.taskId());
       if (existing.isPresent()) return new Submitted(spec.taskId(), false, existing.get());
       if (!networked) checkLocalCapacity(spec);
-      log.publish(spec.scope(), EventKind.EVENTS, TaskEventTypes.CREATED, spec.taskId(), spec.toJson());
+      var created = log.publish(spec.scope(), EventKind.EVENTS, TaskEventTypes.CREATED, spec.taskId(), spec.toJson());
+      // the state right after creation, derived as the projector did, without reading it back
+      var state = dev.wattswarm.kernel.task.TaskStateMachine.apply(null, dev.wattswarm.kernel.task.TaskFact.of(created)).state();
+      return new Submitted(spec.taskId(), true, state.toJson());
     }
-    return new Submitted(spec.taskId(), true, get(spec.taskId()).orElseThrow());
   }
 
   private void checkLocalCapacity(TaskSpec spec) {
