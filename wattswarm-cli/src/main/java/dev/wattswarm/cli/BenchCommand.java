@@ -7,23 +7,31 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Option;
 
 /** {@code bench [SUITE] [--quick] [--compare FILE]}: JMH figures beside their baselines, as JSON on stdout. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run benchmarks and print JSON (machine, version, each figure beside its baseline from the same run). "
         + "Suites: all (default), codec, crypto, store, tasks. Options: --quick (shorter runs), --out FILE (also write the JSON there).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(arity = "0..*", paramLabel = "ARGS", description = "Suite name and options, passed to the bench runner.")
-  List<String> args = new ArrayList<>();
+  @Parameters(arity = "0..1", paramLabel = "SUITE", description = "all (default), codec, crypto, store or tasks.")
+  String suite;
 
-  // --quick, --out FILE and future runner options pass straight through to the runner
-  @Unmatched List<String> options = new ArrayList<>();
+  @Option(names = "--quick", description = "Shorter runs: rough figures in a fraction of the time.")
+  boolean quick;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON to FILE.")
+  String out;
 
   @Override
   public Integer call() {
-    List<String> all = new ArrayList<>(args);
-    all.addAll(options);
+    List<String> all = new ArrayList<>();
+    if (suite != null) all.add(suite);
+    if (quick) all.add("--quick");
+    if (out != null) {
+      all.add("--out");
+      all.add(out);
+    }
     return BenchRunner.run(all, new PrintStream(System.out, true), System.err);
   }
 }

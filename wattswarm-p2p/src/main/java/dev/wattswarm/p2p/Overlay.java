@@ -1,0 +1,184 @@
+package dev.wattswarm.p2p;
+
+import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.p2p.gossip.BroadcastConfig;
+import dev.wattswarm.p2p.gossip.Plumtree;
+import dev.wattswarm.p2p.membership.HyParView;
+import dev.wattswarm.p2p.membership.MembershipConfig;
+import dev.wattswarm.p2p.transport.Link;
+import dev.wattswarm.p2p.transport.Scheduler;
+import dev.wattswarm.p2p.transport.Transport;
+import dev.wattswarm.p2p.wire.FrameType;
+import dev.wattswarm.p2p.wire.MalformedFrameException;
+import dev.wattswarm.p2p.wire.WireReader;
+import dev.wattswarm.p2p.wire.WireWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+
+/**
+ * One node's view of the swarm over any {@link Transport}: HyParView membership, a PlumTree per
+ * subscribed topic, and request/response to neighbours. Everything runs on one {@link Scheduler}
+ * (virtual time in the simulator, a real thread in a node), so the protocols need no locks; frames
+ * from the transport are handed over to it. A peer that sends a malformed frame is counted and
+ * its link closed; the node carries on.
+ */
+public final class Overlay implements AutoCloseable, Transport.Listener {
+  private final Transport transport;
+  private final Scheduler scheduler;
+  private final BroadcastConfig bcfg;
+  private final Random random;
+  private final HyParView membership;
+  private final Map<String, Plumtree> topics = new HashMap<>();
+  private final Map<Long, CompletableFuture<byte[]>> pending = new HashMap<>();
+  private BiFunction<NodeId, byte[], byte[]> requestHandler = (p, b) -> null;
+  private long nextRequest = 1;
+  private long violations;
+
+  public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg, Random random) {
+    this.transport = transport;
+    this.scheduler = scheduler;
+    this.bcfg = bcfg;
+    this.random = random;
+    this.membership = new HyParView(transport, scheduler, mcfg, random);
+    membership.onViolation(m -> violations++);
+    membership.addListener(new HyParView.Listener() {
+      @Override
+      public void neighborUp(NodeId peer, Link link) {
+        for (Plumtree t : topics.values()) t.neighborUp(peer, link);
+      }
+
+      @Override
+      public void neighborDown(NodeId peer) {
+        for (Plumtree t : topics.values()) t.neighborDown(peer);
+      }
+    });
+    transport.setListener(this);
+  }
+
+  public HyParView membership() {
+    return membership;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  public void join(String contact) {
+    scheduler.execute(() -> membership.join(contact));
+  }
+
+  /** Receives every message of {@code topic} exactly once (duplicates are suppressed). */
+  public void subscribe(String topic, Plumtree.Delivery delivery) {
+    scheduler.execute(() -> {
+      if (topics.containsKey(topic)) return;
+      Plumtree t = new Plumtree(topic, scheduler, bcfg, delivery);
+      t.random(new Random(random.nextLong()));
+      for (var e : membership.activeView()) t.neighborUp(e, membership.link(e));
+      topics.put(topic, t);
+    });
+  }
+
+  public void unsubscribe(String topic) {
+    scheduler.execute(() -> {
+      Plumtree t = topics.remove(topic);
+      if (t != null) t.close();
+    });
+  }
+
+  /** Broadcasts to every subscriber of {@code topic}; {@code id} names the message swarm-wide. */
+  public void publish(String topic, byte[] id, byte[] payload) {
+    scheduler.execute(() -> {
+      Plumtree t = topics.get(topic);
+      if (t == null) throw new IllegalStateException("publish to '" + topic + "' needs a subscription to it first");
+      t.broadcast(id, payload);
+    });
+  }
+
+  public Plumtree topic(String topic) {
+    return topics.get(topic);
+  }
+
+  /** Answers requests from neighbours; return null for "no answer" (the caller times out). */
+  public void onRequest(BiFunction<NodeId, byte[], byte[]> handler) {
+    this.requestHandler = handler;
+  }
+
+  /** Asks a neighbour; fails with a TimeoutException after {@code timeoutMs}, or at once if it is not a neighbour. */
+  public CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs) {
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    scheduler.execute(() -> {
+      Link l = membership.link(peer);
+      if (l == null) {
+        f.completeExceptionally(new IllegalStateException(peer + " is not a neighbour"));
+        return;
+      }
+      long id = nextRequest++;
+      pending.put(id, f);
+      l.send(new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done());
+      scheduler.schedule(timeoutMs, () -> {
+        CompletableFuture<byte[]> p = pending.remove(id);
+        if (p != null) p.completeExceptionally(new TimeoutException("no answer from " + peer + " in " + timeoutMs + " ms"));
+      });
+    });
+    return f;
+  }
+
+  public long violations() {
+    return violations;
+  }
+
+  // ---- transport callbacks, moved onto the scheduler
+
+  @Override
+  public void linkUp(Link link) {
+    // a link becomes a neighbour only through a membership frame
+  }
+
+  @Override
+  public void frame(Link link, byte[] frame) {
+    scheduler.execute(() -> dispatch(link, frame));
+  }
+
+  @Override
+  public void linkDown(Link link, String reason) {
+    scheduler.execute(() -> membership.linkDown(link));
+  }
+
+  private void dispatch(Link link, byte[] frame) {
+    try {
+      WireReader r = new WireReader(frame);
+      int type = r.u8();
+      if (FrameType.membership(type)) {
+        membership.frame(link, type, r);
+      } else if (FrameType.broadcast(type)) {
+        String topic = r.string(512);
+        Plumtree t = topics.get(topic);
+        // any authenticated peer of the network may forward; the tree itself is built from neighbours
+        if (t != null) t.frame(link, type, r);
+      } else if (type == FrameType.REQUEST) {
+        long id = r.i64();
+        byte[] answer = requestHandler.apply(link.peer(), r.bytes(bcfg.maxPayloadBytes()));
+        if (answer != null) link.send(new WireWriter(FrameType.RESPONSE).i64(id).bytes(answer).done());
+      } else if (type == FrameType.RESPONSE) {
+        CompletableFuture<byte[]> f = pending.remove(r.i64());
+        if (f != null) f.complete(r.bytes(bcfg.maxPayloadBytes()));
+      } else {
+        throw new MalformedFrameException("unknown frame type " + type);
+      }
+    } catch (MalformedFrameException | IllegalArgumentException e) {
+      violations++;
+      link.close("protocol violation: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    membership.stop();
+    for (Plumtree t : topics.values()) t.close();
+    transport.close();
+  }
+}

@@ -1,0 +1,361 @@
+package dev.wattswarm.p2p.membership;
+
+import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.p2p.transport.Link;
+import dev.wattswarm.p2p.transport.Scheduler;
+import dev.wattswarm.p2p.transport.Transport;
+import dev.wattswarm.p2p.wire.FrameType;
+import dev.wattswarm.p2p.wire.PeerInfo;
+import dev.wattswarm.p2p.wire.WireReader;
+import dev.wattswarm.p2p.wire.WireWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Partial-view membership after HyParView (Leitão et al.): a small active view of connected
+ * neighbours, a larger passive view for repair, joins spread by random walks, periodic shuffles
+ * that keep passive views fresh. A neighbour whose link fails is replaced from the passive view;
+ * lost peers are retried every {@code reconnectMs}, with priority, so the halves of a healed
+ * partition find each other again.
+ *
+ * <p>Single-threaded: every method runs on the {@link Scheduler}'s thread.
+ */
+public final class HyParView {
+  /** Neighbour changes, for the broadcast layer. */
+  public interface Listener {
+    void neighborUp(NodeId peer, Link link);
+
+    void neighborDown(NodeId peer);
+  }
+
+  private record Lost(PeerInfo peer, int attempts) {}
+
+  private final Transport transport;
+  private final Scheduler scheduler;
+  private final MembershipConfig cfg;
+  private final Random random;
+  private final PeerInfo self;
+  private final Map<NodeId, Link> active = new LinkedHashMap<>();
+  private final Map<NodeId, PeerInfo> activeInfo = new LinkedHashMap<>();
+  private final Map<NodeId, PeerInfo> passive = new LinkedHashMap<>();
+  private final Map<NodeId, Lost> lost = new LinkedHashMap<>();
+  private final List<String> contacts = new ArrayList<>();
+  private final List<Listener> listeners = new ArrayList<>();
+  private Consumer<String> violations = m -> {};
+  private boolean running = true;
+
+  public HyParView(Transport transport, Scheduler scheduler, MembershipConfig cfg, Random random) {
+    this.transport = transport;
+    this.scheduler = scheduler;
+    this.cfg = cfg;
+    this.random = random;
+    this.self = new PeerInfo(transport.localId(), transport.localAddress());
+    scheduler.schedule(cfg.shuffleMs() / 2 + random.nextLong(cfg.shuffleMs()), this::shuffleTick);
+    scheduler.schedule(cfg.reconnectMs() + random.nextLong(cfg.reconnectMs()), this::reconnectTick);
+  }
+
+  public void addListener(Listener l) {
+    listeners.add(l);
+  }
+
+  /** Called with a description of each protocol violation by a peer (malformed frames etc.). */
+  public void onViolation(Consumer<String> c) {
+    violations = c;
+  }
+
+  public PeerInfo self() {
+    return self;
+  }
+
+  public Collection<NodeId> activeView() {
+    return List.copyOf(active.keySet());
+  }
+
+  public Map<NodeId, PeerInfo> activePeers() {
+    return Map.copyOf(activeInfo);
+  }
+
+  public Collection<NodeId> passiveView() {
+    return List.copyOf(passive.keySet());
+  }
+
+  public Link link(NodeId peer) {
+    return active.get(peer);
+  }
+
+  /** Joins the overlay through a contact address (kept for rejoining when isolated). */
+  public void join(String contact) {
+    if (!contacts.contains(contact)) contacts.add(contact);
+    dial(contact, null, link -> {
+      if (!link.send(new WireWriter(FrameType.JOIN).peer(self).done())) return;
+      // the contact takes us into its active view; we take it into ours
+      addActive(link, new PeerInfo(link.peer(), link.peerListenAddress()));
+    });
+  }
+
+  /** After a restart of the transport: forget links, keep what we know, and find the overlay again. */
+  public void rejoin() {
+    running = true;
+    for (NodeId p : List.copyOf(active.keySet())) dropActive(p, false);
+    for (String c : contacts) join(c);
+    if (contacts.isEmpty()) promoteFromPassive();
+  }
+
+  public void stop() {
+    running = false;
+  }
+
+  // ---- transport events (the owner routes them here on the scheduler's thread)
+
+  public void linkDown(Link link) {
+    NodeId p = link.peer();
+    if (active.get(p) == link) {
+      PeerInfo info = activeInfo.get(p);
+      dropActive(p, false);
+      if (info != null) lost.put(p, new Lost(info, 0));
+      promoteFromPassive();
+    }
+  }
+
+  /** A membership frame arrived. */
+  public void frame(Link link, int type, WireReader r) {
+    if (!running) return;
+    switch (type) {
+      case FrameType.JOIN -> onJoin(link, r.peer());
+      case FrameType.JOIN_ACCEPT -> addActive(link, r.peer());
+      case FrameType.FORWARD_JOIN -> onForwardJoin(link, r.peer(), r.u8());
+      case FrameType.NEIGHBOR -> onNeighbor(link, r.peer(), r.u8() == 1);
+      case FrameType.NEIGHBOR_REPLY -> onNeighborReply(link, r.peer(), r.u8() == 1);
+      case FrameType.DISCONNECT -> onDisconnect(link);
+      case FrameType.SHUFFLE -> onShuffle(link, r.peer(), r.u8(), r.peers(64));
+      case FrameType.SHUFFLE_REPLY -> {
+        merge(r.peers(64));
+        if (!active.containsValue(link)) link.close("shuffle done");
+      }
+      default -> violations.accept("unknown membership frame " + type + " from " + link.peer());
+    }
+  }
+
+  private void onJoin(Link link, PeerInfo newcomer) {
+    if (!link.peer().equals(newcomer.id())) {
+      violations.accept(link.peer() + " sent a JOIN for " + newcomer.id());
+      link.close("join for another node");
+      return;
+    }
+    addActive(link, newcomer);
+    byte[] fwd = new WireWriter(FrameType.FORWARD_JOIN).peer(newcomer).u8(cfg.activeWalk()).done();
+    for (var e : active.entrySet()) {
+      if (!e.getKey().equals(newcomer.id())) e.getValue().send(fwd);
+    }
+  }
+
+  private void onForwardJoin(Link from, PeerInfo newcomer, int ttl) {
+    if (newcomer.id().equals(self.id())) return;
+    if (ttl == 0 || active.size() <= 1) {
+      if (!active.containsKey(newcomer.id())) {
+        dial(newcomer.address(), newcomer.id(), link -> {
+          link.send(new WireWriter(FrameType.JOIN_ACCEPT).peer(self).done());
+          addActive(link, newcomer);
+        });
+      }
+      return;
+    }
+    if (ttl == cfg.passiveWalk()) addPassive(newcomer);
+    Link next = randomActive(from.peer(), newcomer.id());
+    if (next != null) next.send(new WireWriter(FrameType.FORWARD_JOIN).peer(newcomer).u8(ttl - 1).done());
+    else if (!active.containsKey(newcomer.id())) {
+      dial(newcomer.address(), newcomer.id(), link -> {
+        link.send(new WireWriter(FrameType.JOIN_ACCEPT).peer(self).done());
+        addActive(link, newcomer);
+      });
+    }
+  }
+
+  private void onNeighbor(Link link, PeerInfo peer, boolean high) {
+    boolean accept = high || active.size() < cfg.activeSize();
+    link.send(new WireWriter(FrameType.NEIGHBOR_REPLY).peer(self).u8(accept ? 1 : 0).done());
+    if (accept) addActive(link, peer);
+    else scheduler.schedule(1_000, () -> {
+      if (!active.containsValue(link)) link.close("neighbor request declined");
+    });
+  }
+
+  private void onNeighborReply(Link link, PeerInfo peer, boolean accepted) {
+    if (accepted) {
+      lost.remove(peer.id());
+      addActive(link, peer);
+    } else {
+      link.close("declined");
+      promoteFromPassive();
+    }
+  }
+
+  private void onDisconnect(Link link) {
+    NodeId p = link.peer();
+    if (active.get(p) == link) {
+      PeerInfo info = activeInfo.get(p);
+      dropActive(p, false);
+      if (info != null) addPassive(info);
+      promoteFromPassive();
+    }
+    link.close("disconnected");
+  }
+
+  // ---- shuffles and repair
+
+  private void shuffleTick() {
+    if (running && !active.isEmpty()) {
+      List<PeerInfo> sample = new ArrayList<>();
+      sample.add(self);
+      sample.addAll(pick(activeInfo.values(), cfg.shuffleActive()));
+      sample.addAll(pick(passive.values(), cfg.shufflePassive()));
+      Link to = randomActive(null, null);
+      if (to != null) to.send(new WireWriter(FrameType.SHUFFLE).peer(self).u8(cfg.activeWalk()).peers(sample).done());
+    }
+    scheduler.schedule(cfg.shuffleMs() / 2 + random.nextLong(cfg.shuffleMs()), this::shuffleTick);
+  }
+
+  private void onShuffle(Link from, PeerInfo origin, int ttl, List<PeerInfo> sample) {
+    if (origin.id().equals(self.id())) return;
+    if (ttl > 1 && active.size() > 1) {
+      Link next = randomActive(from.peer(), origin.id());
+      if (next != null) {
+        next.send(new WireWriter(FrameType.SHUFFLE).peer(origin).u8(ttl - 1).peers(sample).done());
+        return;
+      }
+    }
+    List<PeerInfo> reply = pick(passive.values(), sample.size());
+    merge(sample);
+    byte[] frame = new WireWriter(FrameType.SHUFFLE_REPLY).peers(reply).done();
+    Link direct = active.get(origin.id());
+    if (direct != null) direct.send(frame);
+    else dial(origin.address(), origin.id(), link -> link.send(frame));
+  }
+
+  private void reconnectTick() {
+    if (running) {
+      if (active.isEmpty() && passive.isEmpty() && lost.isEmpty()) {
+        for (String c : contacts) join(c);
+      } else if (!lost.isEmpty()) {
+        // try one lost peer with priority: this is what stitches a healed partition back together
+        List<NodeId> ids = new ArrayList<>(lost.keySet());
+        NodeId id = ids.get(random.nextInt(ids.size()));
+        Lost l = lost.get(id);
+        if (active.containsKey(id)) {
+          lost.remove(id);
+        } else {
+          lost.put(id, new Lost(l.peer(), l.attempts() + 1));
+          if (l.attempts() + 1 > 50) lost.remove(id);
+          neighborRequest(l.peer(), true);
+        }
+      }
+      if (active.size() < cfg.activeSize()) promoteFromPassive();
+    }
+    scheduler.schedule(cfg.reconnectMs() / 2 + random.nextLong(cfg.reconnectMs()), this::reconnectTick);
+  }
+
+  private void promoteFromPassive() {
+    if (!running || active.size() >= cfg.activeSize() || passive.isEmpty()) return;
+    List<PeerInfo> candidates = new ArrayList<>(passive.values());
+    PeerInfo p = candidates.get(random.nextInt(candidates.size()));
+    passive.remove(p.id());
+    neighborRequest(p, active.isEmpty());
+  }
+
+  private void neighborRequest(PeerInfo p, boolean high) {
+    dial(p.address(), p.id(), link -> link.send(new WireWriter(FrameType.NEIGHBOR).peer(self).u8(high ? 1 : 0).done()),
+        () -> promoteFromPassive());
+  }
+
+  // ---- views
+
+  private void addActive(Link link, PeerInfo info) {
+    NodeId p = info.id();
+    if (p.equals(self.id()) || !link.isOpen()) return;
+    Link existing = active.get(p);
+    if (existing != null && existing != link) {
+      // both sides dialled at once: keep the link dialled by the smaller id, on both ends alike
+      NodeId dialerNew = link.inbound() ? p : self.id();
+      NodeId dialerOld = existing.inbound() ? p : self.id();
+      boolean keepNew = !dialerNew.equals(dialerOld) && dialerNew.compareTo(dialerOld) < 0;
+      if (!keepNew) {
+        link.close("duplicate link");
+        return;
+      }
+      active.remove(p);
+      existing.close("duplicate link");
+    } else if (existing == link) {
+      return;
+    }
+    if (active.size() >= cfg.activeSize()) {
+      List<NodeId> ids = new ArrayList<>(active.keySet());
+      NodeId victim = ids.get(random.nextInt(ids.size()));
+      Link l = active.get(victim);
+      PeerInfo vi = activeInfo.get(victim);
+      dropActive(victim, true);
+      l.send(new WireWriter(FrameType.DISCONNECT).done());
+      scheduler.schedule(100, () -> l.close("dropped from active view"));
+      if (vi != null) addPassive(vi);
+    }
+    active.put(p, link);
+    activeInfo.put(p, info);
+    passive.remove(p);
+    lost.remove(p);
+    for (Listener l : listeners) l.neighborUp(p, link);
+  }
+
+  private void dropActive(NodeId p, boolean quiet) {
+    if (active.remove(p) == null) return;
+    activeInfo.remove(p);
+    for (Listener l : listeners) l.neighborDown(p);
+  }
+
+  private void addPassive(PeerInfo p) {
+    if (p.id().equals(self.id()) || active.containsKey(p.id()) || passive.containsKey(p.id())) return;
+    if (passive.size() >= cfg.passiveSize()) {
+      List<NodeId> ids = new ArrayList<>(passive.keySet());
+      passive.remove(ids.get(random.nextInt(ids.size())));
+    }
+    passive.put(p.id(), p);
+  }
+
+  private void merge(List<PeerInfo> sample) {
+    for (PeerInfo p : sample) addPassive(p);
+  }
+
+  private Link randomActive(NodeId exclude1, NodeId exclude2) {
+    List<Link> c = new ArrayList<>();
+    for (var e : active.entrySet()) {
+      if (!e.getKey().equals(exclude1) && !e.getKey().equals(exclude2)) c.add(e.getValue());
+    }
+    return c.isEmpty() ? null : c.get(random.nextInt(c.size()));
+  }
+
+  private <T> List<T> pick(Collection<T> from, int n) {
+    List<T> all = new ArrayList<>(from);
+    java.util.Collections.shuffle(all, random);
+    return all.subList(0, Math.min(n, all.size()));
+  }
+
+  private void dial(String address, NodeId expected, Consumer<Link> then) {
+    dial(address, expected, then, () -> {});
+  }
+
+  private void dial(String address, NodeId expected, Consumer<Link> then, Runnable failed) {
+    transport.connect(address, expected).whenComplete((link, err) -> scheduler.execute(() -> {
+      if (err != null) {
+        if (expected != null) passive.remove(expected);
+        failed.run();
+      } else if (running) {
+        then.accept(link);
+      } else {
+        link.close("stopped");
+      }
+    }));
+  }
+}

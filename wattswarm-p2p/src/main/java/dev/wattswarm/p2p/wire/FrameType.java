@@ -1,0 +1,33 @@
+package dev.wattswarm.p2p.wire;
+
+/** The first byte of every substrate frame. */
+public final class FrameType {
+  private FrameType() {}
+
+  // membership (HyParView)
+  public static final int JOIN = 1;
+  public static final int FORWARD_JOIN = 2;
+  public static final int NEIGHBOR = 3;
+  public static final int NEIGHBOR_REPLY = 4;
+  public static final int DISCONNECT = 5;
+  public static final int SHUFFLE = 6;
+  public static final int SHUFFLE_REPLY = 7;
+  public static final int JOIN_ACCEPT = 8;
+  public static final int SUBSCRIPTIONS = 10;
+  // broadcast (PlumTree)
+  public static final int GOSSIP = 20;
+  public static final int IHAVE = 21;
+  public static final int GRAFT = 22;
+  public static final int PRUNE = 23;
+  // request/response
+  public static final int REQUEST = 30;
+  public static final int RESPONSE = 31;
+
+  public static boolean membership(int t) {
+    return t >= 1 && t <= 10;
+  }
+
+  public static boolean broadcast(int t) {
+    return t >= 20 && t <= 23;
+  }
+}
