@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code node up|status|down}. */
 @Command(name = "node", description = "Run and inspect the node on a state dir.",
-    mixinStandardHelpOptions = true, subcommands = {NodeUpCommand.class, NodeCommand.Status.class, NodeCommand.Down.class})
+    mixinStandardHelpOptions = true, subcommands = {NodeUpCommand.class, NodeCommand.Status.class, NodeCommand.Down.class,
+        NetworkCommands.ExportContact.class, NetworkCommands.AddBootstrapContact.class})
 final class NodeCommand {
   @ParentCommand Main main;
 
@@ -38,6 +39,7 @@ final class NodeCommand {
         out.printf("node_id    %s%n", info.path("node_id").asText());
         out.printf("network    %s (mode %s)%n", info.path("network_id").asText(), info.path("mode").asText());
         out.printf("control    %s%n", rt.controlUrl());
+        if (!rt.p2pAddr().isEmpty()) out.printf("p2p        %s, %d peers%n", rt.p2pAddr(), info.path("peers").asInt());
         out.printf("uptime     %s%n", Output.duration(info.path("uptime_ms").asLong()));
         out.printf("storage    %s, %d events%n", info.path("storage").asText(), info.path("events").asLong());
         out.printf("version    %s%n", info.path("version").asText());

@@ -34,13 +34,15 @@ final class NodeUpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     StateDir dir = parent.main.stateDir();
     NodeConfig cfg = NodeConfig.fromEnv(dir.root(), System.getenv());
-    if (mode != null) cfg = cfg.withMode(Mode.parse(mode));
+    if (mode != null) {
+      cfg = cfg.withMode(Mode.parse(mode));
+    } else if (!System.getenv().containsKey("WATTSWARM_NODE_MODE")) {
+      // add-bootstrap-contact records the mode (wan) in startup_config.json
+      var remembered = dev.wattswarm.node.network.StartupConfig.read(dir).mode();
+      if (remembered.isPresent()) cfg = cfg.withMode(remembered.get());
+    }
     if (controlPort != null) cfg = cfg.withControlPort(controlPort);
     if (p2pPort != null) cfg = cfg.withP2pPort(p2pPort);
-    if (cfg.mode() != Mode.LOCAL) {
-      spec.commandLine().getErr().println("note: mode " + cfg.mode().wire()
-          + " needs the P2P substrate, which this build does not have yet; running as a local network.");
-    }
     NodeHost host = NodeHost.start(cfg, dir, Clock.systemUTC(), new SecureRandom());
     CountDownLatch stopped = new CountDownLatch(1);
     long graceMs = cfg.shutdownGrace().toMillis();
@@ -63,6 +65,8 @@ final class NodeUpCommand implements Callable<Integer> {
     out.printf("wattswarm node %s up%n", host.node().nodeId());
     out.printf("  network   %s (mode %s)%n", host.node().networkId(), cfg.mode().wire());
     out.printf("  control   %s  (token: %s)%n", host.controlUrl(), dir.file(StateDir.TOKEN));
+    if (host.network() != null) out.printf("  p2p       %s (contact: %s@%s)%n", host.network().advertisedAddress(),
+        host.node().nodeId(), host.network().advertisedAddress());
     out.printf("  storage   %s%n", host.node().store().backend());
     out.printf("  state dir %s%n", dir.root());
     out.println("press Ctrl-C to stop");

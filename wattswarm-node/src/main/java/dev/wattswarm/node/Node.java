@@ -60,17 +60,26 @@ public final class Node implements AutoCloseable {
    * @throws dev.wattswarm.node.state.StateDirException or StoreException with a message for the user
    */
   public static Node open(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Projector> projectors) {
+    return open(config, dir, clock, random, projectors, key -> networkIdFor(config.mode(), key.id()));
+  }
+
+  /**
+   * @param networkId decides the network id once the identity is loaded: local nodes are their own
+   *     network; networked nodes take it from the genesis bundle (creating or fetching it)
+   */
+  public static Node open(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Projector> projectors,
+      java.util.function.Function<KeyPair, String> networkId) {
     dir.ensureWritable();
     NodeLock lock = dir.lock();
     EventStore store = null;
     try {
       KeyPair key = IdentityFile.loadOrCreate(dir.file(StateDir.KEY), random);
       dir.controlToken(random);
-      String networkId = networkIdFor(config.mode(), key.id());
+      String net = networkId.apply(key);
       store = EventStores.open(config.store(), projectors);
-      EventVerifier verifier = new EventVerifier(networkId, config.limits(), EventTypes.kernel(), 65_536);
-      NodeLog log = new NodeLog(store, new EventSigner(key, networkId, clock), verifier);
-      return new Node(config, dir, lock, key, networkId, store, log, clock);
+      EventVerifier verifier = new EventVerifier(net, config.limits(), EventTypes.kernel(), 65_536);
+      NodeLog log = new NodeLog(store, new EventSigner(key, net, clock), verifier);
+      return new Node(config, dir, lock, key, net, store, log, clock);
     } catch (RuntimeException e) {
       if (store != null) store.close();
       lock.close();

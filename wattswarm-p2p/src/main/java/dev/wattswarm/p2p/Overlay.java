@@ -34,9 +34,13 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
   private final HyParView membership;
   private final Map<String, Plumtree> topics = new HashMap<>();
   private final Map<Long, CompletableFuture<byte[]>> pending = new HashMap<>();
-  private BiFunction<NodeId, byte[], byte[]> requestHandler = (p, b) -> null;
+  private BiFunction<NodeId, byte[], CompletableFuture<byte[]>> requestHandler = (p, b) -> CompletableFuture.completedFuture(null);
+  private java.util.function.Supplier<byte[]> bundleProvider = () -> null;
   private long nextRequest = 1;
-  private long violations;
+  private volatile long violations;
+  /** Neighbours as of the last change, readable from any thread. */
+  private volatile Map<NodeId, dev.wattswarm.p2p.wire.PeerInfo> neighbours = Map.of();
+  private final java.util.List<HyParView.Listener> neighbourListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg, Random random) {
     this.transport = transport;
@@ -49,14 +53,32 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
       @Override
       public void neighborUp(NodeId peer, Link link) {
         for (Plumtree t : topics.values()) t.neighborUp(peer, link);
+        neighbours = membership.activePeers();
+        for (HyParView.Listener l : neighbourListeners) l.neighborUp(peer, link);
       }
 
       @Override
       public void neighborDown(NodeId peer) {
         for (Plumtree t : topics.values()) t.neighborDown(peer);
+        neighbours = membership.activePeers();
+        for (HyParView.Listener l : neighbourListeners) l.neighborDown(peer);
       }
     });
     transport.setListener(this);
+  }
+
+  /** Current neighbours (id and listen address); safe from any thread. */
+  public Map<NodeId, dev.wattswarm.p2p.wire.PeerInfo> neighbours() {
+    return neighbours;
+  }
+
+  /** Neighbour changes, called on the scheduler thread. */
+  public void addNeighbourListener(HyParView.Listener l) {
+    neighbourListeners.add(l);
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
   }
 
   public HyParView membership() {
@@ -69,6 +91,11 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
 
   public void join(String contact) {
     scheduler.execute(() -> membership.join(contact));
+  }
+
+  /** Joins through {@code contact}, which must prove it is {@code expected}. */
+  public void join(String contact, NodeId expected) {
+    scheduler.execute(() -> membership.join(contact, expected));
   }
 
   /** Receives every message of {@code topic} exactly once (duplicates are suppressed). */
@@ -102,8 +129,11 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
     return topics.get(topic);
   }
 
-  /** Answers requests from neighbours; return null for "no answer" (the caller times out). */
-  public void onRequest(BiFunction<NodeId, byte[], byte[]> handler) {
+  /**
+   * Answers requests from neighbours, possibly later and on another thread (store reads must not
+   * hold up the protocol thread); complete with null for "no answer" (the caller times out).
+   */
+  public void onRequest(BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler) {
     this.requestHandler = handler;
   }
 
@@ -125,6 +155,11 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
       });
     });
     return f;
+  }
+
+  /** What to send a joining node that asks for the network's bootstrap bundle. */
+  public void bundleProvider(java.util.function.Supplier<byte[]> provider) {
+    this.bundleProvider = provider;
   }
 
   public long violations() {
@@ -161,8 +196,12 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
         if (t != null) t.frame(link, type, r);
       } else if (type == FrameType.REQUEST) {
         long id = r.i64();
-        byte[] answer = requestHandler.apply(link.peer(), r.bytes(bcfg.maxPayloadBytes()));
-        if (answer != null) link.send(new WireWriter(FrameType.RESPONSE).i64(id).bytes(answer).done());
+        requestHandler.apply(link.peer(), r.bytes(bcfg.maxPayloadBytes())).whenComplete((answer, err) -> {
+          if (answer != null) link.send(new WireWriter(FrameType.RESPONSE).i64(id).bytes(answer).done());
+        });
+      } else if (type == FrameType.BUNDLE_REQUEST) {
+        byte[] bundle = bundleProvider.get();
+        if (bundle != null) link.send(new WireWriter(FrameType.BUNDLE).bytes(bundle).done());
       } else if (type == FrameType.RESPONSE) {
         CompletableFuture<byte[]> f = pending.remove(r.i64());
         if (f != null) f.complete(r.bytes(bcfg.maxPayloadBytes()));

@@ -7,10 +7,11 @@ import java.io.IOException;
 public final class ControlPlane {
   private ControlPlane() {}
 
-  public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks, String host, int port) throws IOException {
+  public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks,
+      dev.wattswarm.node.p2p.NetworkRuntime network, String host, int port) throws IOException {
     SseHub sse = new SseHub(node.log(), 15_000);
     Router r = new Router();
-    new NodeApi(node).register(r);
+    new NodeApi(node, network).register(r);
     new EventApi(node.store(), sse).register(r);
     new LogApi(node).register(r);
     new TaskApi(tasks, sse).register(r);

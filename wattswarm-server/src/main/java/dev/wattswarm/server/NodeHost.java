@@ -1,6 +1,9 @@
 package dev.wattswarm.server;
 
 import dev.wattswarm.node.config.Mode;
+import dev.wattswarm.node.network.Networks;
+import dev.wattswarm.node.network.StartupConfig;
+import dev.wattswarm.node.p2p.NetworkRuntime;
 import dev.wattswarm.node.task.Executor;
 import dev.wattswarm.node.task.ExecutorsFile;
 import dev.wattswarm.node.task.TaskRuntime;
@@ -24,11 +27,18 @@ public final class NodeHost implements AutoCloseable {
   private final Node node;
   private final ControlServer control;
   private final TaskRuntime tasks;
+  private final NetworkRuntime network;
 
-  private NodeHost(Node node, ControlServer control, TaskRuntime tasks) {
+  private NodeHost(Node node, ControlServer control, TaskRuntime tasks, NetworkRuntime network) {
     this.node = node;
     this.control = control;
     this.tasks = tasks;
+    this.network = network;
+  }
+
+  /** The swarm connection, or null in local mode or with WATTSWARM_P2P_ENABLED=false. */
+  public NetworkRuntime network() {
+    return network;
   }
 
   /** Runs the executors of {@code executors.json} in the state dir, or the default rules executors. */
@@ -40,21 +50,39 @@ public final class NodeHost implements AutoCloseable {
   public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors)
       throws IOException {
     List<Executor> execs = executors != null ? executors : ExecutorsFile.load(dir.root());
-    Node node = Node.open(config, dir, clock, random, Projections.all());
+    boolean networked = config.mode() != Mode.LOCAL && config.p2pEnabled();
+    StartupConfig startup = StartupConfig.read(dir);
+    Networks.Resolved[] network = new Networks.Resolved[1];
+    Node node = Node.open(config, dir, clock, random, Projections.all(), key -> {
+      if (!networked) return "local:" + key.id();
+      network[0] = Networks.resolve(key, dir, config.mode(), startup.contacts(), NetworkRuntime.tcpConfig(config), clock.millis());
+      return network[0].bundle().networkId();
+    });
     ControlServer control;
     TaskRuntime tasks;
+    NetworkRuntime net = null;
     try {
-      tasks = TaskRuntime.start(node, execs, config.mode() != Mode.LOCAL && config.p2pEnabled());
-      control = ControlPlane.start(node, tasks.service(), config.controlHost(), config.controlPort());
+      if (networked) net = NetworkRuntime.start(node, config, network[0].bundle(), startup.contacts());
+      tasks = TaskRuntime.start(node, execs, networked);
+      if (net != null) {
+        var scopes = net.scopes();
+        tasks.service().routableScopes(scopes::contains);
+      }
+      control = ControlPlane.start(node, tasks.service(), net, config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
     }
-    NodeHost host = new NodeHost(node, control, tasks);
+    NodeHost host = new NodeHost(node, control, tasks, net);
     try {
       node.announceStart(control.url());
+      if (network[0] != null && network[0].founded()) {
+        node.log().publish(dev.wattswarm.kernel.event.Scope.GLOBAL, dev.wattswarm.kernel.event.EventKind.EVENTS,
+            dev.wattswarm.kernel.event.EventTypes.NETWORK_PARAMS, "", network[0].bundle().toJson());
+      }
       dir.writeRuntime(new RuntimeInfo(ProcessHandle.current().pid(), node.nodeId().toString(), node.networkId(),
-          config.mode().wire(), control.url(), "", node.version(), node.startedAtMs(), node.store().backend()));
+          config.mode().wire(), control.url(), net == null ? "" : net.advertisedAddress(), node.version(),
+          node.startedAtMs(), node.store().backend()));
     } catch (RuntimeException e) {
       host.close();
       throw e;

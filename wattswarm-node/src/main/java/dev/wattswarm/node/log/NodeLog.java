@@ -171,6 +171,39 @@ public final class NodeLog implements AutoCloseable {
     return join(f);
   }
 
+  /**
+   * Verifies and appends events authored elsewhere, in order, as one group commit where possible
+   * (backfill). Each result is the outcome or the exception that refused that event.
+   */
+  public List<Object> ingestAll(List<Event> events) {
+    List<CompletableFuture<AppendOutcome>> futures = new ArrayList<>(events.size());
+    for (Event event : events) {
+      var f = new CompletableFuture<AppendOutcome>();
+      futures.add(f);
+      if (store.contains(event.id())) {
+        f.complete(AppendOutcome.DUPLICATE);
+        continue;
+      }
+      try {
+        verifier.verify(event);
+      } catch (EventRejectedException e) {
+        rejected.incrementAndGet();
+        f.completeExceptionally(e);
+        continue;
+      }
+      enqueue(new Ingest(event, f));
+    }
+    List<Object> out = new ArrayList<>(events.size());
+    for (var f : futures) {
+      try {
+        out.add(f.join());
+      } catch (CompletionException e) {
+        out.add(e.getCause());
+      }
+    }
+    return out;
+  }
+
   /** Called with each committed event, in commit order, on the dispatch thread. */
   public void subscribe(Consumer<Event> listener) {
     listeners.add(listener);

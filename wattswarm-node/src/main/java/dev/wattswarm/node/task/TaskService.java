@@ -33,6 +33,7 @@ public final class TaskService {
   private final EventStore store;
   private final Supplier<List<ExecutorHost.Slot>> localExecutors;
   private final boolean networked;
+  private volatile java.util.function.Predicate<dev.wattswarm.kernel.event.Scope> routable = s -> true;
   /** Striped by task id: submits of one id are serialised (idempotency), different ids run in parallel. */
   private final Object[] submitLocks = new Object[64];
 
@@ -48,6 +49,11 @@ public final class TaskService {
     for (int i = 0; i < submitLocks.length; i++) submitLocks[i] = new Object();
   }
 
+  /** Scopes this node's events can travel in; a task in any other scope could never leave the node. */
+  public void routableScopes(java.util.function.Predicate<dev.wattswarm.kernel.event.Scope> p) {
+    this.routable = p;
+  }
+
   /**
    * @throws TaskValidationException naming every bad field, or why this node cannot run the task
    */
@@ -57,6 +63,11 @@ public final class TaskService {
       Optional<JsonNode> existing = get(spec.taskId());
       if (existing.isPresent()) return new Submitted(spec.taskId(), false, existing.get());
       if (!networked) checkLocalCapacity(spec);
+      if (!routable.test(spec.scope())) {
+        throw new TaskValidationException(List.of(new FieldError("inputs.swarm_scope", "this node does not subscribe to "
+            + spec.scope() + ", so the task's events could not reach anyone; subscribe with WATTSWARM_P2P_REGION_IDS /"
+            + " WATTSWARM_P2P_NODE_IDS, or submit it on a node that does")));
+      }
       var created = log.publish(spec.scope(), EventKind.EVENTS, TaskEventTypes.CREATED, spec.taskId(), spec.toJson());
       // the state right after creation, derived as the projector did, without reading it back
       var state = dev.wattswarm.kernel.task.TaskStateMachine.apply(null, dev.wattswarm.kernel.task.TaskFact.of(created)).state();

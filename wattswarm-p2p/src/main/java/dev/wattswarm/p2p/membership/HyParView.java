@@ -45,6 +45,7 @@ public final class HyParView {
   private final Map<NodeId, PeerInfo> passive = new LinkedHashMap<>();
   private final Map<NodeId, Lost> lost = new LinkedHashMap<>();
   private final List<String> contacts = new ArrayList<>();
+  private final Map<String, NodeId> contactIds = new java.util.HashMap<>();
   private final List<Listener> listeners = new ArrayList<>();
   private Consumer<String> violations = m -> {};
   private boolean running = true;
@@ -90,8 +91,14 @@ public final class HyParView {
 
   /** Joins the overlay through a contact address (kept for rejoining when isolated). */
   public void join(String contact) {
+    join(contact, null);
+  }
+
+  /** @param expected the node that must answer at {@code contact}, or null for whoever does */
+  public void join(String contact, NodeId expected) {
     if (!contacts.contains(contact)) contacts.add(contact);
-    dial(contact, null, link -> {
+    if (expected != null) contactIds.put(contact, expected);
+    dial(contact, contactIds.get(contact), link -> {
       if (!link.send(new WireWriter(FrameType.JOIN).peer(self).done())) return;
       // the contact takes us into its active view; we take it into ours
       addActive(link, new PeerInfo(link.peer(), link.peerListenAddress()));

@@ -22,6 +22,9 @@ public final class FrameType {
   // request/response
   public static final int REQUEST = 30;
   public static final int RESPONSE = 31;
+  // joining: a new node asks a member for the signed network bootstrap bundle
+  public static final int BUNDLE_REQUEST = 40;
+  public static final int BUNDLE = 41;
 
   public static boolean membership(int t) {
     return t >= 1 && t <= 10;

@@ -1,0 +1,244 @@
+package dev.wattswarm.node.p2p;
+
+import dev.wattswarm.kernel.codec.EventCodec;
+import dev.wattswarm.kernel.codec.MalformedEventException;
+import dev.wattswarm.kernel.event.Event;
+import dev.wattswarm.kernel.event.EventKind;
+import dev.wattswarm.kernel.event.EventRejectedException;
+import dev.wattswarm.kernel.event.LaneHead;
+import dev.wattswarm.kernel.event.RejectReason;
+import dev.wattswarm.kernel.event.Scope;
+import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.kernel.store.EventStore;
+import dev.wattswarm.kernel.store.Lane;
+import dev.wattswarm.node.log.NodeLog;
+import dev.wattswarm.p2p.Overlay;
+import dev.wattswarm.p2p.membership.HyParView;
+import dev.wattswarm.p2p.transport.Link;
+import dev.wattswarm.p2p.transport.Scheduler;
+import dev.wattswarm.p2p.wire.WireReader;
+import dev.wattswarm.p2p.wire.WireWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves the log between nodes. Our own committed events are broadcast on their scope's topic;
+ * events received by broadcast are verified once and appended through the same path as local
+ * ones. Backfill compares lane heads with a neighbour (when it connects, after a gap, and every
+ * {@code antiEntropyMs}) and fetches what is missing lane by lane in bounded batches, at most one
+ * session per peer and four at once. Only scopes this node subscribes to are sent or answered.
+ */
+public final class EventSync implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EventSync.class);
+  private static final int MAX_SESSIONS = 4;
+
+  private final NodeLog nodeLog;
+  private final EventStore store;
+  private final Overlay overlay;
+  private final Set<Scope> scopes;
+  private final SyncConfig cfg;
+  private final NodeId me;
+  private final ExecutorService ingest = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("ws-sync-ingest").daemon(true).unstarted(r));
+  private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
+  private final Set<NodeId> syncing = ConcurrentHashMap.newKeySet();
+  private final Consumer<Event> onCommit = this::onCommitted;
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong backfilled = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private volatile boolean closed;
+
+  public EventSync(NodeLog nodeLog, Overlay overlay, Set<Scope> scopes, SyncConfig cfg) {
+    this.nodeLog = nodeLog;
+    this.store = nodeLog.store();
+    this.overlay = overlay;
+    this.scopes = Set.copyOf(scopes);
+    this.cfg = cfg;
+    this.me = nodeLog.nodeId();
+    for (Scope s : this.scopes) {
+      for (EventKind k : EventKind.values()) {
+        overlay.subscribe(Topics.of(nodeLog.networkId(), s, k), (topic, id, payload, from) -> onGossip(id, payload, from));
+      }
+    }
+    overlay.onRequest(this::answer);
+    overlay.addNeighbourListener(new HyParView.Listener() {
+      @Override
+      public void neighborUp(NodeId peer, Link link) {
+        backfillFrom(peer, "new neighbour");
+      }
+
+      @Override
+      public void neighborDown(NodeId peer) {}
+    });
+    nodeLog.subscribe(onCommit);
+    schedule(overlay.scheduler());
+  }
+
+  private void schedule(Scheduler s) {
+    s.schedule(cfg.antiEntropyMs(), () -> {
+      if (closed) return;
+      List<NodeId> peers = new ArrayList<>(overlay.neighbours().keySet());
+      if (!peers.isEmpty()) backfillFrom(peers.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(peers.size())), "anti-entropy");
+      schedule(s);
+    });
+  }
+
+  private void onCommitted(Event e) {
+    if (closed || !e.author().equals(me) || !scopes.contains(e.scope())) return;
+    overlay.publish(Topics.of(e.networkId(), e.scope(), e.kind()), e.id().bytes(), e.encoded());
+  }
+
+  private void onGossip(byte[] id, byte[] payload, NodeId from) {
+    received.incrementAndGet();
+    ingest.execute(() -> {
+      Event e;
+      try {
+        e = EventCodec.decode(payload);
+      } catch (MalformedEventException bad) {
+        refused.incrementAndGet();
+        log.info("malformed event from {}: {}", from, bad.getMessage());
+        return;
+      }
+      if (!Arrays.equals(id, e.id().bytes()) || !scopes.contains(e.scope())) {
+        refused.incrementAndGet();
+        return;
+      }
+      try {
+        nodeLog.ingest(e);
+      } catch (EventRejectedException r) {
+        if (r.reason() == RejectReason.GAP) backfillFrom(from, "gap in lane " + e.scope() + " of " + e.author());
+        else {
+          refused.incrementAndGet();
+          log.info("event {} from {} refused: {} {}", e.id(), from, r.reason(), r.getMessage());
+        }
+      } catch (RuntimeException other) {
+        if (!closed) log.warn("ingest of {} failed", e.id(), other);
+      }
+    });
+  }
+
+  /** Starts a backfill session with {@code peer} unless one is running or too many are. */
+  public void backfillFrom(NodeId peer, String why) {
+    if (closed || syncing.size() >= MAX_SESSIONS || !syncing.add(peer)) return;
+    sessions.execute(() -> {
+      try {
+        session(peer, why);
+      } catch (Exception e) {
+        if (!closed) log.info("backfill from {} stopped: {}", peer, e.getMessage());
+      } finally {
+        syncing.remove(peer);
+      }
+    });
+  }
+
+  private void session(NodeId peer, String why) throws Exception {
+    WireReader heads = new WireReader(call(peer, SyncWire.headsRequest()));
+    if (heads.u8() != SyncWire.HEADS) throw new IllegalStateException("unexpected answer to HEADS");
+    List<Lane> remote = SyncWire.readHeads(heads);
+    long behind = 0;
+    for (Lane l : remote) {
+      if (scopes.contains(l.scope())) behind += Math.max(0, l.head().seq() - store.laneHead(l.author(), l.scope()).seq());
+    }
+    if (behind == 0) return;
+    log.info("backfill from {} ({}): {} events behind", peer, why, behind);
+    long fetched = 0;
+    for (Lane l : remote) {
+      if (!scopes.contains(l.scope())) continue;
+      LaneHead local = store.laneHead(l.author(), l.scope());
+      while (!closed && local.seq() < l.head().seq()) {
+        List<Event> batch = lane(peer, l.author(), l.scope(), local.seq());
+        if (batch.isEmpty()) break;
+        for (Object outcome : nodeLog.ingestAll(batch)) {
+          if (outcome instanceof Throwable t) throw new IllegalStateException("peer sent an event we refuse: " + t.getMessage());
+        }
+        fetched += batch.size();
+        backfilled.addAndGet(batch.size());
+        if (behind > 2 * cfg.batchEvents()) log.info("backfill from {}: {} of {} events", peer, fetched, behind);
+        LaneHead next = store.laneHead(l.author(), l.scope());
+        if (next.seq() <= local.seq()) break;
+        local = next;
+      }
+    }
+  }
+
+  private List<Event> lane(NodeId peer, NodeId author, Scope scope, long after) throws Exception {
+    WireReader r = new WireReader(call(peer, SyncWire.laneRequest(author, scope, after, cfg.batchEvents())));
+    if (r.u8() != SyncWire.LANE) throw new IllegalStateException("unexpected answer to LANE");
+    int n = r.i32();
+    if (n < 0 || n > cfg.batchEvents()) throw new IllegalStateException("lane answer with " + n + " events");
+    List<Event> out = new ArrayList<>(n);
+    long expect = after + 1;
+    for (int i = 0; i < n; i++) {
+      Event e = EventCodec.decode(r.bytes(EventCodec.MAX_ENCODED));
+      if (!e.author().equals(author) || !e.scope().equals(scope) || e.laneSeq() != expect++) {
+        throw new IllegalStateException("lane answer out of order or for another lane");
+      }
+      out.add(e);
+    }
+    return out;
+  }
+
+  private byte[] call(NodeId peer, byte[] request) throws Exception {
+    return overlay.request(peer, request, cfg.requestTimeoutMs()).get(cfg.requestTimeoutMs() + 1_000, TimeUnit.MILLISECONDS);
+  }
+
+  private CompletableFuture<byte[]> answer(NodeId peer, byte[] request) {
+    return CompletableFuture.supplyAsync(() -> {
+      WireReader r = new WireReader(request);
+      int type = r.u8();
+      if (type == SyncWire.HEADS) {
+        List<Lane> mine = new ArrayList<>();
+        for (Lane l : store.lanes()) if (scopes.contains(l.scope())) mine.add(l);
+        return SyncWire.headsAnswer(mine);
+      }
+      if (type == SyncWire.LANE) {
+        NodeId author = r.node();
+        Scope scope = Scope.parse(r.string(300));
+        long after = r.i64();
+        int limit = Math.max(1, Math.min(r.i32(), cfg.batchEvents()));
+        List<Event> events = scopes.contains(scope) ? store.laneAfter(author, scope, after, limit) : List.of();
+        List<byte[]> parts = new ArrayList<>();
+        int bytes = 0;
+        for (Event e : events) {
+          if (bytes + e.encoded().length > cfg.maxResponseBytes()) break;
+          parts.add(e.encoded());
+          bytes += e.encoded().length;
+        }
+        WireWriter w = new WireWriter(SyncWire.LANE).i32(parts.size());
+        for (byte[] p : parts) w.bytes(p);
+        return w.done();
+      }
+      return null;
+    }, sessions).exceptionally(e -> null);
+  }
+
+  public long received() {
+    return received.get();
+  }
+
+  public long backfilled() {
+    return backfilled.get();
+  }
+
+  public long refused() {
+    return refused.get();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    nodeLog.unsubscribe(onCommit);
+    ingest.shutdownNow();
+    sessions.shutdownNow();
+  }
+}

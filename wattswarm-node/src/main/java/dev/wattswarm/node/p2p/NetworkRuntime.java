@@ -1,0 +1,133 @@
+package dev.wattswarm.node.p2p;
+
+import dev.wattswarm.kernel.event.Scope;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import dev.wattswarm.node.Node;
+import dev.wattswarm.node.config.Mode;
+import dev.wattswarm.node.config.NodeConfig;
+import dev.wattswarm.node.network.Contact;
+import dev.wattswarm.node.network.NetworkBundle;
+import dev.wattswarm.p2p.Overlay;
+import dev.wattswarm.p2p.gossip.BroadcastConfig;
+import dev.wattswarm.p2p.membership.MembershipConfig;
+import dev.wattswarm.p2p.tcp.TcpConfig;
+import dev.wattswarm.p2p.tcp.TcpTransport;
+import dev.wattswarm.p2p.transport.ThreadScheduler;
+import dev.wattswarm.p2p.wire.PeerInfo;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A node's place in a swarm: the TLS transport, membership and broadcast on the "ws-p2p" thread,
+ * and the event sync between the log and the overlay. Started after the node's log, closed before.
+ */
+public final class NetworkRuntime implements AutoCloseable {
+  private final ThreadScheduler scheduler;
+  private final Overlay overlay;
+  private final EventSync sync;
+  private final String advertised;
+  private final Set<Scope> scopes;
+
+  private NetworkRuntime(ThreadScheduler scheduler, Overlay overlay, EventSync sync, String advertised, Set<Scope> scopes) {
+    this.scheduler = scheduler;
+    this.overlay = overlay;
+    this.sync = sync;
+    this.advertised = advertised;
+    this.scopes = scopes;
+  }
+
+  /** Loopback deployments get the local presets (fast failure detection); others the mode's. */
+  static boolean loopback(String host) {
+    return host.startsWith("127.") || host.equals("localhost");
+  }
+
+  public static InetSocketAddress listenAddress(NodeConfig cfg) {
+    String spec = cfg.p2pListenAddrs().isEmpty() ? "0.0.0.0:" + cfg.p2pPort() : cfg.p2pListenAddrs().get(0);
+    int colon = spec.lastIndexOf(':');
+    if (colon <= 0) throw new IllegalArgumentException("WATTSWARM_P2P_LISTEN_ADDRS entry '" + spec + "' must be host:port");
+    int port;
+    try {
+      port = Integer.parseInt(spec.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("WATTSWARM_P2P_LISTEN_ADDRS entry '" + spec + "' has a bad port");
+    }
+    return new InetSocketAddress(spec.substring(0, colon), port);
+  }
+
+  public static TcpConfig tcpConfig(NodeConfig cfg) {
+    String host = listenAddress(cfg).getHostString();
+    if (loopback(host)) return TcpConfig.local();
+    return cfg.mode() == Mode.LAN ? TcpConfig.lan() : TcpConfig.wan();
+  }
+
+  public static NetworkRuntime start(Node node, NodeConfig cfg, NetworkBundle bundle, List<Contact> contacts) {
+    InetSocketAddress listen = listenAddress(cfg);
+    boolean lo = loopback(listen.getHostString());
+    TcpTransport transport = TcpTransport.start(node.key(), node.networkId(), listen, tcpConfig(cfg));
+    ThreadScheduler scheduler = new ThreadScheduler("ws-p2p", node.clock());
+    MembershipConfig m = lo ? MembershipConfig.local() : cfg.mode() == Mode.LAN ? MembershipConfig.lan() : MembershipConfig.wan();
+    BroadcastConfig b = lo ? BroadcastConfig.local() : cfg.mode() == Mode.LAN ? BroadcastConfig.lan() : BroadcastConfig.wan();
+    SyncConfig sc = lo ? SyncConfig.local() : cfg.mode() == Mode.LAN ? SyncConfig.lan() : SyncConfig.wan();
+    Overlay overlay = new Overlay(transport, scheduler, m, b, new Random(new SecureRandom().nextLong()));
+    byte[] bundleJson = CanonicalJson.encode(bundle.toJson());
+    overlay.bundleProvider(() -> bundleJson);
+    Set<Scope> scopes = new LinkedHashSet<>();
+    scopes.add(Scope.GLOBAL);
+    for (String r : cfg.regionIds()) scopes.add(Scope.of("region", r));
+    for (String n : cfg.nodeScopeIds()) scopes.add(Scope.of("node", n));
+    EventSync sync = new EventSync(node.log(), overlay, scopes, sc);
+    for (Contact c : contacts) overlay.join(c.address(), c.nodeId());
+    String advertised = transport.localAddress();
+    if (advertised.startsWith("0.0.0.0:")) {
+      advertised = firstSiteLocal() + advertised.substring(advertised.indexOf(':'));
+    }
+    return node.manage(new NetworkRuntime(scheduler, overlay, sync, advertised, Set.copyOf(scopes)));
+  }
+
+  private static String firstSiteLocal() {
+    try {
+      for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        if (!nif.isUp() || nif.isLoopback()) continue;
+        for (var a : java.util.Collections.list(nif.getInetAddresses())) {
+          if (a instanceof java.net.Inet4Address && a.isSiteLocalAddress()) return a.getHostAddress();
+        }
+      }
+    } catch (java.net.SocketException ignored) {
+      // fall through
+    }
+    return "127.0.0.1";
+  }
+
+  /** host:port others dial: the real port, and a concrete host when bound to the wildcard. */
+  public String advertisedAddress() {
+    return advertised;
+  }
+
+  public Map<dev.wattswarm.kernel.identity.NodeId, PeerInfo> peers() {
+    return overlay.neighbours();
+  }
+
+  public Set<Scope> scopes() {
+    return scopes;
+  }
+
+  public Overlay overlay() {
+    return overlay;
+  }
+
+  public EventSync sync() {
+    return sync;
+  }
+
+  @Override
+  public void close() {
+    sync.close();
+    overlay.close();
+    scheduler.close();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.wattswarm.p2p.suite;
+
+import dev.wattswarm.kernel.identity.KeyPair;
+import dev.wattswarm.p2p.Overlay;
+import dev.wattswarm.p2p.gossip.BroadcastConfig;
+import dev.wattswarm.p2p.membership.MembershipConfig;
+import dev.wattswarm.p2p.tcp.TcpConfig;
+import dev.wattswarm.p2p.tcp.TcpTransport;
+import dev.wattswarm.p2p.transport.ThreadScheduler;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/** The behaviour suite over TLS on loopback: each node on its own 127.0.0.x address, port 0. */
+class TcpOverlayBehaviourTest extends OverlayBehaviourSuite {
+  @Override
+  OverlayEnv env() {
+    List<TcpTransport> ts = new ArrayList<>();
+    List<ThreadScheduler> ss = new ArrayList<>();
+    List<Overlay> os = new ArrayList<>();
+    return new OverlayEnv() {
+      @Override
+      public List<Overlay> start(int n) {
+        for (int i = 0; i < n; i++) {
+          TcpTransport t = TcpTransport.start(KeyPair.generate(new SecureRandom()), "net:test",
+              new InetSocketAddress("127.0.0." + (20 + i), 0), TcpConfig.local());
+          ThreadScheduler s = new ThreadScheduler("ws-p2p-" + i, Clock.systemUTC());
+          ts.add(t);
+          ss.add(s);
+          os.add(new Overlay(t, s, MembershipConfig.local(), BroadcastConfig.local(), new Random(i)));
+        }
+        return os;
+      }
+
+      @Override
+      public boolean await(BooleanSupplier done, long maxMs) {
+        try {
+          Awaitility.await().atMost(Duration.ofMillis(maxMs)).pollInterval(Duration.ofMillis(20)).until(done::getAsBoolean);
+          return true;
+        } catch (ConditionTimeoutException e) {
+          return false;
+        }
+      }
+
+      @Override
+      public void crash(int i) {
+        ss.get(i).close();
+        ts.get(i).close();
+      }
+
+      @Override
+      public void sendRaw(int from, int to, byte[] frame) {
+        ts.get(from).connect(ts.get(to).localAddress(), null).thenAccept(l -> l.send(frame));
+      }
+
+      @Override
+      public void close() {
+        for (Overlay o : os) o.close();
+        for (ThreadScheduler s : ss) s.close();
+      }
+    };
+  }
+}
