@@ -26,7 +26,7 @@ import java.util.function.BiFunction;
  * from the transport are handed over to it. A peer that sends a malformed frame is counted and
  * its link closed; the node carries on.
  */
-public final class Overlay implements AutoCloseable, Transport.Listener {
+public final class Overlay implements Substrate, Transport.Listener {
   private final Transport transport;
   private final Scheduler scheduler;
   private final BroadcastConfig bcfg;
@@ -36,13 +36,20 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
   private final Map<Long, CompletableFuture<byte[]>> pending = new HashMap<>();
   private BiFunction<NodeId, byte[], CompletableFuture<byte[]>> requestHandler = (p, b) -> CompletableFuture.completedFuture(null);
   private java.util.function.Supplier<byte[]> bundleProvider = () -> null;
+  private final dev.wattswarm.p2p.limits.Penalties penalties;
   private long nextRequest = 1;
   private volatile long violations;
   /** Neighbours as of the last change, readable from any thread. */
   private volatile Map<NodeId, dev.wattswarm.p2p.wire.PeerInfo> neighbours = Map.of();
-  private final java.util.List<HyParView.Listener> neighbourListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<MembershipListener> neighbourListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg, Random random) {
+    this(transport, scheduler, mcfg, bcfg, dev.wattswarm.p2p.limits.PeerLimits.defaults(), random);
+  }
+
+  public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg,
+      dev.wattswarm.p2p.limits.PeerLimits limits, Random random) {
+    this.penalties = new dev.wattswarm.p2p.limits.Penalties(limits);
     this.transport = transport;
     this.scheduler = scheduler;
     this.bcfg = bcfg;
@@ -54,29 +61,42 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
       public void neighborUp(NodeId peer, Link link) {
         for (Plumtree t : topics.values()) t.neighborUp(peer, link);
         neighbours = membership.activePeers();
-        for (HyParView.Listener l : neighbourListeners) l.neighborUp(peer, link);
+        for (MembershipListener l : neighbourListeners) l.peerUp(peer);
       }
 
       @Override
       public void neighborDown(NodeId peer) {
         for (Plumtree t : topics.values()) t.neighborDown(peer);
         neighbours = membership.activePeers();
-        for (HyParView.Listener l : neighbourListeners) l.neighborDown(peer);
+        for (MembershipListener l : neighbourListeners) l.peerDown(peer);
       }
     });
     transport.setListener(this);
   }
 
   /** Current neighbours (id and listen address); safe from any thread. */
+  @Override
   public Map<NodeId, dev.wattswarm.p2p.wire.PeerInfo> neighbours() {
     return neighbours;
   }
 
   /** Neighbour changes, called on the scheduler thread. */
-  public void addNeighbourListener(HyParView.Listener l) {
+  @Override
+  public void addMembershipListener(MembershipListener l) {
     neighbourListeners.add(l);
   }
 
+  @Override
+  public NodeId localId() {
+    return transport.localId();
+  }
+
+  @Override
+  public long rejectedPeers() {
+    return transport.rejectedPeers() + violations;
+  }
+
+  @Override
   public Scheduler scheduler() {
     return scheduler;
   }
@@ -99,6 +119,7 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
   }
 
   /** Receives every message of {@code topic} exactly once (duplicates are suppressed). */
+  @Override
   public void subscribe(String topic, Plumtree.Delivery delivery) {
     scheduler.execute(() -> {
       if (topics.containsKey(topic)) return;
@@ -109,6 +130,7 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
     });
   }
 
+  @Override
   public void unsubscribe(String topic) {
     scheduler.execute(() -> {
       Plumtree t = topics.remove(topic);
@@ -117,6 +139,7 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
   }
 
   /** Broadcasts to every subscriber of {@code topic}; {@code id} names the message swarm-wide. */
+  @Override
   public void publish(String topic, byte[] id, byte[] payload) {
     scheduler.execute(() -> {
       Plumtree t = topics.get(topic);
@@ -133,11 +156,13 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
    * Answers requests from neighbours, possibly later and on another thread (store reads must not
    * hold up the protocol thread); complete with null for "no answer" (the caller times out).
    */
+  @Override
   public void onRequest(BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler) {
     this.requestHandler = handler;
   }
 
   /** Asks a neighbour; fails with a TimeoutException after {@code timeoutMs}, or at once if it is not a neighbour. */
+  @Override
   public CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     scheduler.execute(() -> {
@@ -183,7 +208,42 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
     scheduler.execute(() -> membership.linkDown(link));
   }
 
+  /**
+   * Records a strike against a peer (a malformed frame here, or an invalid event found by the
+   * layer above); enough strikes ban it for a while and close its links.
+   */
+  @Override
+  public void penalize(NodeId peer, String reason) {
+    scheduler.execute(() -> strike(peer, null, reason));
+  }
+
+  private void strike(NodeId peer, Link link, String reason) {
+    violations++;
+    if (penalties.strike(peer, scheduler.now())) {
+      Link l = membership.link(peer);
+      if (l != null) l.close("banned: " + reason);
+      if (link != null) link.close("banned: " + reason);
+    } else if (link != null) {
+      link.close("protocol violation: " + reason);
+    }
+  }
+
+  /** Frames dropped by the per-peer and per-topic limits. */
+  public long rateLimited() {
+    return penalties.dropped();
+  }
+
+  public long bans() {
+    return penalties.bans();
+  }
+
   private void dispatch(Link link, byte[] frame) {
+    long now = scheduler.now();
+    if (penalties.banned(link.peer(), now)) {
+      link.close("peer is banned");
+      return;
+    }
+    if (!penalties.admitFrame(link.peer(), now)) return;
     try {
       WireReader r = new WireReader(frame);
       int type = r.u8();
@@ -193,7 +253,7 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
         String topic = r.string(512);
         Plumtree t = topics.get(topic);
         // any authenticated peer of the network may forward; the tree itself is built from neighbours
-        if (t != null) t.frame(link, type, r);
+        if (t != null && (type != FrameType.GOSSIP || penalties.admitMessage(topic, now))) t.frame(link, type, r);
       } else if (type == FrameType.REQUEST) {
         long id = r.i64();
         requestHandler.apply(link.peer(), r.bytes(bcfg.maxPayloadBytes())).whenComplete((answer, err) -> {
@@ -209,8 +269,7 @@ public final class Overlay implements AutoCloseable, Transport.Listener {
         throw new MalformedFrameException("unknown frame type " + type);
       }
     } catch (MalformedFrameException | IllegalArgumentException e) {
-      violations++;
-      link.close("protocol violation: " + e.getMessage());
+      strike(link.peer(), link, e.getMessage());
     }
   }
 

@@ -36,7 +36,7 @@ final class NodeApi {
       network.scopes().forEach(s -> scopes.add(s.toString()));
       o.put("peers", network.peers().size());
       o.put("gossip_received", network.sync().received()).put("backfilled", network.sync().backfilled())
-          .put("refused_events", network.sync().refused()).put("rejected_peers", network.overlay().transport().rejectedPeers());
+          .put("refused_events", network.sync().refused()).put("rejected_peers", network.substrate().rejectedPeers());
     }
     return o;
   }

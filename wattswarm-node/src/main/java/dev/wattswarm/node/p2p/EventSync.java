@@ -12,9 +12,7 @@ import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.kernel.store.EventStore;
 import dev.wattswarm.kernel.store.Lane;
 import dev.wattswarm.node.log.NodeLog;
-import dev.wattswarm.p2p.Overlay;
-import dev.wattswarm.p2p.membership.HyParView;
-import dev.wattswarm.p2p.transport.Link;
+import dev.wattswarm.p2p.Substrate;
 import dev.wattswarm.p2p.transport.Scheduler;
 import dev.wattswarm.p2p.wire.WireReader;
 import dev.wattswarm.p2p.wire.WireWriter;
@@ -45,7 +43,7 @@ public final class EventSync implements AutoCloseable {
 
   private final NodeLog nodeLog;
   private final EventStore store;
-  private final Overlay overlay;
+  private final Substrate overlay;
   private final Set<Scope> scopes;
   private final SyncConfig cfg;
   private final NodeId me;
@@ -58,7 +56,7 @@ public final class EventSync implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private volatile boolean closed;
 
-  public EventSync(NodeLog nodeLog, Overlay overlay, Set<Scope> scopes, SyncConfig cfg) {
+  public EventSync(NodeLog nodeLog, Substrate overlay, Set<Scope> scopes, SyncConfig cfg) {
     this.nodeLog = nodeLog;
     this.store = nodeLog.store();
     this.overlay = overlay;
@@ -71,14 +69,14 @@ public final class EventSync implements AutoCloseable {
       }
     }
     overlay.onRequest(this::answer);
-    overlay.addNeighbourListener(new HyParView.Listener() {
+    overlay.addMembershipListener(new Substrate.MembershipListener() {
       @Override
-      public void neighborUp(NodeId peer, Link link) {
+      public void peerUp(NodeId peer) {
         backfillFrom(peer, "new neighbour");
       }
 
       @Override
-      public void neighborDown(NodeId peer) {}
+      public void peerDown(NodeId peer) {}
     });
     nodeLog.subscribe(onCommit);
     schedule(overlay.scheduler());
@@ -106,7 +104,7 @@ public final class EventSync implements AutoCloseable {
         e = EventCodec.decode(payload);
       } catch (MalformedEventException bad) {
         refused.incrementAndGet();
-        log.info("malformed event from {}: {}", from, bad.getMessage());
+        overlay.penalize(from, "malformed event: " + bad.getMessage());
         return;
       }
       if (!Arrays.equals(id, e.id().bytes()) || !scopes.contains(e.scope())) {
@@ -119,6 +117,7 @@ public final class EventSync implements AutoCloseable {
         if (r.reason() == RejectReason.GAP) backfillFrom(from, "gap in lane " + e.scope() + " of " + e.author());
         else {
           refused.incrementAndGet();
+          overlay.penalize(from, "event " + e.id() + " refused: " + r.reason());
           log.info("event {} from {} refused: {} {}", e.id(), from, r.reason(), r.getMessage());
         }
       } catch (RuntimeException other) {

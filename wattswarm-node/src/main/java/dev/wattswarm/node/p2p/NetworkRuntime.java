@@ -8,6 +8,7 @@ import dev.wattswarm.node.config.NodeConfig;
 import dev.wattswarm.node.network.Contact;
 import dev.wattswarm.node.network.NetworkBundle;
 import dev.wattswarm.p2p.Overlay;
+import dev.wattswarm.p2p.Substrate;
 import dev.wattswarm.p2p.gossip.BroadcastConfig;
 import dev.wattswarm.p2p.membership.MembershipConfig;
 import dev.wattswarm.p2p.tcp.TcpConfig;
@@ -116,7 +117,7 @@ public final class NetworkRuntime implements AutoCloseable {
     return scopes;
   }
 
-  public Overlay overlay() {
+  public Substrate substrate() {
     return overlay;
   }
 

@@ -129,4 +129,13 @@ abstract class OverlayBehaviourSuite {
     byte[] id = publish(4, "still here");
     assertThat(env.await(() -> everyoneHas(id, Set.of()), 20_000)).isTrue();
   }
+
+  @Test
+  void aPeerThatKeepsMisbehavingIsBanned() {
+    startAndJoin();
+    for (int i = 0; i < 6; i++) env.sendRaw(1, 4, new byte[] {(byte) 0x77});
+    assertThat(env.await(() -> ((Overlay) nodes.get(4)).bans() >= 1, 10_000)).as("node 4 banned node 1").isTrue();
+    byte[] id = publish(0, "the others carry on");
+    assertThat(env.await(() -> everyoneHas(id, Set.of(1)), 20_000)).isTrue();
+  }
 }

@@ -1,0 +1,57 @@
+package dev.wattswarm.p2p;
+
+import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.p2p.gossip.Plumtree;
+import dev.wattswarm.p2p.transport.Scheduler;
+import dev.wattswarm.p2p.wire.PeerInfo;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+
+/**
+ * What the node needs from a network, and nothing about how it is built: topics to publish and
+ * subscribe, request/response to a peer, and the membership view with its changes. {@link Overlay}
+ * implements it over any {@link dev.wattswarm.p2p.transport.Transport} (TLS sockets or the
+ * simulator); a NATS-backed implementation can implement it over subjects instead.
+ */
+public interface Substrate extends AutoCloseable {
+  /** Membership changes. */
+  interface MembershipListener {
+    void peerUp(NodeId peer);
+
+    void peerDown(NodeId peer);
+  }
+
+  NodeId localId();
+
+  /** Broadcasts to every subscriber of {@code topic}; {@code id} names the message swarm-wide. */
+  void publish(String topic, byte[] id, byte[] payload);
+
+  /** Receives each message of {@code topic} once. */
+  void subscribe(String topic, Plumtree.Delivery delivery);
+
+  void unsubscribe(String topic);
+
+  /** Asks a peer; fails with a TimeoutException after {@code timeoutMs}. */
+  CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs);
+
+  /** Answers peers' requests, possibly asynchronously; completing with null means no answer. */
+  void onRequest(BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler);
+
+  /** The peers this node is connected to now, with their addresses; safe from any thread. */
+  Map<NodeId, PeerInfo> neighbours();
+
+  void addMembershipListener(MembershipListener listener);
+
+  /** The clock and thread the substrate runs its timers on. */
+  Scheduler scheduler();
+
+  /** A strike against a peer that sent something invalid; repeated strikes ban it for a while. */
+  void penalize(NodeId peer, String reason);
+
+  /** Peers refused (failed proof, wrong network, protocol violations). */
+  long rejectedPeers();
+
+  @Override
+  void close();
+}
