@@ -12,7 +12,9 @@ import dev.wattswarm.p2p.wire.FrameType;
 import dev.wattswarm.p2p.wire.MalformedFrameException;
 import dev.wattswarm.p2p.wire.WireReader;
 import dev.wattswarm.p2p.wire.WireWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +61,8 @@ public final class Overlay implements Substrate, Transport.Listener {
     membership.addListener(new HyParView.Listener() {
       @Override
       public void neighborUp(NodeId peer, Link link) {
-        for (Plumtree t : topics.values()) t.neighborUp(peer, link);
+        // scoped topics take only peers known to subscribe (see TopicMesh)
+        for (Plumtree t : topics.values()) if (!dev.wattswarm.p2p.gossip.TopicMesh.scoped(t.topic())) t.neighborUp(peer, link);
         neighbours = membership.activePeers();
         for (MembershipListener l : neighbourListeners) l.peerUp(peer);
       }
@@ -72,6 +75,47 @@ public final class Overlay implements Substrate, Transport.Listener {
       }
     });
     transport.setListener(this);
+    this.mesh = new dev.wattswarm.p2p.gossip.TopicMesh(transport, scheduler, topics::get, membership::link,
+        new Random(random.nextLong()), mcfg.shuffleMs());
+    subscribe(dev.wattswarm.p2p.gossip.TopicMesh.DIRECTORY, (t, id, payload, from) -> mesh.onAnnouncement(payload));
+    mesh.announcer(() -> {
+      List<String> scoped = new ArrayList<>();
+      for (String t : topics.keySet()) if (dev.wattswarm.p2p.gossip.TopicMesh.scoped(t)) scoped.add(t);
+      if (scoped.isEmpty()) return;
+      byte[] a = dev.wattswarm.p2p.gossip.TopicMesh.announcement(membership.self(), scoped, scheduler.now());
+      Plumtree dir = topics.get(dev.wattswarm.p2p.gossip.TopicMesh.DIRECTORY);
+      if (dir != null) dir.broadcast(dev.wattswarm.p2p.gossip.TopicMesh.idOf(a), a);
+    });
+    scheduleMesh(mcfg.shuffleMs());
+  }
+
+  private final dev.wattswarm.p2p.gossip.TopicMesh mesh;
+
+  private void scheduleMesh(long everyMs) {
+    scheduler.schedule(everyMs / 2 + random.nextLong(everyMs), () -> {
+      if (closed) return;
+      mesh.tick(new ArrayList<>(topics.keySet()));
+      refreshTopicPeers();
+      scheduleMesh(everyMs);
+    });
+  }
+
+  private volatile boolean closed;
+  private volatile Map<String, java.util.Set<NodeId>> topicPeers = Map.of();
+
+  private void refreshTopicPeers() {
+    Map<String, java.util.Set<NodeId>> m = new HashMap<>();
+    for (var e : topics.entrySet()) {
+      java.util.Set<NodeId> peers = new java.util.HashSet<>(e.getValue().eagerPeers());
+      peers.addAll(e.getValue().lazyPeers());
+      m.put(e.getKey(), java.util.Set.copyOf(peers));
+    }
+    topicPeers = Map.copyOf(m);
+  }
+
+  @Override
+  public java.util.Set<NodeId> peersFor(String topic) {
+    return topicPeers.getOrDefault(topic, java.util.Set.of());
   }
 
   /** Current neighbours (id and listen address); safe from any thread. */
@@ -125,7 +169,9 @@ public final class Overlay implements Substrate, Transport.Listener {
       if (topics.containsKey(topic)) return;
       Plumtree t = new Plumtree(topic, scheduler, bcfg, delivery);
       t.random(new Random(random.nextLong()));
-      for (var e : membership.activeView()) t.neighborUp(e, membership.link(e));
+      if (!dev.wattswarm.p2p.gossip.TopicMesh.scoped(topic)) {
+        for (var e : membership.activeView()) t.neighborUp(e, membership.link(e));
+      }
       topics.put(topic, t);
     });
   }
@@ -167,6 +213,7 @@ public final class Overlay implements Substrate, Transport.Listener {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     scheduler.execute(() -> {
       Link l = membership.link(peer);
+      for (var it = topics.values().iterator(); l == null && it.hasNext(); ) l = it.next().linkOf(peer);
       if (l == null) {
         f.completeExceptionally(new IllegalStateException(peer + " is not a neighbour"));
         return;
@@ -205,7 +252,10 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public void linkDown(Link link, String reason) {
-    scheduler.execute(() -> membership.linkDown(link));
+    scheduler.execute(() -> {
+      membership.linkDown(link);
+      mesh.linkDown(link, List.copyOf(topics.values()));
+    });
   }
 
   /**
@@ -253,7 +303,10 @@ public final class Overlay implements Substrate, Transport.Listener {
         String topic = r.string(512);
         Plumtree t = topics.get(topic);
         // any authenticated peer of the network may forward; the tree itself is built from neighbours
-        if (t != null && (type != FrameType.GOSSIP || penalties.admitMessage(topic, now))) t.frame(link, type, r);
+        if (t == null) mesh.notSubscribed(link, topic);
+        else if (type != FrameType.GOSSIP || penalties.admitMessage(topic, now)) t.frame(link, type, r);
+      } else if (type == FrameType.TOPIC_JOIN || type == FrameType.TOPIC_LEAVE) {
+        mesh.frame(link, type, r);
       } else if (type == FrameType.REQUEST) {
         long id = r.i64();
         requestHandler.apply(link.peer(), r.bytes(bcfg.maxPayloadBytes())).whenComplete((answer, err) -> {
@@ -275,6 +328,7 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public void close() {
+    closed = true;
     membership.stop();
     for (Plumtree t : topics.values()) t.close();
     transport.close();

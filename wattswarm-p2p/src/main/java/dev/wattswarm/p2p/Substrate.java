@@ -43,6 +43,9 @@ public interface Substrate extends AutoCloseable {
 
   void addMembershipListener(MembershipListener listener);
 
+  /** Peers in a topic's broadcast tree (for scoped topics, other subscribers); a recent snapshot. */
+  java.util.Set<NodeId> peersFor(String topic);
+
   /** The clock and thread the substrate runs its timers on. */
   Scheduler scheduler();
 

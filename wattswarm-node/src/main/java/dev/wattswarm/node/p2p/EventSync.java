@@ -85,8 +85,16 @@ public final class EventSync implements AutoCloseable {
   private void schedule(Scheduler s) {
     s.schedule(cfg.antiEntropyMs(), () -> {
       if (closed) return;
+      // one random neighbour, plus one random fellow subscriber of each scoped scope: neighbours
+      // need not share a region, and only those who do hold its lanes
+      var rnd = java.util.concurrent.ThreadLocalRandom.current();
       List<NodeId> peers = new ArrayList<>(overlay.neighbours().keySet());
-      if (!peers.isEmpty()) backfillFrom(peers.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(peers.size())), "anti-entropy");
+      if (!peers.isEmpty()) backfillFrom(peers.get(rnd.nextInt(peers.size())), "anti-entropy");
+      for (Scope sc : scopes) {
+        if (sc.equals(Scope.GLOBAL)) continue;
+        List<NodeId> fellows = new ArrayList<>(overlay.peersFor(Topics.of(nodeLog.networkId(), sc, EventKind.EVENTS)));
+        if (!fellows.isEmpty()) backfillFrom(fellows.get(rnd.nextInt(fellows.size())), "anti-entropy in " + sc);
+      }
       schedule(s);
     });
   }

@@ -250,6 +250,19 @@ public final class Plumtree {
     return grafts;
   }
 
+  /** Peers this topic's tree can use. */
+  public int peerCount() {
+    return links.size();
+  }
+
+  public Link linkOf(NodeId peer) {
+    return links.get(peer);
+  }
+
+  public boolean hasPeer(NodeId peer) {
+    return links.containsKey(peer);
+  }
+
   public Set<NodeId> eagerPeers() {
     return Set.copyOf(eager);
   }

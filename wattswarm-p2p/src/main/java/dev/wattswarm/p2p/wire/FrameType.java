@@ -25,6 +25,9 @@ public final class FrameType {
   // joining: a new node asks a member for the signed network bootstrap bundle
   public static final int BUNDLE_REQUEST = 40;
   public static final int BUNDLE = 41;
+  // scoped topics: direct links between subscribers of a topic that are not neighbours
+  public static final int TOPIC_JOIN = 42;
+  public static final int TOPIC_LEAVE = 43;
 
   public static boolean membership(int t) {
     return t >= 1 && t <= 10;

@@ -84,4 +84,29 @@ class SimOverlayTest {
         .as("returning nodes get what they missed (recent) and what follows: missing during=%d after=%d",
             s.missing(during), s.missing(after)).isTrue();
   }
+
+  @Test
+  void aScopedTopicReachesItsFewSubscribersAndNoOneElse() {
+    SimSwarm s = swarm(5, 300);
+    String region = "local:sim.region:x.events";
+    java.util.Random r = new java.util.Random(5);
+    java.util.Set<Integer> subscribers = new java.util.TreeSet<>();
+    while (subscribers.size() < 8) subscribers.add(r.nextInt(300));
+    java.util.Map<Integer, java.util.Set<String>> got = new java.util.HashMap<>();
+    for (int i : subscribers) {
+      java.util.Set<String> mine = new java.util.HashSet<>();
+      got.put(i, mine);
+      s.nodes.get(i).subscribe(region, (t, id, p, from) -> mine.add(new String(p)));
+    }
+    s.net.scheduler().runFor(15_000); // announcements spread, thin trees dial other subscribers
+    int from = subscribers.iterator().next();
+    byte[] payload = "only for region x".getBytes();
+    s.nodes.get(from).publish(region, dev.wattswarm.kernel.crypto.Hashes.sha256(payload), payload);
+    got.get(from).add("only for region x");
+    boolean all = s.net.scheduler().runUntil(() -> got.values().stream().allMatch(g -> g.contains("only for region x")), 30_000);
+    assertThat(all).as("every subscriber of the region got it; subscribers=%s", subscribers).isTrue();
+    for (int i = 0; i < 300; i++) {
+      if (!subscribers.contains(i)) assertThat(s.nodes.get(i).topic(region)).as("node %d never joined the region", i).isNull();
+    }
+  }
 }

@@ -1,0 +1,147 @@
+package dev.wattswarm.p2p.gossip;
+
+import dev.wattswarm.kernel.crypto.Hashes;
+import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.p2p.transport.Link;
+import dev.wattswarm.p2p.transport.Scheduler;
+import dev.wattswarm.p2p.transport.Transport;
+import dev.wattswarm.p2p.wire.FrameType;
+import dev.wattswarm.p2p.wire.PeerInfo;
+import dev.wattswarm.p2p.wire.WireReader;
+import dev.wattswarm.p2p.wire.WireWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Keeps scoped topics connected. Membership neighbours are random, so in a large swarm the few
+ * subscribers of {@code region:eu} are rarely each other's neighbours. Every node announces its
+ * scoped topics on a directory topic all nodes share; a subscriber with fewer than
+ * {@link #TARGET} peers in a topic's tree adds other subscribers to that topic's tree only: over
+ * the membership link when they are neighbours, else over a direct link it dials. A peer that receives gossip for a topic it does not subscribe to says
+ * so (TOPIC_LEAVE) and is dropped from that tree: non-subscribers never deliver or store it.
+ *
+ * <p>Single-threaded on the overlay's scheduler.
+ */
+public final class TopicMesh {
+  public static final String DIRECTORY = "_wattswarm.subscriptions";
+  static final int TARGET = 3;
+
+  private record Known(PeerInfo peer, long seenAt) {}
+
+  private final Transport transport;
+  private final Scheduler scheduler;
+  private final Function<String, Plumtree> topics;
+  private final Function<NodeId, Link> neighbourLink;
+  private final Random random;
+  private final long announceMs;
+  private final Map<String, Map<NodeId, Known>> directory = new HashMap<>();
+  private final Set<String> leaveSent = new HashSet<>();
+  private Runnable announce = () -> {};
+
+  public TopicMesh(Transport transport, Scheduler scheduler, Function<String, Plumtree> topics,
+      Function<NodeId, Link> neighbourLink, Random random, long announceMs) {
+    this.neighbourLink = neighbourLink;
+    this.transport = transport;
+    this.scheduler = scheduler;
+    this.topics = topics;
+    this.random = random;
+    this.announceMs = announceMs;
+  }
+
+  /** How to publish this node's announcement (set by the overlay once the directory topic exists). */
+  public void announcer(Runnable r) {
+    this.announce = r;
+  }
+
+  public static boolean scoped(String topic) {
+    return !topic.equals(DIRECTORY) && !topic.contains(".global.");
+  }
+
+  public static byte[] announcement(PeerInfo self, List<String> scopedTopics, long now) {
+    WireWriter w = new WireWriter(0).peer(self).i64(now).i32(scopedTopics.size());
+    for (String t : scopedTopics) w.string(t);
+    return w.done();
+  }
+
+  public static byte[] idOf(byte[] announcement) {
+    return Hashes.sha256(announcement);
+  }
+
+  /** An announcement arrived on the directory topic. */
+  public void onAnnouncement(byte[] payload) {
+    WireReader r = new WireReader(payload);
+    r.u8();
+    PeerInfo p = r.peer();
+    r.i64();
+    int n = r.i32();
+    if (n < 0 || n > 1000) return;
+    long now = scheduler.now();
+    for (int i = 0; i < n; i++) {
+      directory.computeIfAbsent(r.string(512), k -> new HashMap<>()).put(p.id(), new Known(p, now));
+    }
+  }
+
+  /** Periodic: announce, forget stale entries, and top up the trees of thin topics. */
+  public void tick(List<String> subscribed) {
+    announce.run();
+    long now = scheduler.now();
+    for (Map<NodeId, Known> m : directory.values()) m.values().removeIf(k -> now - k.seenAt() > 5 * announceMs);
+    for (String topic : subscribed) {
+      if (!scoped(topic)) continue;
+      Plumtree t = topics.apply(topic);
+      if (t == null || t.peerCount() >= TARGET) continue;
+      List<Known> candidates = new ArrayList<>();
+      for (Known k : directory.getOrDefault(topic, Map.of()).values()) {
+        if (!k.peer().id().equals(transport.localId()) && !t.hasPeer(k.peer().id())) candidates.add(k);
+      }
+      java.util.Collections.shuffle(candidates, random);
+      for (Known k : candidates.subList(0, Math.min(TARGET - t.peerCount(), candidates.size()))) {
+        Link existing = neighbourLink.apply(k.peer().id());
+        if (existing != null) {
+          existing.send(new WireWriter(FrameType.TOPIC_JOIN).string(topic).done());
+          t.neighborUp(k.peer().id(), existing);
+          continue;
+        }
+        transport.connect(k.peer().address(), k.peer().id()).thenAccept(link -> scheduler.execute(() -> {
+          Plumtree again = topics.apply(topic);
+          if (again == null) {
+            link.close("unsubscribed meanwhile");
+            return;
+          }
+          link.send(new WireWriter(FrameType.TOPIC_JOIN).string(topic).done());
+          if (!again.hasPeer(link.peer())) again.neighborUp(link.peer(), link);
+        }));
+      }
+    }
+  }
+
+  public void frame(Link link, int type, WireReader r) {
+    String topic = r.string(512);
+    Plumtree t = topics.apply(topic);
+    if (type == FrameType.TOPIC_JOIN) {
+      if (t == null) link.send(new WireWriter(FrameType.TOPIC_LEAVE).string(topic).done());
+      else if (!t.hasPeer(link.peer())) t.neighborUp(link.peer(), link);
+    } else if (type == FrameType.TOPIC_LEAVE && t != null) {
+      t.neighborDown(link.peer());
+    }
+  }
+
+  /** Gossip for a topic we do not subscribe to: tell the sender once, so it stops. */
+  public void notSubscribed(Link link, String topic) {
+    if (leaveSent.add(link.peer() + "|" + topic)) link.send(new WireWriter(FrameType.TOPIC_LEAVE).string(topic).done());
+  }
+
+  /** A link went down: remove it from every tree that used it. */
+  public void linkDown(Link link, Iterable<Plumtree> all) {
+    leaveSent.removeIf(k -> k.startsWith(link.peer() + "|"));
+    for (Plumtree t : all) {
+      if (t.linkOf(link.peer()) == link) t.neighborDown(link.peer());
+    }
+  }
+}
