@@ -138,4 +138,23 @@ abstract class OverlayBehaviourSuite {
     byte[] id = publish(0, "the others carry on");
     assertThat(env.await(() -> everyoneHas(id, Set.of(1)), 20_000)).isTrue();
   }
+
+  @Test
+  void aScopedTopicReachesItsSubscribersOnly() {
+    startAndJoin();
+    String region = "net:test.region:eu.events";
+    Set<Integer> members = Set.of(1, 5, 7);
+    List<Set<String>> seen = new ArrayList<>();
+    for (int i = 0; i < N; i++) {
+      Set<String> mine = ConcurrentHashMap.newKeySet();
+      seen.add(mine);
+      if (members.contains(i)) nodes.get(i).subscribe(region, (t, id, p, from) -> mine.add(new String(p)));
+    }
+    // wait until each member's tree for the region has found the others
+    assertThat(env.await(() -> members.stream().allMatch(i -> nodes.get(i).peersFor(region).size() >= 2), 20_000)).isTrue();
+    byte[] payload = "eu only".getBytes();
+    nodes.get(1).publish(region, Hashes.sha256(payload), payload);
+    assertThat(env.await(() -> seen.get(5).contains("eu only") && seen.get(7).contains("eu only"), 20_000)).isTrue();
+    for (int i = 0; i < N; i++) if (!members.contains(i)) assertThat(seen.get(i)).isEmpty();
+  }
 }
