@@ -22,7 +22,10 @@ import java.util.regex.PatternSyntaxException;
  * {"executors": [
  *   {"name": "rules-1", "kind": "rules", "capabilities": ["echo"], "max_concurrent": 8,
  *    "rules": [{"match": "(?i)capital of france", "answer": "Paris"}], "faulty": false, "delay_ms": 0},
- *   {"name": "svc", "kind": "http", "base_url": "http://127.0.0.1:9000", "timeout_ms": 10000}
+ *   {"name": "svc", "kind": "http", "base_url": "http://127.0.0.1:9000", "timeout_ms": 10000},
+ *   {"name": "llm", "kind": "ollama", "base_url": "http://127.0.0.1:11434", "model": "llama3"},
+ *   {"name": "gpt", "kind": "openai-compatible", "base_url": "https://api.openai.com/v1", "model": "gpt-4o-mini",
+ *    "api_key_env": "OPENAI_API_KEY"}
  * ]}
  * </pre>
  */
@@ -80,7 +83,8 @@ public final class ExecutorsFile {
           long timeout = e.path("timeout_ms").asLong(10_000);
           out.add(new HttpExecutor(name, URI.create(url), caps, Duration.ofMillis(timeout), max));
         }
-        default -> throw new IllegalArgumentException(at + ".kind must be rules or http");
+        case "ollama", "openai-compatible" -> out.add(dev.wattswarm.node.brain.BrainExecutor.fromJson(e, at));
+        default -> throw new IllegalArgumentException(at + ".kind must be rules, http, ollama or openai-compatible");
       }
     }
     return out;
