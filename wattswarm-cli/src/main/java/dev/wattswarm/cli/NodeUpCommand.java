@@ -30,8 +30,36 @@ final class NodeUpCommand implements Callable<Integer> {
   @Option(names = "--p2p-port", paramLabel = "PORT", description = "P2P listen port (default: WATTSWARM_P2P_PORT or 4001; 0 = free port).")
   Integer p2pPort;
 
+  @Option(names = "--role", paramLabel = "ROLE", description = "Run one agent with this role: coordinator, worker or specialist.")
+  String role;
+
+  @Option(names = "--capabilities", paramLabel = "CAPS", description = "Comma-separated capabilities of that agent.")
+  String capabilities;
+
+  @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "4", description = "How many messages that agent works on at once (default ${DEFAULT-VALUE}).")
+  int maxConcurrent;
+
+  @Option(names = "--agent", paramLabel = "SPEC", description = "An agent as name:role:cap1,cap2[:max_concurrent]; repeatable.")
+  java.util.List<String> agentSpecs = new java.util.ArrayList<>();
+
+  private java.util.List<dev.wattswarm.agents.AgentSpec> agents() {
+    java.util.List<dev.wattswarm.agents.AgentSpec> out = new java.util.ArrayList<>();
+    try {
+      if (role != null || capabilities != null) {
+        dev.wattswarm.agents.Role r = dev.wattswarm.agents.Role.parse(role == null ? "specialist" : role);
+        out.add(new dev.wattswarm.agents.AgentSpec(r.wire(), r,
+            new java.util.LinkedHashSet<>(dev.wattswarm.agents.AgentSpec.capabilityList(capabilities)), "", maxConcurrent, "rules"));
+      }
+      for (String s : agentSpecs) out.add(dev.wattswarm.agents.AgentSpec.parse(s));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(2, e.getMessage());
+    }
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
+    var agentList = agents();
     StateDir dir = parent.main.stateDir();
     NodeConfig cfg = NodeConfig.fromEnv(dir.root(), System.getenv());
     if (mode != null) {
@@ -43,7 +71,7 @@ final class NodeUpCommand implements Callable<Integer> {
     }
     if (controlPort != null) cfg = cfg.withControlPort(controlPort);
     if (p2pPort != null) cfg = cfg.withP2pPort(p2pPort);
-    NodeHost host = NodeHost.start(cfg, dir, Clock.systemUTC(), new SecureRandom());
+    NodeHost host = NodeHost.start(cfg, dir, Clock.systemUTC(), new SecureRandom(), null, agentList);
     CountDownLatch stopped = new CountDownLatch(1);
     long graceMs = cfg.shutdownGrace().toMillis();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -67,6 +95,7 @@ final class NodeUpCommand implements Callable<Integer> {
     out.printf("  control   %s  (token: %s)%n", host.controlUrl(), dir.file(StateDir.TOKEN));
     if (host.network() != null) out.printf("  p2p       %s (contact: %s@%s)%n", host.network().advertisedAddress(),
         host.node().nodeId(), host.network().advertisedAddress());
+    for (var a : agentList) out.printf("  agent     %s (%s) %s%n", a.name(), a.role().wire(), a.capabilities());
     out.printf("  storage   %s%n", host.node().store().backend());
     out.printf("  state dir %s%n", dir.root());
     out.println("press Ctrl-C to stop");

@@ -8,13 +8,15 @@ public final class ControlPlane {
   private ControlPlane() {}
 
   public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks,
-      dev.wattswarm.node.p2p.NetworkRuntime network, String host, int port) throws IOException {
+      dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents, String host, int port)
+      throws IOException {
     SseHub sse = new SseHub(node.log(), 15_000);
     Router r = new Router();
     new NodeApi(node, network).register(r);
     new EventApi(node.store(), sse).register(r);
     new LogApi(node).register(r);
     new TaskApi(tasks, sse).register(r);
+    new AgentApi(agents, node.nodeId().toString()).register(r);
     return new ControlServer(host, port, node.stateDir().readToken(), r, sse);
   }
 }

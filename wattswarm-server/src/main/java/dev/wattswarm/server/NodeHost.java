@@ -49,6 +49,12 @@ public final class NodeHost implements AutoCloseable {
   /** @param executors this node's executors, or null to read {@code executors.json} */
   public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors)
       throws IOException {
+    return start(config, dir, clock, random, executors, List.of());
+  }
+
+  /** @param agents agents to run on this node (node up --role/--capabilities/--agent) */
+  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
+      List<dev.wattswarm.agents.AgentSpec> agents) throws IOException {
     List<Executor> execs = executors != null ? executors : ExecutorsFile.load(dir.root());
     boolean networked = config.mode() != Mode.LOCAL && config.p2pEnabled();
     StartupConfig startup = StartupConfig.read(dir);
@@ -68,7 +74,8 @@ public final class NodeHost implements AutoCloseable {
         var scopes = net.scopes();
         tasks.service().routableScopes(scopes::contains);
       }
-      control = ControlPlane.start(node, tasks.service(), net, config.controlHost(), config.controlPort());
+      var agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, agents, new dev.wattswarm.agents.RulesResponder());
+      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;

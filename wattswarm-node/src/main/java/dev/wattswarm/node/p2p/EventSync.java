@@ -56,7 +56,7 @@ public final class EventSync implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private volatile boolean closed;
 
-  public EventSync(NodeLog nodeLog, Substrate overlay, Set<Scope> scopes, SyncConfig cfg) {
+  public EventSync(NodeLog nodeLog, Substrate overlay, RequestRouter router, Set<Scope> scopes, SyncConfig cfg) {
     this.nodeLog = nodeLog;
     this.store = nodeLog.store();
     this.overlay = overlay;
@@ -68,7 +68,8 @@ public final class EventSync implements AutoCloseable {
         overlay.subscribe(Topics.of(nodeLog.networkId(), s, k), (topic, id, payload, from) -> onGossip(id, payload, from));
       }
     }
-    overlay.onRequest(this::answer);
+    router.register(SyncWire.HEADS, this::answer);
+    router.register(SyncWire.LANE, this::answer);
     overlay.addMembershipListener(new Substrate.MembershipListener() {
       @Override
       public void peerUp(NodeId peer) {

@@ -34,6 +34,12 @@ public final class NetworkRuntime implements AutoCloseable {
   private final String advertised;
   private final Set<Scope> scopes;
 
+  private RequestRouter router;
+
+  public RequestRouter router() {
+    return router;
+  }
+
   private NetworkRuntime(ThreadScheduler scheduler, Overlay overlay, EventSync sync, String advertised, Set<Scope> scopes) {
     this.scheduler = scheduler;
     this.overlay = overlay;
@@ -81,13 +87,16 @@ public final class NetworkRuntime implements AutoCloseable {
     scopes.add(Scope.GLOBAL);
     for (String r : cfg.regionIds()) scopes.add(Scope.of("region", r));
     for (String n : cfg.nodeScopeIds()) scopes.add(Scope.of("node", n));
-    EventSync sync = new EventSync(node.log(), overlay, scopes, sc);
+    RequestRouter router = new RequestRouter(overlay);
+    EventSync sync = new EventSync(node.log(), overlay, router, scopes, sc);
     for (Contact c : contacts) overlay.join(c.address(), c.nodeId());
     String advertised = transport.localAddress();
     if (advertised.startsWith("0.0.0.0:")) {
       advertised = firstSiteLocal() + advertised.substring(advertised.indexOf(':'));
     }
-    return node.manage(new NetworkRuntime(scheduler, overlay, sync, advertised, Set.copyOf(scopes)));
+    NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, advertised, Set.copyOf(scopes));
+    rt.router = router;
+    return node.manage(rt);
   }
 
   private static String firstSiteLocal() {

@@ -1,0 +1,78 @@
+package dev.wattswarm.agents;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Every agent this node knows: its own (live) and other nodes' (from their signed announcements,
+ * forgotten when a node stops announcing). Selection is capacity-aware: full agents are skipped,
+ * the least loaded are preferred, then the strategy breaks ties.
+ */
+public final class AgentRegistry {
+  private final Supplier<List<AgentRecord>> local;
+  private final Map<String, List<AgentRecord>> remoteByNode = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
+  private final AtomicLong rotor = new AtomicLong();
+  private final Random random = new Random();
+  private final long expiryMs;
+
+  AgentRegistry(Supplier<List<AgentRecord>> local, long expiryMs) {
+    this.local = local;
+    this.expiryMs = expiryMs;
+  }
+
+  void replaceRemote(String nodeId, List<AgentRecord> agents) {
+    remoteByNode.put(nodeId, List.copyOf(agents));
+  }
+
+  void expire(long now) {
+    remoteByNode.values().removeIf(list -> list.isEmpty() || now - list.get(0).seenAtMs() > expiryMs);
+  }
+
+  /** All agents, local first. */
+  public List<AgentRecord> all() {
+    List<AgentRecord> out = new ArrayList<>(local.get());
+    remoteByNode.values().forEach(out::addAll);
+    return out;
+  }
+
+  /** Agents whose role or capability is {@code roleOrCapability}, or whose id or name is exactly it. */
+  public List<AgentRecord> matching(String roleOrCapability) {
+    List<AgentRecord> out = new ArrayList<>();
+    for (AgentRecord a : all()) {
+      if (a.agentId().equals(roleOrCapability) || a.name().equals(roleOrCapability)
+          || a.role().wire().equals(roleOrCapability) || a.capabilities().contains(roleOrCapability)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** One agent fit for the request, or empty; never one that is full. */
+  public java.util.Optional<AgentRecord> choose(List<AgentRecord> candidates, Strategy strategy, String excludeAgentId) {
+    List<AgentRecord> ok = new ArrayList<>();
+    for (AgentRecord a : candidates) if (!a.full() && !a.agentId().equals(excludeAgentId)) ok.add(a);
+    if (ok.isEmpty()) return java.util.Optional.empty();
+    int minLoad = ok.stream().mapToInt(AgentRecord::load).min().orElse(0);
+    ok.removeIf(a -> a.load() > minLoad);
+    ok.sort(Comparator.comparing(AgentRecord::agentId));
+    AgentRecord pick = switch (strategy) {
+      case FIRST -> ok.get(0);
+      case RANDOM -> ok.get(random.nextInt(ok.size()));
+      case ROUND_ROBIN -> ok.get((int) (rotor.getAndIncrement() % ok.size()));
+      case LEAST_RECENT -> ok.stream().min(Comparator.comparing(a -> lastUsed.getOrDefault(a.agentId(), 0L))).orElseThrow();
+    };
+    return java.util.Optional.of(pick);
+  }
+
+  /** Records that an agent was just used (for least_recent). */
+  public void used(String agentId, long now) {
+    lastUsed.put(agentId, now);
+  }
+}

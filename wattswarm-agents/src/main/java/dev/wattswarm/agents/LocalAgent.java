@@ -1,0 +1,62 @@
+package dev.wattswarm.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wattswarm.kernel.identity.KeyPair;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An agent running on this node: its own key, its spec, and a bounded queue: up to
+ * {@code maxConcurrent} messages are worked on and as many again may wait; beyond that a message
+ * is refused visibly (QUEUE_FULL), never dropped in silence.
+ */
+public final class LocalAgent {
+  private final AgentSpec spec;
+  private final KeyPair key;
+  private final Responder responder;
+  private final Semaphore working;
+  private final AtomicInteger admitted = new AtomicInteger();
+
+  LocalAgent(AgentSpec spec, KeyPair key, Responder responder) {
+    this.spec = spec;
+    this.key = key;
+    this.responder = responder;
+    this.working = new Semaphore(spec.maxConcurrent(), true);
+  }
+
+  public AgentSpec spec() {
+    return spec;
+  }
+
+  public String id() {
+    return key.id().toString();
+  }
+
+  /** Messages admitted and not yet answered. */
+  public int load() {
+    return admitted.get();
+  }
+
+  /** Handles one message on the caller's (virtual) thread. */
+  JsonNode handle(String from, JsonNode body) {
+    if (admitted.incrementAndGet() > 2 * spec.maxConcurrent()) {
+      admitted.decrementAndGet();
+      throw new AgentException(AgentException.Kind.QUEUE_FULL, "agent " + spec.name() + " is full ("
+          + spec.maxConcurrent() + " working, " + spec.maxConcurrent() + " queued); retry later or pick another agent");
+    }
+    try {
+      working.acquireUninterruptibly();
+      try {
+        return responder.respond(spec, from, body);
+      } finally {
+        working.release();
+      }
+    } catch (AgentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new AgentException(AgentException.Kind.FAILED, "agent " + spec.name() + " failed: " + e.getMessage());
+    } finally {
+      admitted.decrementAndGet();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.wattswarm.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The deterministic brain: no model, the same answer for the same message, for tests and offline
+ * use. It reads the message's text and reports what its capabilities look for (a security
+ * specialist flags eval/exec/shell calls, a docs specialist missing comments, and so on).
+ */
+public final class RulesResponder implements Responder {
+  @Override
+  public JsonNode respond(AgentSpec self, String from, JsonNode body) {
+    String text = CanonicalJson.encodeString(body).toLowerCase(Locale.ROOT);
+    List<String> findings = new ArrayList<>();
+    for (String cap : self.capabilities()) {
+      switch (cap) {
+        case "security", "audit" -> {
+          for (String risky : new String[] {"eval(", "exec(", "os.system", "subprocess", "pickle.loads", "password"}) {
+            if (text.contains(risky)) findings.add("security: " + risky.replace("(", "") + " on untrusted input");
+          }
+        }
+        case "docs", "documentation" -> {
+          if (!text.contains("#") && !text.contains("\"\"\"") && !text.contains("//")) findings.add("docs: no comments or docstrings");
+        }
+        case "testing", "tests" -> {
+          if (!text.contains("test") && !text.contains("assert")) findings.add("testing: no tests or assertions");
+        }
+        case "code", "review" -> {
+          if (text.length() > 2_000) findings.add("code: long input; consider splitting it");
+        }
+        default -> {}
+      }
+    }
+    ObjectNode o = CanonicalJson.object();
+    o.put("agent", self.name()).put("role", self.role().wire());
+    var caps = o.putArray("capabilities");
+    self.capabilities().stream().sorted().forEach(caps::add);
+    var f = o.putArray("findings");
+    findings.forEach(f::add);
+    o.put("summary", findings.isEmpty() ? "nothing to report" : findings.size() + " finding(s)");
+    return o;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.wattswarm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Agents on two node processes find each other by capability and talk across them. */
+class AgentCliTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aCoordinatorOnOneNodeAsksASpecialistOnAnother() throws Exception {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    try (NodeProcess na = NodeProcess.start(a, Map.of("WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.11:0"), "--mode", "network",
+        "--role", "coordinator", "--capabilities", "coordination")) {
+      na.awaitReady();
+      Cli contact = Cli.run("--state-dir", a.toString(), "node", "export-contact");
+      assertThat(Cli.run("--state-dir", b.toString(), "node", "add-bootstrap-contact", contact.out().trim()).exit()).isZero();
+      try (NodeProcess nb = NodeProcess.start(b, Map.of("WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.12:0"),
+          "--agent", "sec:specialist:security,audit:2", "--agent", "docs:specialist:docs")) {
+        String bid = nb.awaitReady().nodeId();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+            Cli.run("--state-dir", a.toString(), "agents", "list", "--capability", "security", "--json").out().contains(bid));
+        JsonNode listed = CanonicalJson.parse(Cli.run("--state-dir", a.toString(), "agents", "list", "--json").out());
+        assertThat(listed.path("agents").findValuesAsText("location")).contains("local", "remote");
+        Cli req = Cli.run("--state-dir", a.toString(), "agent", "request", "--capability", "security",
+            "{\"task\":\"review\",\"code\":\"eval(input())\"}", "--timeout", "20", "--json");
+        assertThat(req.exit()).as(req.err()).isZero();
+        JsonNode r = CanonicalJson.parse(req.out());
+        assertThat(r.path("node_id").asText()).isEqualTo(bid);
+        assertThat(r.path("location").asText()).isEqualTo("remote");
+        assertThat(r.path("reply").path("findings").toString()).contains("eval");
+        Cli missing = Cli.run("--state-dir", a.toString(), "agent", "request", "--capability", "no-such-cap", "{\"x\":1}", "--timeout", "5");
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err()).contains("no-such-cap");
+        Cli badJson = Cli.run("--state-dir", a.toString(), "agent", "request", "--capability", "security", "{nope");
+        assertThat(badJson.exit()).isNotZero();
+        assertThat(badJson.err()).contains("not valid JSON");
+        Cli bc = Cli.run("--state-dir", a.toString(), "agent", "broadcast", "--role", "specialist", "{\"hello\":true}");
+        assertThat(bc.out()).contains("notified 2");
+      }
+    }
+  }
+
+  @Test
+  void brainDoctorSaysWhatIsWrong() throws Exception {
+    Path d = tmp.resolve("d");
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("executors.json"),
+        "{\"executors\":[{\"name\":\"llm\",\"kind\":\"ollama\",\"base_url\":\"http://127.0.0.1:9\",\"model\":\"llama3\"}]}");
+    Cli doc = Cli.run("--state-dir", d.toString(), "brain", "doctor");
+    assertThat(doc.exit()).isNotZero();
+    assertThat(doc.out()).contains("llm").contains("NOT OK").contains("127.0.0.1:9");
+  }
+}

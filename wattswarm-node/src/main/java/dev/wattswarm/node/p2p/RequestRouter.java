@@ -1,0 +1,31 @@
+package dev.wattswarm.node.p2p;
+
+import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.p2p.Substrate;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * Shares the substrate's one request/response channel between services: the first byte of a
+ * request names the service (backfill uses 1 and 2, agents 10). Unknown services get no answer,
+ * so the asker times out instead of misreading a reply.
+ */
+public final class RequestRouter {
+  private final Map<Integer, BiFunction<NodeId, byte[], CompletableFuture<byte[]>>> services = new ConcurrentHashMap<>();
+
+  public RequestRouter(Substrate substrate) {
+    substrate.onRequest(this::route);
+  }
+
+  public void register(int firstByte, BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler) {
+    if (services.putIfAbsent(firstByte, handler) != null) throw new IllegalStateException("service " + firstByte + " is taken");
+  }
+
+  private CompletableFuture<byte[]> route(NodeId peer, byte[] request) {
+    if (request.length == 0) return CompletableFuture.completedFuture(null);
+    var h = services.get(request[0] & 0xff);
+    return h == null ? CompletableFuture.completedFuture(null) : h.apply(peer, request);
+  }
+}
