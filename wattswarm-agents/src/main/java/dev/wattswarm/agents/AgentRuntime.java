@@ -74,6 +74,12 @@ public final class AgentRuntime implements AutoCloseable {
    * @throws IllegalArgumentException when two agents share a name
    */
   public static AgentRuntime start(Node node, NetworkRuntime network, List<AgentSpec> specs, Responder responder) {
+    return start(node, network, specs, s -> responder);
+  }
+
+  /** @param responders how each agent answers (its brain) */
+  public static AgentRuntime start(Node node, NetworkRuntime network, List<AgentSpec> specs,
+      java.util.function.Function<AgentSpec, Responder> responders) {
     AgentRuntime rt = new AgentRuntime(node, network);
     Path dir = node.stateDir().file("agents");
     try {
@@ -84,7 +90,7 @@ public final class AgentRuntime implements AutoCloseable {
     for (AgentSpec s : specs) {
       if (rt.agents.containsKey(s.name())) throw new IllegalArgumentException("two agents are named '" + s.name() + "'");
       KeyPair key = IdentityFile.loadOrCreate(dir.resolve(s.name() + ".key"), new SecureRandom());
-      rt.agents.put(s.name(), new LocalAgent(s, key, responder));
+      rt.agents.put(s.name(), new LocalAgent(s, key, responders.apply(s)));
     }
     if (network != null) {
       network.substrate().subscribe(rt.topic, (t, id, payload, from) -> rt.onAnnouncement(payload));

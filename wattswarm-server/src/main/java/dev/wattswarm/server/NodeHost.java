@@ -74,7 +74,12 @@ public final class NodeHost implements AutoCloseable {
         var scopes = net.scopes();
         tasks.service().routableScopes(scopes::contains);
       }
-      var agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, agents, new dev.wattswarm.agents.RulesResponder());
+      var fromFile = dev.wattswarm.agents.AgentsFile.load(dir.root());
+      List<dev.wattswarm.agents.AgentSpec> allAgents = new java.util.ArrayList<>(fromFile.specs());
+      allAgents.addAll(agents);
+      var rules = new dev.wattswarm.agents.RulesResponder();
+      var agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
+          s -> fromFile.responders().getOrDefault(s.name(), rules));
       control = ControlPlane.start(node, tasks.service(), net, agentRuntime, config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
