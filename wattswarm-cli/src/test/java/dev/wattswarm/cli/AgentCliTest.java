@@ -47,6 +47,9 @@ class AgentCliTest {
         assertThat(badJson.err()).contains("not valid JSON");
         Cli bc = Cli.run("--state-dir", a.toString(), "agent", "broadcast", "--role", "specialist", "{\"hello\":true}");
         assertThat(bc.out()).contains("notified 2");
+        Cli dash = Cli.run("--state-dir", a.toString(), "swarm", "dashboard", "--once");
+        assertThat(dash.exit()).as(dash.err()).isZero();
+        assertThat(dash.out()).contains("specialist").contains("coordinator").contains(bid.substring(0, 19)).contains("connected 1 peer");
       }
     }
   }

@@ -36,6 +36,13 @@ public final class NodeHost implements AutoCloseable {
     this.network = network;
   }
 
+  private dev.wattswarm.agents.AgentRuntime agents;
+
+  /** This node's agents, and through {@code agents().client(name)} their PeerClients. */
+  public dev.wattswarm.agents.AgentRuntime agents() {
+    return agents;
+  }
+
   /** The swarm connection, or null in local mode or with WATTSWARM_P2P_ENABLED=false. */
   public NetworkRuntime network() {
     return network;
@@ -55,6 +62,17 @@ public final class NodeHost implements AutoCloseable {
   /** @param agents agents to run on this node (node up --role/--capabilities/--agent) */
   public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
       List<dev.wattswarm.agents.AgentSpec> agents) throws IOException {
+    return start(config, dir, clock, random, executors, agents, java.util.Map.of());
+  }
+
+  /**
+   * For embedding: agents with your own answer logic.
+   *
+   * @param responders by agent name; agents not named here use agents.json's brain or the rules brain
+   */
+  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
+      List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders)
+      throws IOException {
     List<Executor> execs = executors != null ? executors : ExecutorsFile.load(dir.root());
     boolean networked = config.mode() != Mode.LOCAL && config.p2pEnabled();
     StartupConfig startup = StartupConfig.read(dir);
@@ -67,6 +85,7 @@ public final class NodeHost implements AutoCloseable {
     ControlServer control;
     TaskRuntime tasks;
     NetworkRuntime net = null;
+    dev.wattswarm.agents.AgentRuntime agentRuntime;
     try {
       if (networked) net = NetworkRuntime.start(node, config, network[0].bundle(), startup.contacts());
       tasks = TaskRuntime.start(node, execs, networked);
@@ -78,14 +97,15 @@ public final class NodeHost implements AutoCloseable {
       List<dev.wattswarm.agents.AgentSpec> allAgents = new java.util.ArrayList<>(fromFile.specs());
       allAgents.addAll(agents);
       var rules = new dev.wattswarm.agents.RulesResponder();
-      var agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
-          s -> fromFile.responders().getOrDefault(s.name(), rules));
+      agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
+          s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
       control = ControlPlane.start(node, tasks.service(), net, agentRuntime, config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
     }
     NodeHost host = new NodeHost(node, control, tasks, net);
+    host.agents = agentRuntime;
     try {
       node.announceStart(control.url());
       if (network[0] != null && network[0].founded()) {
