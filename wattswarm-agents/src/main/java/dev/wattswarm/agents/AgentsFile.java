@@ -60,6 +60,16 @@ public final class AgentsFile {
         throw new IllegalArgumentException(at + ": " + e.getMessage());
       }
       specs.add(spec);
+      long delay = a.path("delay_ms").asLong(0);
+      if (delay < 0 || delay > 600_000) throw new IllegalArgumentException(at + ".delay_ms must be 0-600000");
+      if (delay > 0 && !a.has("brain")) {
+        // think time for the rules brain: lets demos and tests watch queues, timeouts and restarts
+        RulesResponder rules = new RulesResponder();
+        responders.put(spec.name(), (self, from, body) -> {
+          Thread.sleep(delay);
+          return rules.respond(self, from, body);
+        });
+      }
       if (a.has("brain") && !a.path("brain").path("kind").asText("rules").equals("rules")) {
         BrainConfig bc = BrainConfig.fromJson(a.get("brain"), at + ".brain");
         responders.put(spec.name(), new BrainResponder(Brain.create(spec.name(), bc), a.path("brain").path("max_tokens").asInt(1024)));

@@ -15,7 +15,10 @@ import java.util.Locale;
 public final class RulesResponder implements Responder {
   @Override
   public JsonNode respond(AgentSpec self, String from, JsonNode body) {
-    String text = CanonicalJson.encodeString(body).toLowerCase(Locale.ROOT);
+    // review the code when the message carries some, not the envelope around it
+    JsonNode code = body.path("goal").path("code").isTextual() ? body.path("goal").path("code") : body.path("code");
+    String raw = code.isTextual() ? code.asText() : CanonicalJson.encodeString(body);
+    String text = raw.toLowerCase(Locale.ROOT);
     List<String> findings = new ArrayList<>();
     for (String cap : self.capabilities()) {
       switch (cap) {
@@ -32,6 +35,10 @@ public final class RulesResponder implements Responder {
         }
         case "code", "review" -> {
           if (text.length() > 2_000) findings.add("code: long input; consider splitting it");
+          if (text.contains("todo") || text.contains("fixme")) findings.add("code: unfinished work (TODO/FIXME)");
+          if (text.contains("except:")) findings.add("code: bare except hides errors");
+          if (raw.lines().anyMatch(l -> l.length() > 100)) findings.add("code: lines over 100 characters");
+          if (text.contains("def ") && !text.contains("->") && !text.contains(":param")) findings.add("code: functions without type hints");
         }
         default -> {}
       }

@@ -64,4 +64,51 @@ class AgentCliTest {
     assertThat(doc.exit()).isNotZero();
     assertThat(doc.out()).contains("llm").contains("NOT OK").contains("127.0.0.1:9");
   }
+
+  /** A coordinator killed mid-workflow resumes from its log and does not redo finished steps. */
+  @Test
+  void aCoordinatorKilledMidWorkflowResumesWithoutRedoingSteps() throws Exception {
+    Path a = tmp.resolve("wa");
+    Path b = tmp.resolve("wb");
+    Files.createDirectories(b);
+    Files.writeString(b.resolve("agents.json"), "{\"agents\":["
+        + "{\"name\":\"f1\",\"role\":\"specialist\",\"capabilities\":[\"fast1\"]},"
+        + "{\"name\":\"f2\",\"role\":\"specialist\",\"capabilities\":[\"fast2\"]},"
+        + "{\"name\":\"slow\",\"role\":\"specialist\",\"capabilities\":[\"slow\"],\"delay_ms\":4000}]}");
+    Map<String, String> envA = Map.of("WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.13:0");
+    NodeProcess na = NodeProcess.start(a, envA, "--mode", "network", "--role", "coordinator");
+    na.awaitReady();
+    Cli contact = Cli.run("--state-dir", a.toString(), "node", "export-contact");
+    assertThat(Cli.run("--state-dir", b.toString(), "node", "add-bootstrap-contact", contact.out().trim()).exit()).isZero();
+    try (NodeProcess nb = NodeProcess.start(b, Map.of("WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.14:0"))) {
+      nb.awaitReady();
+      await().atMost(Duration.ofSeconds(30)).until(() ->
+          Cli.run("--state-dir", a.toString(), "agents", "list", "--capability", "slow", "--json").out().contains("slow"));
+      Cli run = Cli.run("--state-dir", a.toString(), "workflow", "run", "--id", "wf-k", "--capabilities", "fast1,fast2,slow",
+          "--wait", "1", "{\"code\":\"x = eval(y)\"}");
+      assertThat(run.err()).contains("did not finish");
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        JsonNode w = CanonicalJson.parse(Cli.run("--state-dir", a.toString(), "workflow", "show", "wf-k").out());
+        return w.path("steps").path("fast1").path("state").asText().equals("done")
+            && w.path("steps").path("fast2").path("state").asText().equals("done");
+      });
+      na.process.destroyForcibly();
+      na.process.waitFor();
+      try (NodeProcess again = NodeProcess.start(a, envA, "--role", "coordinator")) {
+        again.awaitReady();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+          Cli show = Cli.run("--state-dir", a.toString(), "workflow", "show", "wf-k");
+          return show.exit() == 0 && CanonicalJson.parse(show.out()).path("state").asText().equals("finished");
+        });
+        String events = Cli.run("--state-dir", a.toString(), "events", "tail", "-n", "1000", "--type", "workflow.", "--json").out();
+        long fast1 = events.lines().filter(l -> l.contains("workflow.step_done") && l.replace(" ", "").contains("\"step_id\":\"fast1\"")).count();
+        long slow = events.lines().filter(l -> l.contains("workflow.step_done") && l.replace(" ", "").contains("\"step_id\":\"slow\"")).count();
+        assertThat(fast1).as("fast1 done once, not redone after the restart").isEqualTo(1);
+        assertThat(slow).isEqualTo(1);
+        assertThat(events.lines().filter(l -> l.contains("workflow.finished")).count()).isEqualTo(1);
+      }
+    } finally {
+      na.close();
+    }
+  }
 }

@@ -8,7 +8,8 @@ public final class ControlPlane {
   private ControlPlane() {}
 
   public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks,
-      dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents, String host, int port)
+      dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents,
+      dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port)
       throws IOException {
     SseHub sse = new SseHub(node.log(), 15_000);
     Router r = new Router();
@@ -17,6 +18,7 @@ public final class ControlPlane {
     new LogApi(node).register(r);
     new TaskApi(tasks, sse).register(r);
     new AgentApi(agents, node.nodeId().toString()).register(r);
+    new WorkflowApi(workflows).register(r);
     return new ControlServer(host, port, node.stateDir().readToken(), r, sse);
   }
 }

@@ -99,7 +99,8 @@ public final class NodeHost implements AutoCloseable {
       var rules = new dev.wattswarm.agents.RulesResponder();
       agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
           s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
-      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, config.controlHost(), config.controlPort());
+      var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
+      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;

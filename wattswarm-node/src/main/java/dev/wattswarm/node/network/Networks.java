@@ -54,6 +54,9 @@ public final class Networks {
     if (mode == Mode.NETWORK) {
       NetworkBundle b = NetworkBundle.genesis(key, NetworkBundle.defaultParams(), nowMs);
       dir.writeFile(FILE, CanonicalJson.encodeString(b.toJson()) + "\n");
+      // a plain `node up` later must come back as this network's genesis, not as a local node
+      StartupConfig sc = StartupConfig.read(dir);
+      new StartupConfig(java.util.Optional.of(Mode.NETWORK), sc.contacts()).write(dir);
       return new Resolved(b, true);
     }
     throw new IllegalStateException("mode " + mode.wire() + " needs a bootstrap contact: on a running member run"

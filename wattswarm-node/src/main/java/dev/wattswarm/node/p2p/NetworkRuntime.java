@@ -35,6 +35,7 @@ public final class NetworkRuntime implements AutoCloseable {
   private final Set<Scope> scopes;
 
   private RequestRouter router;
+  private dev.wattswarm.node.state.StateDir stateDir;
 
   public RequestRouter router() {
     return router;
@@ -90,12 +91,27 @@ public final class NetworkRuntime implements AutoCloseable {
     RequestRouter router = new RequestRouter(overlay);
     EventSync sync = new EventSync(node.log(), overlay, router, scopes, sc);
     for (Contact c : contacts) overlay.join(c.address(), c.nodeId());
+    // peers known from the last run: a restarted node (even on a new port) finds the swarm again
+    for (Contact c : KnownPeers.read(node.stateDir())) {
+      if (contacts.stream().noneMatch(x -> x.nodeId().equals(c.nodeId()))) overlay.join(c.address(), c.nodeId());
+    }
     String advertised = transport.localAddress();
     if (advertised.startsWith("0.0.0.0:")) {
       advertised = firstSiteLocal() + advertised.substring(advertised.indexOf(':'));
     }
     NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, advertised, Set.copyOf(scopes));
     rt.router = router;
+    rt.stateDir = node.stateDir();
+    // remember neighbours as they change, so even a kill -9 leaves a recent list behind
+    overlay.addMembershipListener(new dev.wattswarm.p2p.Substrate.MembershipListener() {
+      @Override
+      public void peerUp(dev.wattswarm.kernel.identity.NodeId peer) {
+        KnownPeers.write(rt.stateDir, overlay.neighbours());
+      }
+
+      @Override
+      public void peerDown(dev.wattswarm.kernel.identity.NodeId peer) {}
+    });
     return node.manage(rt);
   }
 
