@@ -40,6 +40,10 @@ public final class AgentRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
   public static final int SERVICE = 10;
   public static final long ANNOUNCE_MS = 2_000;
+  /** How often agents are announced ({@code WATTSWARM_AGENT_HEARTBEAT_MS}). */
+  private final long heartbeatMs;
+  /** How long without an announcement before a node's agents are forgotten ({@code WATTSWARM_AGENT_NODE_TIMEOUT_MS}). */
+  private final long nodeTimeoutMs;
   static final int MAX_MESSAGE_BYTES = 256 * 1024;
 
   /** An answer and who gave it. */
@@ -65,7 +69,9 @@ public final class AgentRuntime implements AutoCloseable {
   private AgentRuntime(Node node, NetworkRuntime network) {
     this.node = node;
     this.network = network;
-    this.registry = new AgentRegistry(this::localRecords, 3 * ANNOUNCE_MS);
+    this.heartbeatMs = envMs("WATTSWARM_AGENT_HEARTBEAT_MS", ANNOUNCE_MS);
+    this.nodeTimeoutMs = envMs("WATTSWARM_AGENT_NODE_TIMEOUT_MS", 3 * heartbeatMs);
+    this.registry = new AgentRegistry(this::localRecords, nodeTimeoutMs);
     this.topic = node.networkId() + ".global.agents";
   }
 
@@ -95,9 +101,21 @@ public final class AgentRuntime implements AutoCloseable {
     if (network != null) {
       network.substrate().subscribe(rt.topic, (t, id, payload, from) -> rt.onAnnouncement(payload));
       network.router().register(SERVICE, rt::answer);
-      rt.timer.scheduleWithFixedDelay(rt::announce, 200, ANNOUNCE_MS, TimeUnit.MILLISECONDS);
+      rt.timer.scheduleWithFixedDelay(rt::announce, 200, rt.heartbeatMs, TimeUnit.MILLISECONDS);
     }
     return node.manage(rt);
+  }
+
+  private static long envMs(String var, long dflt) {
+    String v = System.getenv(var);
+    if (v == null || v.isBlank()) return dflt;
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < 100 || n > 3_600_000) throw new NumberFormatException();
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(var + "='" + v + "' must be milliseconds between 100 and 3600000");
+    }
   }
 
   public AgentRegistry registry() {
@@ -121,13 +139,21 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   private List<AgentRecord> localRecords() {
-    long now = node.clock().millis();
     List<AgentRecord> out = new ArrayList<>();
-    for (LocalAgent a : agents.values()) {
-      out.add(new AgentRecord(a.id(), a.spec().name(), a.spec().role(), a.spec().capabilities(), a.spec().description(),
-          node.nodeId().toString(), a.load(), a.spec().maxConcurrent(), now));
-    }
+    for (LocalAgent a : agents.values()) out.add(localRecord(a));
     return out;
+  }
+
+  private AgentRecord localRecord(LocalAgent a) {
+    return new AgentRecord(a.id(), a.spec().name(), a.spec().role(), a.spec().capabilities(), a.spec().description(),
+        node.nodeId().toString(), a.load(), a.spec().maxConcurrent(), node.clock().millis());
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong reroutes = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Requests moved to another agent because the first one's node was gone. */
+  public long reroutes() {
+    return reroutes.get();
   }
 
   private void announce() {
@@ -178,15 +204,31 @@ public final class AgentRuntime implements AutoCloseable {
   /** Sends {@code body} to one agent fit for {@code target} (role, capability, agent id or name) and waits for its reply. */
   Reply request(LocalAgent from, String target, JsonNode body, Strategy strategy, long timeoutMs) {
     checkSize(body);
-    List<AgentRecord> fit = registry.matching(target);
+    List<AgentRecord> fit = new ArrayList<>(registry.matching(target));
+    if (fit.isEmpty()) {
+      // local fallback: a worker on this node takes what no specialist anywhere offers
+      for (LocalAgent a : agents.values()) if (a.spec().role() == Role.WORKER && a != from) fit.add(localRecord(a));
+    }
     if (fit.isEmpty()) {
       throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no agent has role, capability, name or id '" + target
           + "'; known: " + known());
     }
-    AgentRecord pick = registry.choose(fit, strategy, from == null ? "" : from.id()).orElseThrow(() -> new AgentException(
-        AgentException.Kind.QUEUE_FULL, "all " + fit.size() + " agent(s) for '" + target + "' are at capacity; retry later"));
-    registry.used(pick.agentId(), node.clock().millis());
-    return send(from, pick, body, timeoutMs);
+    AgentException last = null;
+    for (int attempt = 0; attempt < 3 && !fit.isEmpty(); attempt++) {
+      AgentRecord pick = registry.choose(fit, strategy, from == null ? "" : from.id()).orElseThrow(() -> new AgentException(
+          AgentException.Kind.QUEUE_FULL, "all " + fit.size() + " agent(s) for '" + target + "' are at capacity; retry later"));
+      registry.used(pick.agentId(), node.clock().millis());
+      try {
+        return send(from, pick, body, timeoutMs);
+      } catch (AgentException e) {
+        // the agent's node is gone or unreachable: re-route to another fit agent; its own errors are final
+        if (e.kind() != AgentException.Kind.FAILED || !e.getMessage().contains("request to ")) throw e;
+        last = e;
+        fit.remove(pick);
+        reroutes.incrementAndGet();
+      }
+    }
+    throw last != null ? last : new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no agent left for '" + target + "'");
   }
 
   Reply send(LocalAgent from, AgentRecord to, JsonNode body, long timeoutMs) {
@@ -248,37 +290,49 @@ public final class AgentRuntime implements AutoCloseable {
     return broadcast(null, target, body);
   }
 
-  /** Fire and forget: true when it was handed to the agent or its node. */
+  /** Fire and forget into the target's inbox: true when it was handed to the agent or its node. */
   boolean notify(LocalAgent from, String target, JsonNode body) {
     checkSize(body);
     var pick = registry.choose(registry.matching(target), Strategy.RANDOM, from == null ? "" : from.id());
     if (pick.isEmpty()) return false;
-    workers.execute(() -> {
-      try {
-        send(from, pick.get(), body, 30_000);
-      } catch (AgentException ignored) {
-        // fire and forget
-      }
-    });
+    workers.execute(() -> deliver(from, pick.get(), body));
     return true;
   }
 
-  /** Sends to every agent fit for {@code target}; returns how many were notified. */
+  /** Sends to the inbox of every agent fit for {@code target}; returns how many were sent it. */
   int broadcast(LocalAgent from, String target, JsonNode body) {
     checkSize(body);
     int n = 0;
     for (AgentRecord a : registry.matching(target)) {
       if (from != null && a.agentId().equals(from.id())) continue;
-      workers.execute(() -> {
-        try {
-          send(from, a, body, 30_000);
-        } catch (AgentException ignored) {
-          // best effort, like any broadcast
-        }
-      });
+      workers.execute(() -> deliver(from, a, body));
       n++;
     }
     return n;
+  }
+
+  private void deliver(LocalAgent from, AgentRecord to, JsonNode body) {
+    String fromId = from == null ? "" : from.id();
+    if (to.nodeId().equals(node.nodeId().toString())) {
+      agents.values().stream().filter(a -> a.id().equals(to.agentId())).findFirst()
+          .ifPresent(a -> a.deliver(new Message(fromId, to.nodeId(), body, node.clock().millis())));
+      return;
+    }
+    if (network == null) return;
+    ObjectNode req = CanonicalJson.object().put("to", to.agentId()).put("from", fromId).put("notify", true);
+    req.set("body", body);
+    byte[] encoded = CanonicalJson.encode(req);
+    byte[] frame = new byte[encoded.length + 1];
+    frame[0] = SERVICE;
+    System.arraycopy(encoded, 0, frame, 1, encoded.length);
+    network.substrate().request(NodeId.parse(to.nodeId()), frame, 10_000);
+  }
+
+  /** Starts a request and returns its id; the reply waits in the asker's inbox ({@link PeerClient#checkInbox}). */
+  String askAsync(LocalAgent from, String target, JsonNode body, long timeoutMs) {
+    String id = java.util.UUID.randomUUID().toString();
+    from.asked.put(id, CompletableFuture.supplyAsync(() -> request(from, target, body, Strategy.LEAST_RECENT, timeoutMs), workers));
+    return id;
   }
 
   private CompletableFuture<byte[]> answer(NodeId peer, byte[] frame) {
@@ -296,7 +350,13 @@ public final class AgentRuntime implements AutoCloseable {
         LocalAgent a = agents.values().stream().filter(x -> x.id().equals(to)).findFirst().orElseThrow(() ->
             new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no agent " + to + " on node " + node.nodeId()));
         out.put("ok", true);
-        out.set("reply", a.handle(req.path("from").asText(""), req.path("body")));
+        if (req.path("notify").asBoolean(false)) {
+          if (!a.deliver(new Message(req.path("from").asText(""), peer.toString(), req.path("body"), node.clock().millis()))) {
+            throw new AgentException(AgentException.Kind.QUEUE_FULL, "inbox of " + a.spec().name() + " is full");
+          }
+        } else {
+          out.set("reply", a.handle(req.path("from").asText(""), req.path("body")));
+        }
       } catch (AgentException e) {
         out.removeAll();
         out.put("ok", false).put("kind", e.kind().name()).put("error", e.getMessage());

@@ -16,6 +16,18 @@ public final class LocalAgent {
   private final Responder responder;
   private final Semaphore working;
   private final AtomicInteger admitted = new AtomicInteger();
+  /** Notifications and broadcasts, read with {@link PeerClient#receive}; bounded, refusing when full. */
+  private final java.util.concurrent.BlockingQueue<Message> inbox = new java.util.concurrent.ArrayBlockingQueue<>(1024);
+  /** Answers to ask-async requests, by request id, until read. */
+  final java.util.Map<String, java.util.concurrent.CompletableFuture<AgentRuntime.Reply>> asked = new java.util.concurrent.ConcurrentHashMap<>();
+
+  boolean deliver(Message m) {
+    return inbox.offer(m);
+  }
+
+  Message take(long timeoutMs) throws InterruptedException {
+    return inbox.poll(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
 
   LocalAgent(AgentSpec spec, KeyPair key, Responder responder) {
     this.spec = spec;

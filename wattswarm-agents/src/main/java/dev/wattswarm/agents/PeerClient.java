@@ -81,6 +81,34 @@ public final class PeerClient {
     return runtime.broadcast(me, roleOrCapability, body);
   }
 
+  /** The next notification or broadcast sent to this agent, waiting up to {@code timeoutMs}; empty if none came. */
+  public Optional<Message> receive(long timeoutMs) throws InterruptedException {
+    return Optional.ofNullable(me.take(timeoutMs));
+  }
+
+  /** Starts a request without waiting; {@link #checkInbox} returns its reply once there. */
+  public String askAsync(String target, JsonNode body, long timeoutMs) {
+    return runtime.askAsync(me, target, body, timeoutMs);
+  }
+
+  /**
+   * The reply to an ask-async request if it has arrived (and forgets it); empty while pending.
+   *
+   * @throws AgentException when the request failed; NO_SUCH_AGENT for an unknown request id
+   */
+  public Optional<AgentRuntime.Reply> checkInbox(String requestId) {
+    var f = me.asked.get(requestId);
+    if (f == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no pending request " + requestId);
+    if (!f.isDone()) return Optional.empty();
+    me.asked.remove(requestId);
+    try {
+      return Optional.of(f.join());
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof AgentException ae) throw ae;
+      throw new AgentException(AgentException.Kind.FAILED, String.valueOf(e.getCause()));
+    }
+  }
+
   /** Records use of a peer, for least_recent selection. */
   public void recordUsage(String agentId) {
     runtime.registry().used(agentId, System.currentTimeMillis());

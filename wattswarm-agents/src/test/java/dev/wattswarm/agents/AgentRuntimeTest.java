@@ -65,7 +65,8 @@ class AgentRuntimeTest {
 
   @Test
   void anUnknownTargetIsAClearErrorNotAHang() {
-    AgentRuntime rt = start(List.of(spec("a", "worker", "x", 1)), new RulesResponder());
+    // a specialist only: no worker to fall back on
+    AgentRuntime rt = start(List.of(spec("a", "specialist", "x", 1)), new RulesResponder());
     assertThatThrownBy(() -> rt.operatorRequest("translation", CanonicalJson.object(), Strategy.FIRST, 1_000))
         .isInstanceOf(AgentException.class).hasMessageContaining("translation").hasMessageContaining("known: ");
   }
@@ -127,5 +128,33 @@ class AgentRuntimeTest {
     node = null;
     AgentRuntime again = start(List.of(spec("a", "worker", "x", 1)), new RulesResponder());
     assertThat(again.localAgents().get(0).id()).isEqualTo(id).isNotEqualTo(node.nodeId().toString());
+  }
+
+  @Test
+  void inboxesAskAsyncAndLocalFallback() throws Exception {
+    AgentRuntime rt = start(List.of(spec("lead", "coordinator", "coordination", 2), spec("sec", "specialist", "security", 2),
+        spec("any", "worker", "general", 2)), new RulesResponder());
+    PeerClient lead = rt.client("lead");
+    PeerClient sec = rt.client("sec");
+    assertThat(lead.notify("security", CanonicalJson.object().put("hello", 1))).isTrue();
+    var got = sec.receive(5_000).orElseThrow();
+    assertThat(got.from()).isEqualTo(lead.myId());
+    assertThat(got.body().path("hello").asInt()).isEqualTo(1);
+    assertThat(sec.receive(50)).isEmpty();
+    String id = lead.askAsync("security", CanonicalJson.parse("{\"code\":\"exec(x)\"}"), 5_000);
+    org.awaitility.Awaitility.await().until(() -> lead.checkInbox(id).map(r -> {
+      assertThat(r.agentName()).isEqualTo("sec");
+      return true;
+    }).orElse(false));
+    assertThatThrownBy(() -> lead.checkInbox(id)).hasMessageContaining("no pending request");
+    // nobody offers translation: the local worker takes it
+    assertThat(lead.request("translation", CanonicalJson.object(), 5_000).agentName()).isEqualTo("any");
+  }
+
+  @Test
+  void oversizedMessagesAreRefused() {
+    AgentRuntime rt = start(List.of(spec("a", "worker", "x", 1)), new RulesResponder());
+    var big = CanonicalJson.object().put("blob", "x".repeat(300_000));
+    assertThatThrownBy(() -> rt.operatorRequest("x", big, Strategy.FIRST, 1_000)).hasMessageContaining("over");
   }
 }

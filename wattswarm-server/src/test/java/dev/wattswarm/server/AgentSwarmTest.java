@@ -1,0 +1,90 @@
+package dev.wattswarm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.wattswarm.agents.AgentRecord;
+import dev.wattswarm.agents.AgentRuntime;
+import dev.wattswarm.agents.AgentSpec;
+import dev.wattswarm.agents.Strategy;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import dev.wattswarm.node.config.NodeConfig;
+import dev.wattswarm.node.network.Contact;
+import dev.wattswarm.node.network.StartupConfig;
+import dev.wattswarm.node.state.StateDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several nodes in one JVM over real TLS on 127.0.0.x: re-routing around a dead node, and impostor agents. */
+class AgentSwarmTest {
+  @TempDir Path tmp;
+  final List<NodeHost> hosts = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    for (NodeHost h : hosts) {
+      try {
+        h.close();
+      } catch (RuntimeException ignored) {
+        // already closed by the test
+      }
+    }
+  }
+
+  NodeHost start(String name, String ip, String mode, Contact contact, String... agents) throws Exception {
+    Path dir = tmp.resolve(name);
+    Files.createDirectories(dir);
+    StateDir sd = new StateDir(dir);
+    if (contact != null) new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
+    NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", mode, "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0"))
+        .withControlPort(0);
+    List<AgentSpec> specs = new ArrayList<>();
+    for (String a : agents) specs.add(AgentSpec.parse(a));
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, specs);
+    hosts.add(h);
+    return h;
+  }
+
+  static Contact contactOf(NodeHost h) {
+    return new Contact(h.node().nodeId(), h.network().advertisedAddress());
+  }
+
+  @Test
+  void aRequestIsReroutedWhenTheChosenAgentsNodeIsGone() throws Exception {
+    NodeHost a = start("a", "127.0.0.41", "network", null, "lead:coordinator:coordination");
+    NodeHost b = start("b", "127.0.0.42", "wan", contactOf(a), "sec-b:specialist:security");
+    NodeHost c = start("c", "127.0.0.43", "wan", contactOf(a), "sec-c:specialist:security");
+    AgentRuntime agents = a.agents();
+    await().atMost(Duration.ofSeconds(30)).until(() -> agents.registry().matching("security").size() == 2);
+    // FIRST picks the smallest agent id: stop the node that hosts it, before the registry forgets it
+    AgentRecord first = agents.registry().matching("security").stream().min(Comparator.comparing(AgentRecord::agentId)).orElseThrow();
+    NodeHost victim = first.nodeId().equals(b.node().nodeId().toString()) ? b : c;
+    victim.close();
+    var reply = agents.operatorRequest("security", CanonicalJson.parse("{\"code\":\"eval(x)\"}"), Strategy.FIRST, 5_000);
+    assertThat(reply.nodeId()).isNotEqualTo(victim.node().nodeId().toString());
+    assertThat(agents.reroutes()).isEqualTo(1);
+  }
+
+  @Test
+  void anotherNodeCannotPassItselfOffAsOneOfOurAgents() throws Exception {
+    NodeHost a = start("a", "127.0.0.44", "network", null, "lead:coordinator:coordination");
+    String leadId = a.agents().localAgents().get(0).id();
+    Path dDir = tmp.resolve("d");
+    Files.createDirectories(dDir.resolve("agents"));
+    Files.copy(tmp.resolve("a/agents/lead.key"), dDir.resolve("agents/lead.key"));
+    start("d", "127.0.0.45", "wan", contactOf(a), "lead:coordinator:coordination");
+    await().atMost(Duration.ofSeconds(30)).until(() -> a.agents().impostors() > 0);
+    assertThat(a.agents().registry().all()).filteredOn(r -> r.agentId().equals(leadId)).hasSize(1)
+        .allSatisfy(r -> assertThat(r.nodeId()).isEqualTo(a.node().nodeId().toString()));
+  }
+}
