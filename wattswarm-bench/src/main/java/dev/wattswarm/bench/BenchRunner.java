@@ -55,6 +55,7 @@ public final class BenchRunner {
 
   static {
     EXTERNAL.put("tasks", new TaskBench());
+    EXTERNAL.put("agents", new AgentBench());
   }
 
   public static void register(String name, ExternalSuite suite) {

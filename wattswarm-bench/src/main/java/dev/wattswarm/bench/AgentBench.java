@@ -1,0 +1,136 @@
+package dev.wattswarm.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wattswarm.agents.AgentSpec;
+import dev.wattswarm.agents.PeerClient;
+import dev.wattswarm.agents.Responder;
+import dev.wattswarm.kernel.json.CanonicalJson;
+import dev.wattswarm.node.config.NodeConfig;
+import dev.wattswarm.node.network.StartupConfig;
+import dev.wattswarm.node.state.StateDir;
+import dev.wattswarm.server.NodeHost;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code bench agents}: agent-to-agent request/reply latency within one node and between two nodes
+ * over TLS on loopback (two nodes in this JVM, each with its own transport and log), beside raw
+ * TCP ping-pong on loopback measured in the same run.
+ */
+final class AgentBench implements BenchRunner.ExternalSuite {
+  private static final Responder ECHO = (self, from, body) -> body;
+
+  @Override
+  public ObjectNode run(boolean quick, PrintStream progress) throws Exception {
+    int n = quick ? 500 : 5_000;
+    ObjectNode out = CanonicalJson.object();
+    out.put("requests", n);
+    progress.println("bench agents: raw TCP ping-pong baseline");
+    out.set("baseline_raw_tcp", rawTcp(n * 4));
+    Path dir = Files.createTempDirectory("ws-bench-agents");
+    try {
+      progress.println("bench agents: within one node");
+      try (NodeHost h = NodeHost.start(NodeConfig.local(dir.resolve("solo")), new StateDir(dir.resolve("solo")), Clock.systemUTC(),
+          new SecureRandom(), List.of(), List.of(AgentSpec.parse("lead:coordinator:coordination"), AgentSpec.parse("echo:specialist:echo")),
+          Map.of("echo", ECHO))) {
+        out.set("same_node", measure(h.agents().client("lead"), n));
+      }
+      progress.println("bench agents: across two nodes (TLS, loopback)");
+      Path a = dir.resolve("a");
+      Path b = dir.resolve("b");
+      NodeConfig ca = NodeConfig.fromEnv(a, Map.of("WATTSWARM_NODE_MODE", "network", "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.51:0")).withControlPort(0);
+      try (NodeHost ha = NodeHost.start(ca, new StateDir(a), Clock.systemUTC(), new SecureRandom(), List.of(),
+          List.of(AgentSpec.parse("lead:coordinator:coordination")), Map.of())) {
+        Files.createDirectories(b);
+        new StartupConfig(java.util.Optional.empty(), List.of()).withContact(
+            new dev.wattswarm.node.network.Contact(ha.node().nodeId(), ha.network().advertisedAddress())).write(new StateDir(b));
+        NodeConfig cb = NodeConfig.fromEnv(b, Map.of("WATTSWARM_NODE_MODE", "wan", "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.52:0")).withControlPort(0);
+        try (NodeHost hb = NodeHost.start(cb, new StateDir(b), Clock.systemUTC(), new SecureRandom(), List.of(),
+            List.of(AgentSpec.parse("echo:specialist:echo")), Map.of("echo", ECHO))) {
+          PeerClient lead = ha.agents().client("lead");
+          long until = System.nanoTime() + 30_000_000_000L;
+          while (lead.discover("echo").isEmpty() && System.nanoTime() < until) Thread.sleep(50);
+          out.set("two_nodes", measure(lead, n));
+        }
+      }
+    } finally {
+      try (var s = Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    return out;
+  }
+
+  private static ObjectNode measure(PeerClient lead, int n) {
+    ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
+    for (int i = 0; i < Math.min(500, n); i++) lead.request("echo", body, 10_000); // warm-up
+    long[] lat = new long[n];
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      long s = System.nanoTime();
+      lead.request("echo", body, 10_000);
+      lat[i] = System.nanoTime() - s;
+    }
+    return stats(lat, System.nanoTime() - t0);
+  }
+
+  private static ObjectNode rawTcp(int n) throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Thread echo = Thread.ofVirtual().start(() -> {
+        try (Socket s = server.accept(); var in = new DataInputStream(s.getInputStream()); var out = new DataOutputStream(s.getOutputStream())) {
+          s.setTcpNoDelay(true);
+          byte[] buf = new byte[64];
+          while (true) {
+            in.readFully(buf);
+            out.write(buf);
+            out.flush();
+          }
+        } catch (Exception done) {
+          // client closed
+        }
+      });
+      try (Socket c = new Socket(InetAddress.getByName("127.0.0.1"), server.getLocalPort());
+          var in = new DataInputStream(c.getInputStream()); var out = new DataOutputStream(c.getOutputStream())) {
+        c.setTcpNoDelay(true);
+        byte[] buf = new byte[64];
+        for (int i = 0; i < 2_000; i++) {
+          out.write(buf);
+          out.flush();
+          in.readFully(buf);
+        }
+        long[] lat = new long[n];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          long s = System.nanoTime();
+          out.write(buf);
+          out.flush();
+          in.readFully(buf);
+          lat[i] = System.nanoTime() - s;
+        }
+        return stats(lat, System.nanoTime() - t0);
+      } finally {
+        echo.interrupt();
+      }
+    }
+  }
+
+  private static ObjectNode stats(long[] lat, long totalNs) {
+    long[] s = lat.clone();
+    Arrays.sort(s);
+    ObjectNode o = CanonicalJson.object();
+    o.put("p50_us", s[s.length / 2] / 1000.0).put("p99_us", s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] / 1000.0)
+        .put("per_s", Math.round(s.length / (totalNs / 1e9)));
+    return o;
+  }
+}
