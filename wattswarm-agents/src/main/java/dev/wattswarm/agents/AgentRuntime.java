@@ -96,7 +96,9 @@ public final class AgentRuntime implements AutoCloseable {
     for (AgentSpec s : specs) {
       if (rt.agents.containsKey(s.name())) throw new IllegalArgumentException("two agents are named '" + s.name() + "'");
       KeyPair key = IdentityFile.loadOrCreate(dir.resolve(s.name() + ".key"), new SecureRandom());
-      rt.agents.put(s.name(), new LocalAgent(s, key, responders.apply(s)));
+      // brain "inbox": the agent answers from its own loop with receive/respond
+      Responder r = s.brain().equals("inbox") ? new InboxResponder(rt.agents::get) : responders.apply(s);
+      rt.agents.put(s.name(), new LocalAgent(s, key, r));
     }
     if (network != null) {
       network.substrate().subscribe(rt.topic, (t, id, payload, from) -> rt.onAnnouncement(payload));

@@ -86,6 +86,12 @@ public final class PeerClient {
     return Optional.ofNullable(me.take(timeoutMs));
   }
 
+  /** Answers a request received with {@link #receive}; the asker's request completes with {@code reply}. */
+  public void respond(Message request, JsonNode reply) {
+    if (!request.expectsReply()) throw new IllegalArgumentException("that message was a notification; there is nobody waiting for a reply");
+    request.replyTo().complete(reply);
+  }
+
   /** Starts a request without waiting; {@link #checkInbox} returns its reply once there. */
   public String askAsync(String target, JsonNode body, long timeoutMs) {
     return runtime.askAsync(me, target, body, timeoutMs);

@@ -157,4 +157,25 @@ class AgentRuntimeTest {
     var big = CanonicalJson.object().put("blob", "x".repeat(300_000));
     assertThatThrownBy(() -> rt.operatorRequest("x", big, Strategy.FIRST, 1_000)).hasMessageContaining("over");
   }
+
+  @Test
+  void anAgentWrittenAsALoopReceivesRequestsAndResponds() throws Exception {
+    AgentRuntime rt = start(List.of(spec("lead", "coordinator", "coordination", 2),
+        new AgentSpec("loop", Role.SPECIALIST, Set.of("math"), "", 2, "inbox")), new RulesResponder());
+    PeerClient loop = rt.client("loop");
+    Thread worker = Thread.ofVirtual().start(() -> {
+      try {
+        Message m = loop.receive(10_000).orElseThrow();
+        loop.respond(m, CanonicalJson.object().put("sum", m.body().path("a").asInt() + m.body().path("b").asInt())
+            .put("asked_by", m.from()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    PeerClient lead = rt.client("lead");
+    var r = lead.request("math", CanonicalJson.parse("{\"a\":2,\"b\":3}"), 10_000);
+    assertThat(r.body().path("sum").asInt()).isEqualTo(5);
+    assertThat(r.body().path("asked_by").asText()).isEqualTo(lead.myId());
+    worker.join();
+  }
 }

@@ -41,6 +41,13 @@ public final class Overlay implements Substrate, Transport.Listener {
   private final dev.wattswarm.p2p.limits.Penalties penalties;
   private long nextRequest = 1;
   private volatile long violations;
+  private volatile long lateResponses;
+
+  /** Responses that arrived after their request had timed out (dropped). */
+  @Override
+  public long lateResponses() {
+    return lateResponses;
+  }
   /** Neighbours as of the last change, readable from any thread. */
   private volatile Map<NodeId, dev.wattswarm.p2p.wire.PeerInfo> neighbours = Map.of();
   private final java.util.List<MembershipListener> neighbourListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -318,6 +325,7 @@ public final class Overlay implements Substrate, Transport.Listener {
       } else if (type == FrameType.RESPONSE) {
         CompletableFuture<byte[]> f = pending.remove(r.i64());
         if (f != null) f.complete(r.bytes(bcfg.maxPayloadBytes()));
+        else lateResponses++; // its request already timed out: dropped, counted
       } else {
         throw new MalformedFrameException("unknown frame type " + type);
       }

@@ -52,6 +52,9 @@ public interface Substrate extends AutoCloseable {
   /** A strike against a peer that sent something invalid; repeated strikes ban it for a while. */
   void penalize(NodeId peer, String reason);
 
+  /** Responses that came after their request timed out, dropped. */
+  long lateResponses();
+
   /** Peers refused (failed proof, wrong network, protocol violations). */
   long rejectedPeers();
 

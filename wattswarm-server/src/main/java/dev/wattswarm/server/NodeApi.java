@@ -36,7 +36,8 @@ final class NodeApi {
       network.scopes().forEach(s -> scopes.add(s.toString()));
       o.put("peers", network.peers().size());
       o.put("gossip_received", network.sync().received()).put("backfilled", network.sync().backfilled())
-          .put("refused_events", network.sync().refused()).put("rejected_peers", network.substrate().rejectedPeers());
+          .put("refused_events", network.sync().refused()).put("rejected_peers", network.substrate().rejectedPeers())
+          .put("late_replies", network.substrate().lateResponses());
     }
     return o;
   }

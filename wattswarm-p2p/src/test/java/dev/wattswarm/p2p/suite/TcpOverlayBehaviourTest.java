@@ -67,4 +67,18 @@ class TcpOverlayBehaviourTest extends OverlayBehaviourSuite {
       }
     };
   }
+
+  @org.junit.jupiter.api.Test
+  void aReplyAfterItsTimeoutIsDroppedAndCounted() throws Exception {
+    startAndJoin();
+    for (Overlay o : nodes) {
+      o.onRequest((peer, body) -> java.util.concurrent.CompletableFuture.supplyAsync(() -> "late".getBytes(),
+          java.util.concurrent.CompletableFuture.delayedExecutor(600, java.util.concurrent.TimeUnit.MILLISECONDS)));
+    }
+    var neighbour = nodes.get(2).neighbours().keySet().iterator().next();
+    var f = nodes.get(2).request(neighbour, "ping".getBytes(), 200);
+    org.assertj.core.api.Assertions.assertThat(env.await(f::isDone, 5_000)).isTrue();
+    org.assertj.core.api.Assertions.assertThat(f).isCompletedExceptionally();
+    org.assertj.core.api.Assertions.assertThat(env.await(() -> nodes.get(2).lateResponses() == 1, 5_000)).isTrue();
+  }
 }

@@ -1,0 +1,27 @@
+package dev.wattswarm.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * For agents written as loops (JarvisCore style): a request is put in the agent's inbox with its
+ * context, the agent picks it up with {@link PeerClient#receive} and answers with
+ * {@link PeerClient#respond}; the sender's request completes with that answer.
+ */
+public final class InboxResponder implements Responder {
+  private final java.util.function.Function<String, LocalAgent> agents;
+
+  InboxResponder(java.util.function.Function<String, LocalAgent> agents) {
+    this.agents = agents;
+  }
+
+  @Override
+  public JsonNode respond(AgentSpec self, String from, JsonNode body) throws Exception {
+    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    LocalAgent me = agents.apply(self.name());
+    if (!me.deliver(new Message(from, "", body, System.currentTimeMillis(), reply))) {
+      throw new AgentException(AgentException.Kind.QUEUE_FULL, "inbox of " + self.name() + " is full");
+    }
+    return reply.get(); // the caller's timeout bounds the wait
+  }
+}
