@@ -63,6 +63,8 @@ final class AgentBench implements BenchRunner.ExternalSuite {
           while (lead.discover("echo").isEmpty() && System.nanoTime() < until) Thread.sleep(50);
           out.set("two_nodes", measure(lead, n));
         }
+        progress.println("bench agents: across two processes (a `node up` child, TLS, loopback)");
+        out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, progress));
       }
     } finally {
       try (var s = Files.walk(dir)) {
@@ -70,6 +72,42 @@ final class AgentBench implements BenchRunner.ExternalSuite {
       }
     }
     return out;
+  }
+
+  /** The far agent in its own JVM, started as a user would with `node up --agent`. */
+  private static ObjectNode acrossProcesses(NodeHost ha, Path dir, int n, PrintStream progress) throws Exception {
+    Files.createDirectories(dir);
+    new StartupConfig(java.util.Optional.empty(), List.of()).withContact(
+        new dev.wattswarm.node.network.Contact(ha.node().nodeId(), ha.network().advertisedAddress())).write(new StateDir(dir));
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        "dev.wattswarm.cli.Main", "--state-dir", dir.toString(), "node", "up", "--agent", "far:specialist:far-echo")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile());
+    pb.environment().put("WATTSWARM_CONTROL_PORT", "0");
+    pb.environment().put("WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.53:0");
+    Process p = pb.start();
+    try {
+      PeerClient lead = ha.agents().client("lead");
+      long until = System.nanoTime() + 60_000_000_000L;
+      while (lead.discover("far-echo").isEmpty() && System.nanoTime() < until && p.isAlive()) Thread.sleep(100);
+      if (lead.discover("far-echo").isEmpty()) {
+        return CanonicalJson.object().put("skipped", "the child node did not join: "
+            + Files.readString(dir.resolve("node.log")).lines().reduce("", (a, b) -> b));
+      }
+      ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
+      for (int i = 0; i < Math.min(500, n); i++) lead.request("far-echo", body, 10_000);
+      long[] lat = new long[n];
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        long s = System.nanoTime();
+        lead.request("far-echo", body, 10_000);
+        lat[i] = System.nanoTime() - s;
+      }
+      return stats(lat, System.nanoTime() - t0);
+    } finally {
+      p.destroy();
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+    }
   }
 
   private static ObjectNode measure(PeerClient lead, int n) {
