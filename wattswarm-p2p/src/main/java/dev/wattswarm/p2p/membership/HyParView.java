@@ -289,7 +289,8 @@ public final class HyParView {
       // both sides dialled at once: keep the link dialled by the smaller id, on both ends alike
       NodeId dialerNew = link.inbound() ? p : self.id();
       NodeId dialerOld = existing.inbound() ? p : self.id();
-      boolean keepNew = !dialerNew.equals(dialerOld) && dialerNew.compareTo(dialerOld) < 0;
+      // same dialer twice means the old link is stale (the peer restarted and came back): keep the new one
+      boolean keepNew = dialerNew.equals(dialerOld) || dialerNew.compareTo(dialerOld) < 0;
       if (!keepNew) {
         link.close("duplicate link");
         return;

@@ -7,7 +7,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Virtual time for a whole simulated network: one queue of timed tasks run in (time, insertion)
  * order on the caller's thread. Nothing happens between calls to {@link #runFor} or
- * {@link #runUntil}, so a run with the same seed is the same run.
+ * {@link #runUntil}, so a run with the same seed is the same run. Methods are synchronized so a
+ * test may also drive it from a thread in step with wall time, with real node threads posting work.
  */
 public final class SimScheduler implements Scheduler {
   private record Timed(long at, long seq, Runnable task, boolean[] cancelled) {}
@@ -19,7 +20,7 @@ public final class SimScheduler implements Scheduler {
   private long executed;
 
   @Override
-  public long now() {
+  public synchronized long now() {
     return now;
   }
 
@@ -29,14 +30,14 @@ public final class SimScheduler implements Scheduler {
   }
 
   @Override
-  public Cancellable schedule(long delayMs, Runnable task) {
+  public synchronized Cancellable schedule(long delayMs, Runnable task) {
     boolean[] cancelled = new boolean[1];
     queue.add(new Timed(now + Math.max(0, delayMs), seq++, task, cancelled));
     return () -> cancelled[0] = true;
   }
 
   /** Runs everything due within the next {@code ms} of virtual time. */
-  public void runFor(long ms) {
+  public synchronized void runFor(long ms) {
     long end = now + ms;
     while (!queue.isEmpty() && queue.peek().at <= end) step();
     now = end;
@@ -47,7 +48,7 @@ public final class SimScheduler implements Scheduler {
    *
    * @return whether {@code done} held
    */
-  public boolean runUntil(BooleanSupplier done, long maxMs) {
+  public synchronized boolean runUntil(BooleanSupplier done, long maxMs) {
     long end = now + maxMs;
     if (done.getAsBoolean()) return true;
     while (!queue.isEmpty() && queue.peek().at <= end) {
@@ -67,7 +68,7 @@ public final class SimScheduler implements Scheduler {
   }
 
   /** Tasks run so far (a cheap measure of simulated work). */
-  public long executed() {
+  public synchronized long executed() {
     return executed;
   }
 }

@@ -92,8 +92,13 @@ public final class SimTransport implements Transport {
 
   void crashed() {
     down = true;
-    // the crashed side's own protocols are frozen; its links simply stop working
-    for (SimLink l : List.copyOf(links)) l.open = false;
+    // the crashed side's own protocols are frozen; its links simply stop working, and the peers
+    // notice after the detection delay even if the node is back by then (its sockets died with it)
+    for (SimLink l : List.copyOf(links)) {
+      l.open = false;
+      SimLink twin = l.twin;
+      net.scheduler().schedule(net.detectionMs, () -> twin.closeLocally("peer crashed (no heartbeat for " + net.detectionMs + " ms)"));
+    }
     links.clear();
   }
 
