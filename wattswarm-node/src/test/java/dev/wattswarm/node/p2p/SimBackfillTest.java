@@ -98,7 +98,7 @@ class SimBackfillTest {
 
     net.revive(b.transport());
     net.scheduler().execute(() -> b.overlay().membership().rejoin());
-    await().atMost(Duration.ofSeconds(30)).as("b caught up on the 30 events it missed").until(() -> laneSeq(b, a) == 50);
+    await("b catches up on the 30 events it missed").atMost(Duration.ofSeconds(30)).until(() -> laneSeq(b, a) == 50);
     assertThat(b.node().store().verifyLog(new dev.wattswarm.kernel.event.EventVerifier("net:sim",
         dev.wattswarm.kernel.event.EventLimits.DEFAULT, EventTypes.kernel(), 16)).problems()).isEmpty();
   }
