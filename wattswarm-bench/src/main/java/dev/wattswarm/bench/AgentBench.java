@@ -46,6 +46,8 @@ final class AgentBench implements BenchRunner.ExternalSuite {
           Map.of("echo", ECHO))) {
         out.set("same_node", measure(h.agents().client("lead"), n));
       }
+      progress.println("bench agents: workflows of 1 decomposition x 8 parallel subtasks x synthesis");
+      out.set("workflow_8_subtasks", workflows(dir.resolve("wf"), quick ? 50 : 300));
       progress.println("bench agents: across two nodes (TLS, loopback)");
       Path a = dir.resolve("a");
       Path b = dir.resolve("b");
@@ -107,6 +109,41 @@ final class AgentBench implements BenchRunner.ExternalSuite {
     } finally {
       p.destroy();
       if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+    }
+  }
+
+  /** Sequential workflows on one node: a coordinator and eight specialists with rules brains. */
+  private static ObjectNode workflows(Path dir, int n) throws Exception {
+    List<AgentSpec> specs = new java.util.ArrayList<>(List.of(AgentSpec.parse("lead:coordinator:coordination")));
+    List<String> caps = new java.util.ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      specs.add(AgentSpec.parse("s" + i + ":specialist:c" + i + ":8"));
+      caps.add("c" + i);
+    }
+    try (NodeHost h = NodeHost.start(NodeConfig.local(dir), new StateDir(dir), Clock.systemUTC(), new SecureRandom(), List.of(),
+        specs, Map.of())) {
+      var engine = new dev.wattswarm.agents.workflow.WorkflowEngine(h.node(), h.agents(), 3, 10_000);
+      var goal = CanonicalJson.parse("{\"kind\":\"code-review\",\"code\":\"x = eval(y)\"}");
+      for (int i = 0; i < Math.min(20, n); i++) awaitFinished(engine, engine.start("warm-" + i, goal, caps).id());
+      long[] lat = new long[n];
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        long s = System.nanoTime();
+        awaitFinished(engine, engine.start("wf-" + i, goal, caps).id());
+        lat[i] = System.nanoTime() - s;
+      }
+      ObjectNode o = stats(lat, System.nanoTime() - t0);
+      o.put("events_per_workflow", 10);
+      engine.close();
+      return o;
+    }
+  }
+
+  private static void awaitFinished(dev.wattswarm.agents.workflow.WorkflowEngine e, String id) throws InterruptedException {
+    long until = System.nanoTime() + 30_000_000_000L;
+    while (!e.get(id).orElseThrow().finished()) {
+      if (System.nanoTime() > until) throw new IllegalStateException("workflow " + id + " did not finish in 30 s");
+      Thread.sleep(0, 200_000);
     }
   }
 

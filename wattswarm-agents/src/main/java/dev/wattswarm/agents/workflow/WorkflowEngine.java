@@ -103,7 +103,8 @@ public final class WorkflowEngine implements AutoCloseable {
       throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no specialists are known to split the work between; start some"
           + " (node up --agent name:specialist:capability) or name the capabilities");
     }
-    ObjectNode started = CanonicalJson.object().put("workflow_id", id);
+    ObjectNode started = CanonicalJson.object().put("workflow_id", id)
+        .put("coordinator_agent", driver().map(dev.wattswarm.agents.PeerClient::myId).orElse(""));
     started.set("goal", goal);
     ArrayNode steps = started.putArray("steps");
     for (String c : caps) {
@@ -148,7 +149,9 @@ public final class WorkflowEngine implements AutoCloseable {
     for (int i = 1; i <= attempts; i++) {
       try {
         awaitCapability(s.capability());
-        AgentRuntime.Reply r = agents.operatorRequest(s.capability(), s.body(), Strategy.LEAST_RECENT, stepTimeoutMs);
+        // the node's coordinator agent drives the workflow when it has one; the operator otherwise
+        AgentRuntime.Reply r = driver().map(c -> c.request(s.capability(), s.body(), Strategy.LEAST_RECENT, stepTimeoutMs))
+            .orElseGet(() -> agents.operatorRequest(s.capability(), s.body(), Strategy.LEAST_RECENT, stepTimeoutMs));
         ObjectNode done = CanonicalJson.object().put("workflow_id", w.id()).put("step_id", s.id());
         done.set("result", r.toJson());
         apply(node.log().publish(scope, EventKind.EVENTS, EventTypes.WORKFLOW_STEP_DONE, "", done));
@@ -174,6 +177,11 @@ public final class WorkflowEngine implements AutoCloseable {
     ObjectNode failed = CanonicalJson.object().put("workflow_id", w.id()).put("step_id", s.id())
         .put("error", last).put("attempts", attempts);
     apply(node.log().publish(scope, EventKind.EVENTS, EventTypes.WORKFLOW_STEP_FAILED, "", failed));
+  }
+
+  private Optional<dev.wattswarm.agents.PeerClient> driver() {
+    return agents.localAgents().stream().filter(a -> a.spec().role() == Role.COORDINATOR).findFirst()
+        .map(a -> agents.client(a.spec().name()));
   }
 
   /**
