@@ -38,6 +38,8 @@ final class AgentBench implements BenchRunner.ExternalSuite {
     out.put("requests", n);
     progress.println("bench agents: raw TCP ping-pong baseline");
     out.set("baseline_raw_tcp", rawTcp(n * 4));
+    progress.println("bench agents: NATS request/reply baseline");
+    out.set("baseline_nats_request_reply", NatsBaseline.requestReply(n));
     Path dir = Files.createTempDirectory("ws-bench-agents");
     try {
       progress.println("bench agents: within one node");
