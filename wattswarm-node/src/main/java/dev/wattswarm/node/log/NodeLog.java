@@ -103,6 +103,7 @@ public final class NodeLog implements AutoCloseable {
   }
 
   private final Object prepareLock = new Object();
+  private final java.util.concurrent.ExecutorService signing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
   private record Ingest(Event event, CompletableFuture<AppendOutcome> future) implements Pending {}
 
@@ -144,12 +145,17 @@ public final class NodeLog implements AutoCloseable {
       // refused only when closing, and then the lane no longer matters
       if (!enqueue(p)) return f;
     }
-    Event signed = null;
-    try {
-      signed = signer.complete(p.prepared); // Ed25519 is the costly step: done here, in parallel
-    } finally {
-      p.seal(signed);
-    }
+    // Ed25519 is the costly step: signed on a virtual thread, in parallel, so single-threaded
+    // callers (the coordinator, the executor host) never wait for it; the writer takes the events
+    // in queue order, which is lane order, whenever each signature is ready
+    signing.execute(() -> {
+      Event signed = null;
+      try {
+        signed = signer.complete(p.prepared);
+      } finally {
+        p.seal(signed);
+      }
+    });
     return f;
   }
 
@@ -395,5 +401,6 @@ public final class NodeLog implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    signing.shutdown();
   }
 }
