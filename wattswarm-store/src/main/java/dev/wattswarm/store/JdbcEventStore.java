@@ -400,6 +400,13 @@ final class JdbcEventStore implements EventStore {
       try {
         for (PreparedStatement ps : prepared.values()) ps.close();
         writer.rollback();
+        if (dialect == Dialect.POSTGRES) {
+          // release the schema's advisory lock now: the server may end the session a little after
+          // close returns, and a reopen in that window would see the schema as taken
+          try (Statement st = writer.createStatement()) {
+            st.execute("SELECT pg_advisory_unlock_all()");
+          }
+        }
         writer.close();
       } catch (SQLException ignored) {
         // closing anyway

@@ -28,15 +28,9 @@ final class PostgresBackend {
       try (Statement st = writer.createStatement()) {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + config.pgSchema());
       }
-      try (PreparedStatement ps = writer.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
-        ps.setString(1, "wattswarm:" + config.pgSchema());
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          if (!rs.getBoolean(1)) {
-            throw new StoreException(where + " is in use by another wattswarm node. Give each node its"
-                + " own schema with WATTSWARM_PG_SCHEMA.");
-          }
-        }
+      if (!lockSchema(writer, config.pgSchema())) {
+        throw new StoreException(where + " is in use by another wattswarm node. Give each node its"
+            + " own schema with WATTSWARM_PG_SCHEMA.");
       }
       setSchema(writer, config.pgSchema());
       Migrations.migrate(writer, Dialect.POSTGRES, config.pgSchema(), where);
@@ -62,6 +56,29 @@ final class PostgresBackend {
       EventStores.closeQuietly(writer);
       throw e;
     }
+  }
+
+  /**
+   * Takes the schema's advisory lock, trying for a couple of seconds: a node that just stopped
+   * (or was killed) may hold it until the server notices its session is gone.
+   */
+  private static boolean lockSchema(Connection c, String schema) throws SQLException {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+        ps.setString(1, "wattswarm:" + schema);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) return true;
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   private static void setSchema(Connection c, String schema) throws SQLException {
