@@ -246,6 +246,11 @@ public final class HyParView {
 
   private void reconnectTick() {
     if (running) {
+      // a link can close without its linkDown reaching us first (a race with a dial or a join
+      // completing on another thread): never keep a closed link as a neighbour
+      for (var e : List.copyOf(active.entrySet())) {
+        if (!e.getValue().isOpen()) linkDown(e.getValue());
+      }
       if (active.isEmpty() && passive.isEmpty() && lost.isEmpty()) {
         for (String c : contacts) join(c);
       } else if (!lost.isEmpty()) {
