@@ -242,12 +242,7 @@ public final class AgentRuntime implements AutoCloseable {
       return new Reply(target.id(), target.spec().name(), to.nodeId(), "local", await(f, to, timeoutMs));
     }
     if (network == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "agent " + to.name() + " is on another node and this node has no network");
-    ObjectNode req = CanonicalJson.object().put("to", to.agentId()).put("from", fromId);
-    req.set("body", body);
-    byte[] encoded = CanonicalJson.encode(req);
-    byte[] frame = new byte[encoded.length + 1];
-    frame[0] = SERVICE;
-    System.arraycopy(encoded, 0, frame, 1, encoded.length);
+    byte[] frame = frame(to, fromId, body, false);
     CompletableFuture<JsonNode> f = network.substrate().request(NodeId.parse(to.nodeId()), frame, timeoutMs).thenApply(bytes -> {
       JsonNode r = CanonicalJson.parse(bytes);
       if (!r.path("ok").asBoolean()) {
@@ -256,6 +251,18 @@ public final class AgentRuntime implements AutoCloseable {
       return r.get("reply");
     });
     return new Reply(to.agentId(), to.name(), to.nodeId(), "remote", await(f, to, timeoutMs));
+  }
+
+  /** A message for an agent on another node: the service byte, then the JSON envelope. */
+  private static byte[] frame(AgentRecord to, String fromId, JsonNode body, boolean notify) {
+    ObjectNode req = CanonicalJson.object().put("to", to.agentId()).put("from", fromId);
+    if (notify) req.put("notify", true);
+    req.set("body", body);
+    byte[] encoded = CanonicalJson.encode(req);
+    byte[] frame = new byte[encoded.length + 1];
+    frame[0] = SERVICE;
+    System.arraycopy(encoded, 0, frame, 1, encoded.length);
+    return frame;
   }
 
   private JsonNode await(CompletableFuture<JsonNode> f, AgentRecord to, long timeoutMs) {
@@ -321,13 +328,7 @@ public final class AgentRuntime implements AutoCloseable {
       return;
     }
     if (network == null) return;
-    ObjectNode req = CanonicalJson.object().put("to", to.agentId()).put("from", fromId).put("notify", true);
-    req.set("body", body);
-    byte[] encoded = CanonicalJson.encode(req);
-    byte[] frame = new byte[encoded.length + 1];
-    frame[0] = SERVICE;
-    System.arraycopy(encoded, 0, frame, 1, encoded.length);
-    network.substrate().request(NodeId.parse(to.nodeId()), frame, 10_000);
+    network.substrate().request(NodeId.parse(to.nodeId()), frame(to, fromId, body, true), 10_000);
   }
 
   /** Starts a request and returns its id; the reply waits in the asker's inbox ({@link PeerClient#checkInbox}). */

@@ -28,15 +28,17 @@ public final class NodeHost implements AutoCloseable {
   private final ControlServer control;
   private final TaskRuntime tasks;
   private final NetworkRuntime network;
+  private final dev.wattswarm.agents.AgentRuntime agents;
 
-  private NodeHost(Node node, ControlServer control, TaskRuntime tasks, NetworkRuntime network) {
+  private NodeHost(Node node, ControlServer control, TaskRuntime tasks, NetworkRuntime network,
+      dev.wattswarm.agents.AgentRuntime agents) {
     this.node = node;
     this.control = control;
     this.tasks = tasks;
     this.network = network;
+    this.agents = agents;
   }
 
-  private dev.wattswarm.agents.AgentRuntime agents;
 
   /** This node's agents, and through {@code agents().client(name)} their PeerClients. */
   public dev.wattswarm.agents.AgentRuntime agents() {
@@ -105,8 +107,7 @@ public final class NodeHost implements AutoCloseable {
       node.close();
       throw e;
     }
-    NodeHost host = new NodeHost(node, control, tasks, net);
-    host.agents = agentRuntime;
+    NodeHost host = new NodeHost(node, control, tasks, net, agentRuntime);
     try {
       node.announceStart(control.url());
       if (network[0] != null && network[0].founded()) {

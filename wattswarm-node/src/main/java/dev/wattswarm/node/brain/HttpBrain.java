@@ -42,6 +42,16 @@ abstract class HttpBrain implements Brain {
   /** The chat endpoint, relative to the base URL. */
   protected abstract String chatPath();
 
+  /** The model and the system + user messages: the part of a chat request both wire formats share. */
+  protected ObjectNode chatMessages(BrainRequest req) {
+    ObjectNode o = dev.wattswarm.kernel.json.CanonicalJson.object();
+    o.put("model", config.model());
+    com.fasterxml.jackson.databind.node.ArrayNode messages = o.putArray("messages");
+    if (!req.system().isEmpty()) messages.addObject().put("role", "system").put("content", req.system());
+    messages.addObject().put("role", "user").put("content", req.prompt());
+    return o;
+  }
+
   protected abstract ObjectNode chatBody(BrainRequest req, boolean stream);
 
   /** The media type a streaming answer comes in. */

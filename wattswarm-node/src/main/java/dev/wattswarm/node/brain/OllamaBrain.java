@@ -1,7 +1,6 @@
 package dev.wattswarm.node.brain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.node.brain.BrainException.Kind;
@@ -31,11 +30,7 @@ public final class OllamaBrain extends HttpBrain {
 
   @Override
   protected ObjectNode chatBody(BrainRequest req, boolean stream) {
-    ObjectNode o = CanonicalJson.object();
-    o.put("model", config.model());
-    ArrayNode messages = o.putArray("messages");
-    if (!req.system().isEmpty()) messages.addObject().put("role", "system").put("content", req.system());
-    messages.addObject().put("role", "user").put("content", req.prompt());
+    ObjectNode o = chatMessages(req);
     o.put("stream", stream);
     o.putObject("options").put("temperature", req.temperature()).put("num_predict", req.maxTokens());
     return o;

@@ -1,9 +1,7 @@
 package dev.wattswarm.node.brain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.node.brain.BrainException.Kind;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,11 +29,7 @@ public final class OpenAiCompatibleBrain extends HttpBrain {
 
   @Override
   protected ObjectNode chatBody(BrainRequest req, boolean stream) {
-    ObjectNode o = CanonicalJson.object();
-    o.put("model", config.model());
-    ArrayNode messages = o.putArray("messages");
-    if (!req.system().isEmpty()) messages.addObject().put("role", "system").put("content", req.system());
-    messages.addObject().put("role", "user").put("content", req.prompt());
+    ObjectNode o = chatMessages(req);
     o.put("temperature", req.temperature()).put("max_tokens", req.maxTokens()).put("stream", stream);
     // without this, streaming answers carry no token usage
     if (stream) o.putObject("stream_options").put("include_usage", true);

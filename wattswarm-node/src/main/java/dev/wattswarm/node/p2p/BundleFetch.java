@@ -30,8 +30,9 @@ public final class BundleFetch {
   public static NetworkBundle fetch(KeyPair key, Contact contact, TcpConfig cfg, long timeoutMs) {
     String expectedNetwork = NetworkBundle.networkIdOf(contact.nodeId());
     CompletableFuture<byte[]> answer = new CompletableFuture<>();
-    String bindHost = contact.address().startsWith("127.") ? contact.address().substring(0, contact.address().lastIndexOf(':')) : "0.0.0.0";
-    try (TcpTransport t = TcpTransport.start(key, expectedNetwork, new InetSocketAddress(bindHost.startsWith("127.") ? "127.0.0.1" : bindHost, 0), cfg)) {
+    // a throwaway listener for the fetch: on loopback when the contact is, else on every interface
+    String bindHost = contact.address().startsWith("127.") ? "127.0.0.1" : "0.0.0.0";
+    try (TcpTransport t = TcpTransport.start(key, expectedNetwork, new InetSocketAddress(bindHost, 0), cfg)) {
       t.setListener(new Transport.Listener() {
         @Override
         public void linkUp(Link link) {}

@@ -34,17 +34,18 @@ public final class NetworkRuntime implements AutoCloseable {
   private final String advertised;
   private final Set<Scope> scopes;
 
-  private RequestRouter router;
-  private dev.wattswarm.node.state.StateDir stateDir;
+  private final RequestRouter router;
 
   public RequestRouter router() {
     return router;
   }
 
-  private NetworkRuntime(ThreadScheduler scheduler, Overlay overlay, EventSync sync, String advertised, Set<Scope> scopes) {
+  private NetworkRuntime(ThreadScheduler scheduler, Overlay overlay, EventSync sync, RequestRouter router, String advertised,
+      Set<Scope> scopes) {
     this.scheduler = scheduler;
     this.overlay = overlay;
     this.sync = sync;
+    this.router = router;
     this.advertised = advertised;
     this.scopes = scopes;
   }
@@ -99,14 +100,14 @@ public final class NetworkRuntime implements AutoCloseable {
     if (advertised.startsWith("0.0.0.0:")) {
       advertised = firstSiteLocal() + advertised.substring(advertised.indexOf(':'));
     }
-    NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, advertised, Set.copyOf(scopes));
-    rt.router = router;
-    rt.stateDir = node.stateDir();
+    NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, router, advertised, Set.copyOf(scopes));
     // remember neighbours as they change, so even a kill -9 leaves a recent list behind
     overlay.addMembershipListener(new dev.wattswarm.p2p.Substrate.MembershipListener() {
       @Override
       public void peerUp(dev.wattswarm.kernel.identity.NodeId peer) {
-        KnownPeers.write(rt.stateDir, overlay.neighbours());
+        var now = overlay.neighbours();
+        // file I/O stays off the protocol thread
+        Thread.ofVirtual().start(() -> KnownPeers.write(node.stateDir(), now));
       }
 
       @Override
