@@ -79,6 +79,7 @@ public final class Node implements AutoCloseable {
       store = EventStores.open(config.store(), projectors);
       EventVerifier verifier = new EventVerifier(net, config.limits(), EventTypes.kernel(), 65_536);
       NodeLog log = new NodeLog(store, new EventSigner(key, net, clock), verifier);
+      log.clockSkew(clock, NodeLog.DEFAULT_MAX_SKEW_MS);
       return new Node(config, dir, lock, key, net, store, log, clock);
     } catch (RuntimeException e) {
       if (store != null) store.close();

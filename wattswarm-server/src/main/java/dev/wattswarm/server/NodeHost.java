@@ -95,6 +95,7 @@ public final class NodeHost implements AutoCloseable {
         var scopes = net.scopes();
         tasks.service().routableScopes(scopes::contains);
       }
+      if (networked) tasks.service().networkParams(network[0].bundle().params());
       var fromFile = dev.wattswarm.agents.AgentsFile.load(dir.root());
       List<dev.wattswarm.agents.AgentSpec> allAgents = new java.util.ArrayList<>(fromFile.specs());
       allAgents.addAll(agents);

@@ -12,7 +12,9 @@ public enum RejectReason {
   GAP("lane sequence skips ahead of the lane head"),
   FORK("a different event already holds this lane position"),
   BAD_PREV("prev does not name the lane's previous event"),
-  REJECTED_BY_STATE("the event is not allowed in the current state");
+  REJECTED_BY_STATE("the event is not allowed in the current state"),
+  FROM_FUTURE("created_at is further ahead of this node's clock than the allowed skew; it is taken when its time comes"),
+  BAD_CLOCK("Lamport clock is beyond the range any honest node reaches");
 
   private final String meaning;
 

@@ -5,70 +5,83 @@ import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.kernel.store.ProjectionDoc;
 import dev.wattswarm.kernel.store.ProjectionTx;
 import dev.wattswarm.kernel.store.Projector;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Keeps the {@code task} projection: one document per task, tagged with its state so lists filter
- * by state through the index. A rejected event leaves the state alone and is only counted.
+ * Keeps the {@code task} projection (one document per task, tagged with its state so lists filter
+ * by state through the index) and the {@code task_log} projection (the task's facts in fold order).
+ * The task document is always {@link TaskFold#fold} of the log: a fact that sorts last is applied
+ * to the stored state; one that sorts earlier makes the task fold again from its log. Either way
+ * the result depends only on which events the node holds, never on the order they came in.
  */
 public final class TaskProjector implements Projector {
   public static final String NS = "task";
+  public static final String LOG_NS = "task_log";
 
   /**
-   * Parsed states by the exact document bytes they came from: a task's events usually follow each
-   * other closely, and re-parsing its document for every event dominated the writer's time. Keyed
-   * by content, so a rolled-back transaction can never leave a wrong entry behind.
+   * Parsed documents by the exact bytes they came from: a task's events usually follow each other
+   * closely, and re-parsing for every event dominated the writer's time. Keyed by content, so a
+   * rolled-back transaction can never leave a wrong entry behind.
    */
-  private final java.util.Map<String, Cached> cache = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+  private static final Map<String, Cached> cache = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(java.util.Map.Entry<String, Cached> e) {
-      return size() > 4096;
+    protected boolean removeEldestEntry(Map.Entry<String, Cached> e) {
+      return size() > 8192;
     }
   };
 
-  private record Cached(byte[] doc, TaskState state) {}
+  private record Cached(byte[] doc, Object value) {}
 
-  private synchronized TaskState decode(ProjectionDoc d) {
-    Cached c = cache.get(d.key());
-    if (c != null && java.util.Arrays.equals(c.doc(), d.doc())) return c.state();
-    TaskState s = TaskState.fromJson(CanonicalJson.parse(d.doc()));
-    cache.put(d.key(), new Cached(d.doc(), s));
-    return s;
+  private static synchronized Object cached(String ns, ProjectionDoc d) {
+    Cached c = cache.get(ns + "|" + d.key());
+    if (c != null && Arrays.equals(c.doc(), d.doc())) return c.value();
+    Object v = ns.equals(NS) ? TaskState.fromJson(CanonicalJson.parse(d.doc())) : TaskFactLog.decode(d.doc());
+    cache.put(ns + "|" + d.key(), new Cached(d.doc(), v));
+    return v;
   }
 
-  private synchronized void remember(String key, byte[] doc, TaskState s) {
-    cache.put(key, new Cached(doc, s));
+  private static synchronized void remember(String ns, String key, byte[] doc, Object value) {
+    cache.put(ns + "|" + key, new Cached(doc, value));
+  }
+
+  /**
+   * A task state decoded from its stored document; the bytes the projector just wrote decode from
+   * its cache (content-keyed, so nodes sharing a JVM cannot see each other's states).
+   */
+  public static TaskState state(ProjectionDoc d) {
+    return ((TaskState) cached(NS, d)).copy();
   }
 
   @Override
   public void apply(Event e, ProjectionTx tx) {
     if (!e.type().startsWith("task.") || e.taskId().isEmpty()) return;
-    Optional<ProjectionDoc> doc = tx.get(NS, e.taskId());
-    TaskState current = doc.map(this::decode).orElse(null);
     TaskFact fact;
     try {
       fact = TaskFact.of(e);
     } catch (IllegalArgumentException malformed) {
       return; // verified events carry canonical JSON; nothing else can reach here
     }
-    TaskTransition t = TaskStateMachine.apply(current, fact);
+    String key = e.taskId();
+    // the cached log is copied: it is mutated below, and the transaction may yet roll back
+    TaskFactLog log = tx.get(LOG_NS, key).map(d -> ((TaskFactLog) cached(LOG_NS, d)).copy()).orElseGet(TaskFactLog::empty);
+    int at = log.insert(e, fact);
+    if (at < 0) return;
     TaskState next;
-    if (t.accepted()) {
-      next = t.state();
-    } else if (current != null) {
-      next = current.copy();
-      next.rejections++;
-      next.lastRejection = e.type() + " " + t.rejection() + ": " + t.message();
+    if (at == log.size() - 1) {
+      TaskState current = tx.get(NS, key).map(d -> (TaskState) cached(NS, d)).orElse(null);
+      next = TaskFold.step(current, fact);
     } else {
-      return;
+      next = TaskFold.fold(log.entries());
     }
+    byte[] logBytes = log.encode();
+    tx.put(LOG_NS, key, "log", logBytes);
+    remember(LOG_NS, key, logBytes, log);
+    if (next == null) return;
     byte[] bytes = CanonicalJson.encode(next.toJson());
-    tx.put(NS, e.taskId(), next.phase().wire(), bytes);
-    remember(e.taskId(), bytes, next);
-  }
-
-  /** The state machine's verdict on {@code e} against {@code tx}'s current state, without storing. */
-  public static TaskTransition judge(Event e, Optional<TaskState> current) {
-    return TaskStateMachine.apply(current.orElse(null), TaskFact.of(e));
+    tx.put(NS, key, next.phase().wire(), bytes);
+    remember(NS, key, bytes, next);
   }
 }

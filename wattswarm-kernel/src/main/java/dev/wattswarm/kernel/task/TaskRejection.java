@@ -26,5 +26,11 @@ public enum TaskRejection {
   NO_QUORUM,
   CONFLICTING_DECISION,
   BAD_ATTEMPT,
-  RETRIES_EXHAUSTED
+  RETRIES_EXHAUSTED,
+  /** The executor's node already holds a slot and the task counts one vote per node. */
+  NODE_HAS_SLOT,
+  /** An assignment names an executor that did not bid in this attempt. */
+  NO_BID,
+  /** The author already has its quota of facts on this task; later ones are ignored. */
+  QUOTA
 }

@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * @param expiresInMs from creation until the task expires unfinished
  * @param maxRetries how many times the work is re-offered after a failed attempt
  * @param reward WATT offered for the work (recorded; settlement arrives with the ledger)
+ * @param votePer {@code node}: a node holds at most one slot of an attempt, so it has one vote
+ *     however many executors it runs (the default, and the only safe rule among nodes that do not
+ *     trust each other); {@code executor}: every executor may hold a slot (what {@code local} mode
+ *     uses, where all executors share one node)
  */
 public record TaskSpec(
     String taskId,
@@ -44,13 +48,24 @@ public record TaskSpec(
     long revealWindowMs,
     long expiresInMs,
     int maxRetries,
-    long reward) {
+    long reward,
+    VotePer votePer) {
+
+  /** Who gets a vote: at most one slot per node, or one per executor. */
+  public enum VotePer {
+    NODE,
+    EXECUTOR;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   static final Pattern ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
   static final Pattern CAPABILITY = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
   static final int MAX_PROMPT = 32 * 1024;
   static final Set<String> FIELDS = Set.of("task_id", "task_type", "inputs", "capability", "profile", "quorum",
-      "lease_ms", "vote_window_ms", "reveal_window_ms", "expires_in_ms", "max_retries", "reward");
+      "lease_ms", "vote_window_ms", "reveal_window_ms", "expires_in_ms", "max_retries", "reward", "one_vote_per");
 
   /**
    * @throws TaskValidationException naming every bad field
@@ -139,9 +154,13 @@ public record TaskSpec(
     long expires = number(json, "expires_in_ms", 300_000, 500, 30L * 86_400_000, "", errs);
     int retries = (int) number(json, "max_retries", 2, 0, 20, "", errs);
     long reward = number(json, "reward", 0, 0, Long.MAX_VALUE / 4, "", errs);
+    String per = text(json, "one_vote_per", "node", errs);
+    VotePer votePer = VotePer.NODE;
+    if ("executor".equals(per)) votePer = VotePer.EXECUTOR;
+    else if (per != null && !per.equals("node")) errs.add(new FieldError("one_vote_per", "must be node or executor"));
     if (!errs.isEmpty()) throw new TaskValidationException(errs);
     return new TaskSpec(taskId, type, inputs, scope, capability, profile, executors, threshold, lease, vote, reveal,
-        expires, retries, reward);
+        expires, retries, reward, votePer);
   }
 
   private static String text(JsonNode json, String field, String dflt, List<FieldError> errs) {
@@ -181,7 +200,17 @@ public record TaskSpec(
     o.put("capability", capability).put("profile", profile.wire());
     if (profile == Profile.QUORUM) o.putObject("quorum").put("executors", executors).put("threshold", threshold);
     o.put("lease_ms", leaseMs).put("vote_window_ms", voteWindowMs).put("reveal_window_ms", revealWindowMs)
-        .put("expires_in_ms", expiresInMs).put("max_retries", maxRetries).put("reward", reward);
+        .put("expires_in_ms", expiresInMs).put("max_retries", maxRetries).put("reward", reward)
+        .put("one_vote_per", votePer.wire());
     return o;
+  }
+
+  /**
+   * How long after expiry any node, not only the coordinator, may close the task: a task whose
+   * coordinator vanished still ends everywhere by the same rule, and the margin keeps a live
+   * coordinator's own decision ahead of the sweep.
+   */
+  public long sweepGraceMs() {
+    return Math.max(5_000, leaseMs);
   }
 }

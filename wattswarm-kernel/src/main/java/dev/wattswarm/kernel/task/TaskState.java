@@ -26,7 +26,10 @@ public final class TaskState {
   TaskPhase phase = TaskPhase.OPEN;
   int attempt = 1;
   long notBeforeMs;
+  /** Slots of this attempt: executor -> lease expiry. */
   TreeMap<String, Long> claims = new TreeMap<>();
+  /** Bids of this attempt from executors on other nodes: executor -> bid time. */
+  TreeMap<String, Long> bids = new TreeMap<>();
   TreeMap<String, Candidate> candidates = new TreeMap<>();
   TreeMap<String, String> verdicts = new TreeMap<>();
   TreeMap<String, Integer> evidence = new TreeMap<>();
@@ -54,6 +57,7 @@ public final class TaskState {
   public int attempt() { return attempt; }
   public long notBeforeMs() { return notBeforeMs; }
   public Map<String, Long> claims() { return java.util.Collections.unmodifiableMap(claims); }
+  public Map<String, Long> bids() { return java.util.Collections.unmodifiableMap(bids); }
   public Map<String, Candidate> candidates() { return java.util.Collections.unmodifiableMap(candidates); }
   public Map<String, String> verdicts() { return java.util.Collections.unmodifiableMap(verdicts); }
   public Map<String, String> commits() { return java.util.Collections.unmodifiableMap(commits); }
@@ -84,6 +88,7 @@ public final class TaskState {
     s.attempt = attempt;
     s.notBeforeMs = notBeforeMs;
     s.claims = new TreeMap<>(claims);
+    s.bids = new TreeMap<>(bids);
     s.candidates = new TreeMap<>(candidates);
     s.verdicts = new TreeMap<>(verdicts);
     s.evidence = new TreeMap<>(evidence);
@@ -105,6 +110,7 @@ public final class TaskState {
   /** Clears the round: what a retry starts from. */
   void resetRound() {
     claims.clear();
+    bids.clear();
     candidates.clear();
     verdicts.clear();
     evidence.clear();
@@ -128,6 +134,8 @@ public final class TaskState {
     o.put("not_before_ms", notBeforeMs);
     ObjectNode c = o.putObject("claims");
     claims.forEach(c::put);
+    ObjectNode b = o.putObject("bids");
+    bids.forEach(b::put);
     ObjectNode cand = o.putObject("candidates");
     candidates.forEach((k, v) -> cand.putObject(k).put("hash", v.hash()).set("output", v.output()));
     ObjectNode ver = o.putObject("verdicts");
@@ -168,6 +176,10 @@ public final class TaskState {
     for (var it = fields(o.path("claims")); it.hasNext(); ) {
       var e = it.next();
       s.claims.put(e.getKey(), e.getValue().asLong());
+    }
+    for (var it = fields(o.path("bids")); it.hasNext(); ) {
+      var e = it.next();
+      s.bids.put(e.getKey(), e.getValue().asLong());
     }
     for (var it = fields(o.path("candidates")); it.hasNext(); ) {
       var e = it.next();

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * The task lifecycle as a pure function: (state, fact) -> new state or a rejection. No clock, no
  * I/O: deadlines are judged by the fact's own timestamp, so every node that applies the same
  * events in the same order computes the same state, and a replay reproduces it exactly.
+ * {@link TaskFold} supplies that order: the same for every node that holds the same events.
  *
  * <p>Authority: the coordinator (author of {@code task.created}) alone creates, decides,
  * finalizes, schedules retries, expires, cancels and fails a task; every other fact names an
@@ -19,6 +20,8 @@ import java.util.regex.Pattern;
 public final class TaskStateMachine {
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
   private static final Set<String> VERDICTS = Set.of("passed", "failed", "inconclusive");
+  /** Bids one attempt keeps; later ones are refused (the fold order makes "later" the same everywhere). */
+  static final int MAX_BIDS = 64;
 
   private TaskStateMachine() {}
 
@@ -32,6 +35,7 @@ public final class TaskStateMachine {
     TaskState s = state.copy();
     TaskTransition t = switch (f.type()) {
       case TaskEventTypes.CLAIMED -> claimed(s, f);
+      case TaskEventTypes.ASSIGNED -> assigned(s, f);
       case TaskEventTypes.LEASE_RENEWED -> renewed(s, f);
       case TaskEventTypes.RELEASED -> released(s, f);
       case TaskEventTypes.CANDIDATE_PROPOSED -> proposed(s, f);
@@ -43,7 +47,7 @@ public final class TaskStateMachine {
       case TaskEventTypes.FINALIZED -> finalized(s, f);
       case TaskEventTypes.ERROR -> error(s, f);
       case TaskEventTypes.RETRY_SCHEDULED -> retry(s, f);
-      case TaskEventTypes.EXPIRED -> coordinatorEnds(s, f, TaskPhase.EXPIRED);
+      case TaskEventTypes.EXPIRED -> expired(s, f);
       case TaskEventTypes.CANCELLED -> coordinatorEnds(s, f, TaskPhase.CANCELLED);
       default -> reject(BAD_PAYLOAD, "'" + f.type() + "' is not a task event");
     };
@@ -72,26 +76,62 @@ public final class TaskStateMachine {
     return TaskTransition.ok(s);
   }
 
+  /**
+   * A claim from the coordinator's own node takes a slot at once (the coordinator's lane orders
+   * them); from any other node it is only a bid. Executors on many nodes race for the same task,
+   * and letting the first claim each node happens to see win made nodes disagree on who won.
+   */
   private static TaskTransition claimed(TaskState s, TaskFact f) {
     String ex = executor(f, "executor");
     if (ex == null) return reject(BAD_PAYLOAD, "claim needs \"executor\": \"<node_id>/<name>\"");
     if (!Votes.ownedBy(ex, f.author())) return notOwner(ex, f);
     if (f.atMs() > s.expiresAtMs) return reject(EXPIRED, "claim at " + f.atMs() + " is after the task expired at " + s.expiresAtMs);
-    boolean open = s.phase == TaskPhase.OPEN || s.phase == TaskPhase.RETRY_WAIT
+    if (!s.spec.capability().isEmpty()) {
+      boolean has = false;
+      for (JsonNode c : f.payload().path("capabilities")) has |= c.asText().equals(s.spec.capability());
+      if (!has) return reject(CAPABILITY_MISMATCH, ex + " does not offer capability '" + s.spec.capability() + "'");
+    }
+    if (f.author().equals(s.coordinator)) return takeSlot(s, ex, f);
+    if (!slotsOpen(s)) return s.phase == TaskPhase.CLAIMED ? reject(NO_SLOT, "all " + s.spec.executors() + " executor slots are taken")
+        : wrongPhase(s, f);
+    if (s.claims.containsKey(ex) || s.bids.containsKey(ex)) return reject(ALREADY_CLAIMED, ex + " already bid on this attempt");
+    if (s.bids.size() >= MAX_BIDS) return reject(QUOTA, "this attempt already has " + MAX_BIDS + " bids");
+    s.bids.put(ex, f.atMs());
+    return TaskTransition.ok(s);
+  }
+
+  /** The coordinator gives a slot to a bidder; which bidder is its signed choice. */
+  private static TaskTransition assigned(TaskState s, TaskFact f) {
+    if (!f.author().equals(s.coordinator)) return notCoordinator(f);
+    String ex = executor(f, "executor");
+    if (ex == null) return reject(BAD_PAYLOAD, "assignment needs \"executor\"");
+    if (!s.bids.containsKey(ex)) return reject(NO_BID, ex + " did not bid on attempt " + s.attempt);
+    return takeSlot(s, ex, f);
+  }
+
+  private static boolean slotsOpen(TaskState s) {
+    return s.phase == TaskPhase.OPEN || s.phase == TaskPhase.RETRY_WAIT
         || (s.phase == TaskPhase.CLAIMED && s.claims.size() < s.spec.executors());
+  }
+
+  private static TaskTransition takeSlot(TaskState s, String ex, TaskFact f) {
     if (s.claims.containsKey(ex)) return reject(ALREADY_CLAIMED, ex + " already holds a claim on this attempt");
-    if (!open) {
+    if (!slotsOpen(s)) {
       return s.phase == TaskPhase.CLAIMED ? reject(NO_SLOT, "all " + s.spec.executors() + " executor slots are taken")
           : wrongPhase(s, f);
     }
     if (s.phase == TaskPhase.RETRY_WAIT && f.atMs() < s.notBeforeMs) {
       return reject(TOO_EARLY, "retry opens at " + s.notBeforeMs);
     }
-    if (!s.spec.capability().isEmpty()) {
-      boolean has = false;
-      for (JsonNode c : f.payload().path("capabilities")) has |= c.asText().equals(s.spec.capability());
-      if (!has) return reject(CAPABILITY_MISMATCH, ex + " does not offer capability '" + s.spec.capability() + "'");
+    if (s.spec.votePer() == TaskSpec.VotePer.NODE) {
+      String node = Votes.nodeOf(ex);
+      for (String held : s.claims.keySet()) {
+        if (Votes.nodeOf(held).equals(node)) {
+          return reject(NODE_HAS_SLOT, "node " + node + " already holds a slot (" + held + "); this task counts one vote per node");
+        }
+      }
     }
+    s.bids.remove(ex);
     s.claims.put(ex, f.atMs() + s.spec.leaseMs());
     s.phase = TaskPhase.CLAIMED;
     return TaskTransition.ok(s);
@@ -102,14 +142,18 @@ public final class TaskStateMachine {
     if (ex == null) return reject(BAD_PAYLOAD, "lease renewal needs \"executor\"");
     if (!Votes.ownedBy(ex, f.author())) return notOwner(ex, f);
     if (!s.claims.containsKey(ex)) return reject(NOT_CLAIMED, ex + " holds no claim to renew");
-    s.claims.put(ex, f.atMs() + s.spec.leaseMs());
+    s.claims.merge(ex, f.atMs() + s.spec.leaseMs(), Math::max);
     return TaskTransition.ok(s);
   }
 
+  /**
+   * Only the coordinator frees a slot. An executor's own facts never move a task backwards, so a
+   * late-arriving one can never invalidate a decision the coordinator already signed.
+   */
   private static TaskTransition released(TaskState s, TaskFact f) {
     String ex = executor(f, "executor");
     if (ex == null) return reject(BAD_PAYLOAD, "release needs \"executor\"");
-    if (!Votes.ownedBy(ex, f.author()) && !f.author().equals(s.coordinator)) return notOwner(ex, f);
+    if (!f.author().equals(s.coordinator)) return notCoordinator(f);
     if (!s.claims.containsKey(ex)) return reject(NOT_CLAIMED, ex + " holds no claim to release");
     if (s.phase != TaskPhase.CLAIMED) return wrongPhase(s, f);
     s.claims.remove(ex);
@@ -250,13 +294,9 @@ public final class TaskStateMachine {
     if (ex == null) return reject(BAD_PAYLOAD, "an executor error needs \"executor\" (or \"terminal\": true from the coordinator)");
     if (!Votes.ownedBy(ex, f.author())) return notOwner(ex, f);
     if (!s.claims.containsKey(ex)) return reject(NOT_CLAIMED, ex + " reported an error on a task it never claimed");
+    // recorded only: the coordinator answers it with a signed retry or release
     s.errorCount++;
     s.lastError = ex + ": " + message;
-    if (s.phase == TaskPhase.CLAIMED) {
-      s.claims.remove(ex);
-      s.candidates.remove(ex);
-      if (s.claims.isEmpty()) s.phase = TaskPhase.OPEN;
-    }
     return TaskTransition.ok(s);
   }
 
@@ -270,6 +310,17 @@ public final class TaskStateMachine {
     s.notBeforeMs = Math.max(f.atMs(), f.payload().path("not_before_ms").asLong(f.atMs()));
     s.phase = TaskPhase.RETRY_WAIT;
     s.lastError = f.payload().path("reason").asText(s.lastError);
+    return TaskTransition.ok(s);
+  }
+
+  /** The coordinator expires its task; anyone may once the sweep grace has passed too. */
+  private static TaskTransition expired(TaskState s, TaskFact f) {
+    if (!f.author().equals(s.coordinator) && f.atMs() < s.expiresAtMs + s.spec.sweepGraceMs()) {
+      return reject(NOT_COORDINATOR, "only the coordinator may expire the task before " + (s.expiresAtMs + s.spec.sweepGraceMs()));
+    }
+    s.phase = TaskPhase.EXPIRED;
+    String reason = f.payload().path("reason").asText("");
+    if (!reason.isEmpty()) s.lastError = reason;
     return TaskTransition.ok(s);
   }
 

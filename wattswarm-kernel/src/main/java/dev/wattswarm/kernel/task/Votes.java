@@ -19,6 +19,12 @@ public final class Votes {
     return Hashes.hex(Hashes.sha256((candidateHash + ":" + salt).getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** The node part of an executor id {@code <node_id>/<name>}. */
+  public static String nodeOf(String executor) {
+    int slash = executor.indexOf('/');
+    return slash < 0 ? executor : executor.substring(0, slash);
+  }
+
   /** The executor id's owning node: executors are named {@code <node_id>/<name>}. */
   public static boolean ownedBy(String executor, String node) {
     return executor != null && executor.length() > node.length() + 1 && executor.startsWith(node)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wattswarm.kernel.event.Event;
 import dev.wattswarm.kernel.event.EventKind;
 import dev.wattswarm.kernel.event.EventRejectedException;
+import dev.wattswarm.kernel.event.RejectReason;
 import dev.wattswarm.kernel.event.EventSigner;
 import dev.wattswarm.kernel.event.EventVerifier;
 import dev.wattswarm.kernel.event.Scope;
@@ -167,9 +168,9 @@ public final class NodeLog implements AutoCloseable {
   public AppendOutcome ingest(Event event) {
     if (store.contains(event.id())) return AppendOutcome.DUPLICATE;
     try {
-      verifier.verify(event);
+      check(event);
     } catch (EventRejectedException e) {
-      rejected.incrementAndGet();
+      count(e);
       throw e;
     }
     var f = new CompletableFuture<AppendOutcome>();
@@ -191,9 +192,9 @@ public final class NodeLog implements AutoCloseable {
         continue;
       }
       try {
-        verifier.verify(event);
+        check(event);
       } catch (EventRejectedException e) {
-        rejected.incrementAndGet();
+        count(e);
         f.completeExceptionally(e);
         continue;
       }
@@ -233,6 +234,52 @@ public final class NodeLog implements AutoCloseable {
 
   public dev.wattswarm.kernel.identity.NodeId nodeId() {
     return signer.key().id();
+  }
+
+  /**
+   * Bounds how far ahead of this node's clock an event's {@code created_at} may be. Deadlines are
+   * judged by event time, so an author stamping its facts in the future could stretch them; such an
+   * event is refused for now and taken when backfill brings it again after its time has come.
+   */
+  public void clockSkew(java.time.Clock clock, long maxSkewMs) {
+    this.wallClock = clock;
+    this.maxSkewMs = maxSkewMs;
+  }
+
+  /** Clocks beyond this would let one event push every node's Lamport clock towards overflow. */
+  static final long MAX_LAMPORT = 1L << 52;
+
+  private volatile java.time.Clock wallClock = java.time.Clock.systemUTC();
+  /** Skew allowed unless the network's signed {@code max_clock_skew_ms} says otherwise. */
+  public static final long DEFAULT_MAX_SKEW_MS = 30_000;
+
+  private volatile long maxSkewMs = DEFAULT_MAX_SKEW_MS;
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> rejectedBy =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void check(Event event) {
+    verifier.verify(event);
+    if (event.clock() > MAX_LAMPORT) {
+      throw new EventRejectedException(RejectReason.BAD_CLOCK, "clock " + event.clock() + " is beyond " + MAX_LAMPORT);
+    }
+    long ahead = event.createdAtMs() - wallClock.millis();
+    if (ahead > maxSkewMs) {
+      throw new EventRejectedException(RejectReason.FROM_FUTURE,
+          "created " + ahead + " ms ahead of this node's clock (allowed skew " + maxSkewMs + " ms)");
+    }
+  }
+
+  private void count(EventRejectedException e) {
+    rejected.incrementAndGet();
+    // reasons are a closed enum, so this map has a fixed bound
+    rejectedBy.computeIfAbsent(e.reason().code(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+  }
+
+  /** Events refused at ingest since start, by reason code. */
+  public java.util.Map<String, Long> rejectedByReason() {
+    java.util.TreeMap<String, Long> m = new java.util.TreeMap<>();
+    rejectedBy.forEach((k, v) -> m.put(k, v.sum()));
+    return m;
   }
 
   /** Events refused at ingest since start. */

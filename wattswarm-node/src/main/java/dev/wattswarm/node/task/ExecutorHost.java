@@ -8,6 +8,7 @@ import dev.wattswarm.kernel.identity.KeyPair;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.kernel.task.TaskEventTypes;
 import dev.wattswarm.kernel.task.TaskPhase;
+import dev.wattswarm.kernel.task.TaskSpec;
 import dev.wattswarm.kernel.task.TaskState;
 import dev.wattswarm.kernel.task.Votes;
 import dev.wattswarm.node.log.NodeLog;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs this node's executors against every live task it can see, whoever coordinates it: claims
- * work that matches an executor's capabilities (within its concurrency), executes it on a virtual
+ * (or, on another node's task, bids for) work that matches an executor's capabilities (within its
+ * concurrency), executes it once it holds a slot, on a virtual
  * thread bounded by the lease, proposes the result or reports the error, and in quorum tasks
  * verifies the candidates, commits a hidden vote and reveals it.
  *
@@ -161,18 +163,27 @@ public final class ExecutorHost implements AutoCloseable {
     return done.computeIfAbsent(s.taskId(), k -> new HashSet<>()).add(s.attempt() + "|" + step);
   }
 
+  /**
+   * On a task this node coordinates, a claim takes a slot; on anyone else's it is a bid, and the
+   * executor runs once the coordinator assigns it a slot. Claims and bids sent but not yet seen in
+   * the log still count, so ticks do not over-claim; with one vote per node this node asks for at
+   * most one slot whatever number of executors it runs.
+   */
   private void claim(TaskState s) {
-    // claims sent but not yet seen in the log still take a slot, so ticks do not over-claim
+    boolean own = s.coordinator().equals(key.id().toString());
     Set<String> steps = done.getOrDefault(s.taskId(), Set.of());
-    int pending = 0;
+    int mine = 0;
     for (Slot slot : slots) {
-      if (steps.contains(s.attempt() + "|claim:" + slot.id) && !s.claims().containsKey(slot.id)) pending++;
+      if (s.claims().containsKey(slot.id) || s.bids().containsKey(slot.id) || steps.contains(s.attempt() + "|claim:" + slot.id)) mine++;
     }
-    int free = s.spec().executors() - s.claims().size() - pending;
+    int free = s.spec().executors() - s.claims().size();
+    if (!own) free = s.spec().executors(); // bids do not take slots; the coordinator picks among them
+    if (s.spec().votePer() == TaskSpec.VotePer.NODE) free = Math.min(free, 1);
+    free -= own ? pendingClaims(s, steps) : mine;
     String cap = s.spec().capability();
     for (int i = 0; i < slots.size() && free > 0; i++) {
       Slot slot = slots.get((rotor + i) % slots.size());
-      if (s.claims().containsKey(slot.id)) continue;
+      if (s.claims().containsKey(slot.id) || s.bids().containsKey(slot.id)) continue;
       if (!cap.isEmpty() && !slot.executor.capabilities().contains(cap)) continue;
       if (slot.running.get() >= slot.executor.maxConcurrent()) continue;
       if (!once(s, "claim:" + slot.id)) continue;
@@ -183,6 +194,17 @@ public final class ExecutorHost implements AutoCloseable {
       free--;
     }
     rotor = (rotor + 1) % Math.max(1, slots.size());
+  }
+
+  /** Own claims published but not yet applied: on a one-vote-per-node task, any own slot counts. */
+  private int pendingClaims(TaskState s, Set<String> steps) {
+    int n = 0;
+    boolean perNode = s.spec().votePer() == TaskSpec.VotePer.NODE;
+    for (Slot slot : slots) {
+      boolean sent = steps.contains(s.attempt() + "|claim:" + slot.id);
+      if ((sent && !s.claims().containsKey(slot.id)) || (perNode && s.claims().containsKey(slot.id))) n++;
+    }
+    return n;
   }
 
   private void run(TaskState s, Slot slot) {

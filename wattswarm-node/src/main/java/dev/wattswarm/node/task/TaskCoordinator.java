@@ -6,7 +6,9 @@ import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.kernel.task.Profile;
 import dev.wattswarm.kernel.task.TaskEventTypes;
 import dev.wattswarm.kernel.task.TaskPhase;
+import dev.wattswarm.kernel.task.TaskSpec;
 import dev.wattswarm.kernel.task.TaskState;
+import dev.wattswarm.kernel.task.Votes;
 import dev.wattswarm.node.log.NodeLog;
 import java.time.Clock;
 import java.util.HashMap;
@@ -20,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives the tasks this node created: finalizes fast tasks on their first candidate, commits the
+ * Drives the tasks this node created: assigns slots to bidders on other nodes, finalizes fast tasks
+ * on their first candidate, commits the
  * decision and finalizes when a quorum of revealed votes agrees, releases expired leases, closes
  * vote rounds at their deadlines, schedules retries with backoff, and fails or expires a task
  * when the rules say so. It holds no state the log does not: after a restart the tracker reloads
@@ -46,9 +49,7 @@ public final class TaskCoordinator implements AutoCloseable {
     this.clock = clock;
     this.me = nodeLog.nodeId().toString();
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("ws-coordinator").daemon(true).unstarted(r));
-    tracker.subscribe(c -> {
-      if (me.equals(c.after().coordinator())) loop.execute(() -> safely(() -> onChange(c)));
-    });
+    tracker.subscribe(c -> loop.execute(() -> safely(() -> onChange(c))));
     loop.scheduleWithFixedDelay(() -> safely(this::tick), 0, tickMs, TimeUnit.MILLISECONDS);
   }
 
@@ -66,22 +67,28 @@ public final class TaskCoordinator implements AutoCloseable {
       acted.remove(s.taskId());
       return;
     }
-    String type = c.event().type();
-    boolean attemptLost = s.phase() == TaskPhase.OPEN && c.before() != null && c.before().phase() == TaskPhase.CLAIMED
-        && (type.equals(TaskEventTypes.ERROR) || type.equals(TaskEventTypes.RELEASED));
-    if (attemptLost) {
-      failAttempt(s, type.equals(TaskEventTypes.ERROR) ? "executor failed: " + s.lastError()
-          : "lease expired before a result arrived");
-      return;
+    if (!me.equals(s.coordinator())) return;
+    var e = c.event();
+    if (e.type().equals(TaskEventTypes.ERROR)) {
+      // an executor's error is only recorded by the log; answering it (a retry, bounded by
+      // max_retries) is the coordinator's signed decision
+      String ex = CanonicalJson.parse(e.payload()).path("executor").asText("");
+      if (s.claims().containsKey(ex) && !s.candidates().containsKey(ex)) {
+        failAttempt(s, "executor failed: " + s.lastError());
+        return;
+      }
     }
     react(s);
   }
 
-  /** Timers: runs on every tick over all live tasks this node coordinates. */
+  /** Timers: runs on every tick over all live tasks this node coordinates, and sweeps the rest. */
   void tick() {
     long now = clock.millis();
     for (TaskState s : tracker.liveTasks()) {
-      if (!me.equals(s.coordinator())) continue;
+      if (!me.equals(s.coordinator())) {
+        sweep(s, now);
+        continue;
+      }
       if (now > s.expiresAtMs()) {
         act(s, "expire", TaskEventTypes.EXPIRED, reason("not finished within expires_in_ms (" + s.spec().expiresInMs() + " ms)"));
         continue;
@@ -92,7 +99,7 @@ public final class TaskCoordinator implements AutoCloseable {
           // executor that always hangs, while a retry is bounded by max_retries.
           String lapsed = null;
           for (var claim : s.claims().entrySet()) {
-            if (now > claim.getValue()) {
+            if (now > claim.getValue() && !s.candidates().containsKey(claim.getKey())) {
               ObjectNode p = reason("lease expired");
               p.put("executor", claim.getKey());
               act(s, "release:" + claim.getKey(), TaskEventTypes.RELEASED, p);
@@ -111,6 +118,9 @@ public final class TaskCoordinator implements AutoCloseable {
         case REVEALING -> {
           if (now > s.revealDeadlineMs()) failAttempt(s, "no quorum by the reveal deadline; revealed " + s.tally());
         }
+        case RETRY_WAIT -> {
+          if (now >= s.notBeforeMs() && !s.bids().isEmpty()) react(s);
+        }
         default -> {}
       }
       // changes drive reactions; a full pass is needed once, to pick up where a previous run stopped
@@ -119,9 +129,23 @@ public final class TaskCoordinator implements AutoCloseable {
     firstTick = false;
   }
 
+  /**
+   * A task whose coordinator is gone must still end, and end the same way everywhere: once the
+   * sweep grace after its expiry has passed, any node may expire it. Nodes wait a stagger derived
+   * from their id, so usually one of them does it and the others see it done.
+   */
+  private void sweep(TaskState s, long now) {
+    long grace = s.spec().sweepGraceMs();
+    long stagger = Math.floorMod((me + s.taskId()).hashCode(), grace);
+    if (now >= s.expiresAtMs() + grace + stagger) {
+      act(s, "sweep", TaskEventTypes.EXPIRED, reason("coordinator did not finish or expire the task; swept by " + me));
+    }
+  }
+
   private boolean firstTick = true;
 
   private void react(TaskState s) {
+    assignBids(s);
     switch (s.phase()) {
       case CLAIMED -> {
         if (s.spec().profile() == Profile.FAST && !s.candidates().isEmpty()) {
@@ -147,6 +171,36 @@ public final class TaskCoordinator implements AutoCloseable {
       }
       case DECIDED -> act(s, "finalize", TaskEventTypes.FINALIZED, hash(s.decision()));
       default -> {}
+    }
+  }
+
+  /**
+   * Gives free slots to executors on other nodes that bid, earliest bid first, at most one slot
+   * per node when the task counts one vote per node. Assignments published but not yet in the log
+   * still hold their slot, so a burst of bids is not over-assigned.
+   */
+  private void assignBids(TaskState s) {
+    boolean open = s.phase() == TaskPhase.OPEN || s.phase() == TaskPhase.CLAIMED
+        || (s.phase() == TaskPhase.RETRY_WAIT && clock.millis() >= s.notBeforeMs());
+    if (!open || s.bids().isEmpty()) return;
+    Set<String> steps = acted.getOrDefault(s.taskId(), Set.of());
+    String prefix = s.attempt() + "|assign:";
+    Set<String> holders = new HashSet<>(s.claims().keySet());
+    for (String step : steps) if (step.startsWith(prefix)) holders.add(step.substring(prefix.length()));
+    int free = s.spec().executors() - holders.size();
+    boolean perNode = s.spec().votePer() == TaskSpec.VotePer.NODE;
+    Set<String> nodes = new HashSet<>();
+    for (String h : holders) nodes.add(Votes.nodeOf(h));
+    var bids = new java.util.ArrayList<>(s.bids().entrySet());
+    bids.sort(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
+    for (var bid : bids) {
+      if (free <= 0) break;
+      String ex = bid.getKey();
+      if (holders.contains(ex) || (perNode && nodes.contains(Votes.nodeOf(ex)))) continue;
+      act(s, "assign:" + ex, TaskEventTypes.ASSIGNED, CanonicalJson.object().put("executor", ex));
+      holders.add(ex);
+      nodes.add(Votes.nodeOf(ex));
+      free--;
     }
   }
 

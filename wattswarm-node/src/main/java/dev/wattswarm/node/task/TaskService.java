@@ -49,6 +49,37 @@ public final class TaskService {
     for (int i = 0; i < submitLocks.length; i++) submitLocks[i] = new Object();
   }
 
+  /**
+   * The network's signed parameters: {@code default_lease_ms} and {@code default_quorum_executors}
+   * fill tasks that leave them out, so every node of a network submits tasks with the same policy.
+   */
+  public void networkParams(JsonNode params) {
+    this.params = params == null ? CanonicalJson.object() : params;
+  }
+
+  private volatile JsonNode params = CanonicalJson.object();
+
+  /**
+   * What a submitted task leaves out, filled from this node's situation: one vote per node among
+   * nodes (so a node running many executors cannot fill a quorum), one per executor in local mode
+   * (every executor shares the node, and a faulty one is still outvoted).
+   */
+  private JsonNode withDefaults(JsonNode json) {
+    if (json == null || !json.isObject()) return json;
+    var o = ((com.fasterxml.jackson.databind.node.ObjectNode) json).deepCopy();
+    if (!o.has("one_vote_per")) o.put("one_vote_per", networked ? "node" : "executor");
+    JsonNode p = params;
+    if (!o.has("lease_ms") && p.path("default_lease_ms").canConvertToLong()) o.put("lease_ms", p.path("default_lease_ms").asLong());
+    if ("quorum".equals(o.path("profile").asText()) && p.path("default_quorum_executors").canConvertToInt()) {
+      JsonNode q = o.get("quorum");
+      if (q == null || q.isNull()) o.putObject("quorum").put("executors", p.path("default_quorum_executors").asInt());
+      else if (q.isObject() && !q.has("executors")) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) q).put("executors", p.path("default_quorum_executors").asInt());
+      }
+    }
+    return o;
+  }
+
   /** Scopes this node's events can travel in; a task in any other scope could never leave the node. */
   public void routableScopes(java.util.function.Predicate<dev.wattswarm.kernel.event.Scope> p) {
     this.routable = p;
@@ -58,7 +89,7 @@ public final class TaskService {
    * @throws TaskValidationException naming every bad field, or why this node cannot run the task
    */
   public Submitted submit(JsonNode json) {
-    TaskSpec spec = TaskSpec.parse(json);
+    TaskSpec spec = TaskSpec.parse(withDefaults(json));
     synchronized (submitLocks[Math.floorMod(spec.taskId().hashCode(), submitLocks.length)]) {
       Optional<JsonNode> existing = get(spec.taskId());
       if (existing.isPresent()) return new Submitted(spec.taskId(), false, existing.get());
