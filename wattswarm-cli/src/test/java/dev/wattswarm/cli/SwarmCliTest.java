@@ -157,14 +157,15 @@ class SwarmCliTest {
         nc.awaitReady();
         await().atMost(Duration.ofSeconds(20)).until(() -> json(Cli.run("--state-dir", g.toString(), "peers", "list", "--json")).path("peers").size() >= 2);
         Path t = tmp.resolve("q.json");
-        Files.writeString(t, "{\"task_id\":\"eu-q\",\"profile\":\"quorum\",\"capability\":\"x\","
+        // two subscribed nodes, one vote each: the quorum is 2 of 2 (b's second executor gets no slot)
+        Files.writeString(t, "{\"task_id\":\"eu-q\",\"profile\":\"quorum\",\"capability\":\"x\",\"quorum\":{\"executors\":2,\"threshold\":2},"
             + "\"inputs\":{\"prompt\":\"count the words in this one\",\"swarm_scope\":{\"kind\":\"region\",\"id\":\"eu\"}}}");
         assertThat(Cli.run("--state-dir", g.toString(), "task", "submit", t.toString()).exit()).isZero();
         Cli watch = Cli.run("--state-dir", g.toString(), "task", "watch", "eu-q");
         assertThat(watch.exit()).as(watch.out() + watch.err()).isZero();
         JsonNode onG = json(Cli.run("--state-dir", g.toString(), "task", "show", "eu-q", "--json"));
-        // three candidates, from executors on both subscribed nodes; the decision needed two agreeing reveals
-        assertThat(onG.path("candidates").size()).isEqualTo(3);
+        // one candidate from each subscribed node; the decision needed both reveals
+        assertThat(onG.path("candidates").size()).isEqualTo(2);
         java.util.Set<String> nodesTakingPart = new java.util.HashSet<>();
         onG.path("candidates").fieldNames().forEachRemaining(ex -> nodesTakingPart.add(ex.substring(0, ex.indexOf('/'))));
         assertThat(nodesTakingPart).containsExactlyInAnyOrder(genesis.awaitReady().nodeId(), nb.awaitReady().nodeId());

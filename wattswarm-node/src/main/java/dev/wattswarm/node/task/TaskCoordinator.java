@@ -99,14 +99,22 @@ public final class TaskCoordinator implements AutoCloseable {
           // executor that always hangs, while a retry is bounded by max_retries.
           String lapsed = null;
           for (var claim : s.claims().entrySet()) {
-            if (now > claim.getValue() && !s.candidates().containsKey(claim.getKey())) {
+            if (now > claim.getValue()) {
               ObjectNode p = reason("lease expired");
               p.put("executor", claim.getKey());
               act(s, "release:" + claim.getKey(), TaskEventTypes.RELEASED, p);
               lapsed = claim.getKey();
             }
           }
-          if (lapsed != null) failAttempt(s, "the lease of " + lapsed + " expired before its result arrived");
+          if (lapsed == null) {
+            // nothing to wait for
+          } else if (!s.candidates().containsKey(lapsed)) {
+            failAttempt(s, "the lease of " + lapsed + " expired before its result arrived");
+          } else {
+            failAttempt(s, "only " + s.claims().size() + " of " + s.spec().executors() + " slots were filled before the lease ran out"
+                + (s.spec().votePer() == TaskSpec.VotePer.NODE ? " (one vote per node: the quorum needs "
+                    + s.spec().executors() + " distinct nodes with a capable executor)" : ""));
+          }
         }
         case VOTING -> {
           if (now > s.commitDeadlineMs() && s.commits().size() < s.spec().threshold()) {
