@@ -18,10 +18,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The task lifecycle, event by event. Every accepted or rejected event also checks that the input
  * state was left untouched (see {@link #ok} and {@link #rejects}).
+ *
+ * <p>A claim from a node other than the coordinator's is only a bid; the coordinator's
+ * {@code task.assigned} turns it into a slot ({@link #take}). The coordinator's own executors
+ * ({@code COORD/...}) claim a slot directly.
  */
 class TaskStateMachineTest {
   static final String COORD = "z6MkCOORD", A = "z6MkNODEA", B = "z6MkNODEB", C = "z6MkNODEC", D = "z6MkNODED";
   static final String EA = A + "/rules-1", EB = B + "/rules-1", EC = C + "/rules-1", ED = D + "/rules-1";
+  /** A second executor on node A, and two of the coordinator's own executors. */
+  static final String EA2 = A + "/rules-2", EK = COORD + "/local-1", EK2 = COORD + "/local-2";
   static final long T0 = 1_000_000L, LEASE = 10_000L, EXPIRES = 60_000L, VOTE = 1_000L, REVEAL = 2_000L;
   static final JsonNode GOOD = json("{'answer':42,'note':'ok'}"), FAULTY = json("{'answer':41}");
   static final String H_GOOD = Votes.candidateHash(GOOD), H_FAULTY = Votes.candidateHash(FAULTY);
@@ -52,7 +58,20 @@ class TaskStateMachineTest {
   static TaskFact fact(String type, String author, long at, JsonNode payload) { return new TaskFact(type, author, at, payload); }
   static TaskFact coord(String type, long at, JsonNode payload) { return fact(type, COORD, at, payload); }
   static String node(String executor) { return executor.substring(0, executor.indexOf('/')); }
+  /** A claim signed by the executor's node: a bid unless that node is the coordinator's. */
   static TaskFact claim(String ex, long at) { return fact(CLAIMED, node(ex), at, obj("executor", ex)); }
+  static TaskFact assign(String ex, long at) { return coord(ASSIGNED, at, obj("executor", ex)); }
+
+  /** A remote executor gets a slot: it bids at {@code at}, the coordinator assigns it at {@code at}. */
+  static TaskState take(TaskState s, String ex, long at) {
+    TaskState bid = ok(s, claim(ex, at));
+    assertThat(bid.bids()).containsKey(ex);
+    assertThat(bid.claims()).doesNotContainKey(ex);
+    TaskState taken = ok(bid, assign(ex, at));
+    assertThat(taken.bids()).doesNotContainKey(ex);
+    assertThat(taken.claims()).containsEntry(ex, at + LEASE);
+    return taken;
+  }
 
   static TaskFact propose(String ex, long at, JsonNode output) {
     return fact(CANDIDATE_PROPOSED, node(ex), at, obj("executor", ex, "output", output));
@@ -103,11 +122,11 @@ class TaskStateMachineTest {
   }
 
   static TaskState created(JsonNode spec) { return ok(null, coord(CREATED, T0, spec)); }
-  static TaskState fastClaimed() { return ok(created(fastSpec()), claim(EA, T0 + 10)); }
+  static TaskState fastClaimed() { return take(created(fastSpec()), EA, T0 + 10); }
   static TaskState fastProposed() { return ok(fastClaimed(), propose(EA, T0 + 20, GOOD)); }
 
   static TaskState quorumClaimed() {
-    return ok(ok(ok(created(quorumSpec()), claim(EA, T0 + 10)), claim(EB, T0 + 20)), claim(EC, T0 + 30));
+    return take(take(take(created(quorumSpec()), EA, T0 + 10), EB, T0 + 20), EC, T0 + 30);
   }
 
   /** Three candidates, two agreeing; the last one, at {@link #P}, opens the vote. */
@@ -203,7 +222,7 @@ class TaskStateMachineTest {
     ObjectNode doc = s.toJson();
     assertThat(doc.path("output")).isEqualTo(GOOD);
     assertThat(doc.path("updated_at_ms").asLong()).isEqualTo(T0 + 30);
-    assertThat(doc.path("events").asInt()).isEqualTo(4);
+    assertThat(doc.path("events").asInt()).isEqualTo(5); // created, bid, assigned, candidate, finalized
   }
 
   @Test
@@ -268,9 +287,10 @@ class TaskStateMachineTest {
 
   // ---------------------------------------------------------------- rejections
   @ParameterizedTest
-  @ValueSource(strings = {FINALIZED, TaskEventTypes.EXPIRED, CANCELLED, RETRY_SCHEDULED, DECISION_COMMITTED, ERROR})
+  @ValueSource(strings = {FINALIZED, TaskEventTypes.EXPIRED, CANCELLED, RETRY_SCHEDULED, DECISION_COMMITTED, ERROR,
+      ASSIGNED, RELEASED})
   void coordinatorOnlyEventsFromAnotherNodeAreRefused(String type) {
-    ObjectNode p = obj("candidate_hash", H_GOOD, "attempt", 2, "terminal", true, "message", "x");
+    ObjectNode p = obj("candidate_hash", H_GOOD, "attempt", 2, "terminal", true, "message", "x", "executor", EA);
     rejects(quorumRevealed(), fact(type, A, P + 100, p), NOT_COORDINATOR);
   }
 
@@ -282,7 +302,6 @@ class TaskStateMachineTest {
     rejects(s, fact(CLAIMED, A, T0 + 1, obj("executor", A + "/")), NOT_OWNER);
     TaskState c = fastProposed();
     rejects(c, fact(LEASE_RENEWED, B, T0 + 30, obj("executor", EA)), NOT_OWNER);
-    rejects(c, fact(RELEASED, B, T0 + 30, obj("executor", EA)), NOT_OWNER);
     rejects(c, fact(CANDIDATE_PROPOSED, B, T0 + 30, obj("executor", EA, "output", GOOD)), NOT_OWNER);
     rejects(c, fact(ERROR, B, T0 + 30, obj("executor", EA)), NOT_OWNER);
     rejects(c, fact(EVIDENCE_ADDED, B, T0 + 30, obj("executor", EA, "candidate_hash", H_GOOD)), NOT_OWNER);
@@ -298,7 +317,8 @@ class TaskStateMachineTest {
     TaskState v = quorumVoting();
     rejects(v, claim(ED, P + 1), WRONG_PHASE);
     rejects(v, propose(EA, P + 1, GOOD), WRONG_PHASE);
-    rejects(v, fact(RELEASED, A, P + 1, obj("executor", EA)), WRONG_PHASE);
+    rejects(v, coord(RELEASED, P + 1, obj("executor", EA)), WRONG_PHASE);
+    rejects(v, claim(EK, P + 1), WRONG_PHASE);
     TaskState c = ok(quorumClaimed(), propose(EA, T0 + 100, GOOD));
     rejects(c, commit(EA, T0 + 101, H_GOOD, "s"), WRONG_PHASE);
     rejects(c, reveal(EA, T0 + 101, H_GOOD, "s"), WRONG_PHASE);
@@ -309,14 +329,23 @@ class TaskStateMachineTest {
   void claimsAfterExpiryAreRefused() {
     TaskState s = created(fastSpec());
     rejects(s, claim(EA, T0 + EXPIRES + 1), TaskRejection.EXPIRED);
-    assertThat(ok(s, claim(EA, T0 + EXPIRES)).phase()).isEqualTo(TaskPhase.CLAIMED);
+    rejects(s, claim(EK, T0 + EXPIRES + 1), TaskRejection.EXPIRED);
+    TaskState bid = ok(s, claim(EA, T0 + EXPIRES));
+    assertThat(bid.phase()).isEqualTo(TaskPhase.OPEN);
+    assertThat(bid.bids()).containsExactly(Map.entry(EA, T0 + EXPIRES));
+    assertThat(ok(s, claim(EK, T0 + EXPIRES)).phase()).isEqualTo(TaskPhase.CLAIMED);
   }
 
   @Test
-  void claimsDuringRetryWaitBeforeNotBeforeAreTooEarly() {
+  void slotsDuringRetryWaitBeforeNotBeforeAreTooEarly() {
     TaskState s = ok(fastProposed(), coord(RETRY_SCHEDULED, T0 + 100, obj("attempt", 2, "not_before_ms", T0 + 500)));
-    rejects(s, claim(EB, T0 + 499), TOO_EARLY);
-    assertThat(ok(s, claim(EB, T0 + 500)).phase()).isEqualTo(TaskPhase.CLAIMED);
+    // a bid may come in early; the slot may not
+    TaskState bid = ok(s, claim(EB, T0 + 200));
+    assertThat(bid).extracting(TaskState::phase, TaskState::bids).containsExactly(TaskPhase.RETRY_WAIT, Map.of(EB, T0 + 200));
+    rejects(bid, assign(EB, T0 + 499), TOO_EARLY);
+    rejects(s, claim(EK, T0 + 499), TOO_EARLY);
+    assertThat(ok(bid, assign(EB, T0 + 500)).phase()).isEqualTo(TaskPhase.CLAIMED);
+    assertThat(ok(s, claim(EK, T0 + 500)).claims()).containsExactly(Map.entry(EK, T0 + 500 + LEASE));
   }
 
   @Test
@@ -334,29 +363,52 @@ class TaskStateMachineTest {
     TaskState s = created(fastSpec().put("capability", "summarize"));
     rejects(s, fact(CLAIMED, A, T0 + 1, obj("executor", EA, "capabilities", json("['echo']"))), CAPABILITY_MISMATCH);
     rejects(s, claim(EA, T0 + 1), CAPABILITY_MISMATCH);
-    ok(s, fact(CLAIMED, A, T0 + 1, obj("executor", EA, "capabilities", json("['echo','summarize']"))));
+    rejects(s, claim(EK, T0 + 1), CAPABILITY_MISMATCH);
+    TaskState bid = ok(s, fact(CLAIMED, A, T0 + 1, obj("executor", EA, "capabilities", json("['echo','summarize']"))));
+    assertThat(bid.bids()).containsOnlyKeys(EA);
+    ok(s, fact(CLAIMED, COORD, T0 + 1, obj("executor", EK, "capabilities", json("['summarize']"))));
   }
 
   @Test
   void claimsBeyondTheExecutorSlotsHaveNoSlot() {
     rejects(fastClaimed(), claim(EB, T0 + 11), NO_SLOT);
+    rejects(fastClaimed(), claim(EK, T0 + 11), NO_SLOT);
     rejects(quorumClaimed(), claim(ED, T0 + 40), NO_SLOT);
+    // two bids, one slot: the second assignment finds the slot taken
+    TaskState bids = ok(ok(created(fastSpec()), claim(EA, T0 + 1)), claim(EB, T0 + 2));
+    TaskState a = ok(bids, assign(EA, T0 + 3));
+    assertThat(a.bids()).containsOnlyKeys(EB);
+    rejects(a, assign(EB, T0 + 4), NO_SLOT);
   }
 
   @Test
   void aSecondClaimByTheSameExecutorIsAlreadyClaimed() {
-    rejects(fastClaimed(), claim(EA, T0 + 11), ALREADY_CLAIMED);
-    rejects(quorumVoting(), claim(EA, P + 1), ALREADY_CLAIMED);
+    TaskState q = take(created(quorumSpec()), EA, T0 + 10);
+    rejects(q, claim(EA, T0 + 11), ALREADY_CLAIMED);
+    TaskState bid = ok(created(quorumSpec()), claim(EA, T0 + 10));
+    assertThat(rejects(bid, claim(EA, T0 + 11), ALREADY_CLAIMED).message()).contains("already bid");
+    TaskState own = ok(created(quorumSpec()), claim(EK, T0 + 10));
+    rejects(own, claim(EK, T0 + 11), ALREADY_CLAIMED);
+    // the slot is taken and the bid is spent: a second assignment has nothing to assign
+    rejects(q, assign(EA, T0 + 12), NO_BID);
+    // once every slot is taken, a repeated claim finds no slot; once voting started, the wrong phase
+    rejects(fastClaimed(), claim(EA, T0 + 11), NO_SLOT);
+    rejects(quorumVoting(), claim(EA, P + 1), WRONG_PHASE);
   }
 
   @Test
   void executorEventsWithoutAClaimAreNotClaimed() {
     TaskState s = fastClaimed();
     assertThat(rejects(s, propose(EB, T0 + 20, GOOD), NOT_CLAIMED).message()).contains("a result for a task it never claimed");
-    rejects(s, fact(RELEASED, B, T0 + 20, obj("executor", EB)), NOT_CLAIMED);
-    rejects(s, fact(RELEASED, COORD, T0 + 20, obj("executor", EB)), NOT_CLAIMED);
+    rejects(s, coord(RELEASED, T0 + 20, obj("executor", EB)), NOT_CLAIMED);
     rejects(s, fact(LEASE_RENEWED, B, T0 + 20, obj("executor", EB)), NOT_CLAIMED);
     rejects(s, fact(ERROR, B, T0 + 20, obj("executor", EB, "message", "boom")), NOT_CLAIMED);
+    // a bid is not a claim
+    TaskState bid = ok(created(fastSpec()), claim(EA, T0 + 1));
+    rejects(bid, propose(EA, T0 + 2, GOOD), NOT_CLAIMED);
+    rejects(bid, fact(LEASE_RENEWED, A, T0 + 2, obj("executor", EA)), NOT_CLAIMED);
+    rejects(bid, fact(ERROR, A, T0 + 2, obj("executor", EA, "message", "boom")), NOT_CLAIMED);
+    rejects(bid, coord(RELEASED, T0 + 2, obj("executor", EA)), NOT_CLAIMED);
   }
 
   @Test
@@ -466,36 +518,57 @@ class TaskStateMachineTest {
 
   // ---------------------------------------------------------------- other transitions
   @Test
-  void renewingALeaseExtendsIt() {
+  void renewingALeaseExtendsItToTheLaterExpiry() {
     TaskState s = ok(fastClaimed(), fact(LEASE_RENEWED, A, T0 + 5_000, obj("executor", EA)));
     assertThat(s.claims()).containsExactly(Map.entry(EA, T0 + 5_000 + LEASE));
     assertThat(s.phase()).isEqualTo(TaskPhase.CLAIMED);
+    // a renewal stamped earlier (it was concurrent, and sorts later) never shortens the lease
+    TaskState earlier = ok(s, fact(LEASE_RENEWED, A, T0 + 2_000, obj("executor", EA)));
+    assertThat(earlier.claims()).containsExactly(Map.entry(EA, T0 + 5_000 + LEASE));
+    TaskState later = ok(earlier, fact(LEASE_RENEWED, A, T0 + 7_000, obj("executor", EA)));
+    assertThat(later.claims()).containsExactly(Map.entry(EA, T0 + 7_000 + LEASE));
   }
 
   @Test
-  void releasesByTheExecutorOrTheCoordinatorReopenTheTask() {
-    TaskState byNode = ok(fastProposed(), fact(RELEASED, A, T0 + 30, obj("executor", EA)));
-    assertThat(byNode).extracting(TaskState::phase, TaskState::claims, TaskState::candidates)
-        .containsExactly(TaskPhase.OPEN, Map.of(), Map.of());
+  void onlyTheCoordinatorReleasesASlot() {
+    assertThat(rejects(fastProposed(), fact(RELEASED, A, T0 + 30, obj("executor", EA)), NOT_COORDINATOR).message())
+        .contains("coordinator");
+    rejects(fastProposed(), fact(RELEASED, B, T0 + 30, obj("executor", EA)), NOT_COORDINATOR);
     TaskState byCoord = ok(fastProposed(), coord(RELEASED, T0 + 30, obj("executor", EA)));
-    assertThat(byCoord).extracting(TaskState::phase, TaskState::claims).containsExactly(TaskPhase.OPEN, Map.of());
-    ok(byCoord, claim(EB, T0 + 40));
-    TaskState q = ok(ok(quorumClaimed(), propose(EA, T0 + 100, GOOD)), fact(RELEASED, A, T0 + 101, obj("executor", EA)));
+    assertThat(byCoord).extracting(TaskState::phase, TaskState::claims, TaskState::candidates)
+        .containsExactly(TaskPhase.OPEN, Map.of(), Map.of());
+    take(byCoord, EB, T0 + 40);
+    TaskState q = ok(ok(quorumClaimed(), propose(EA, T0 + 100, GOOD)), coord(RELEASED, T0 + 101, obj("executor", EA)));
     assertThat(q.phase()).isEqualTo(TaskPhase.CLAIMED);
     assertThat(q.claims()).containsOnlyKeys(EB, EC);
     assertThat(q.candidates()).isEmpty();
+    // the freed slot goes to a new bidder
+    assertThat(take(q, ED, T0 + 102).claims()).containsOnlyKeys(EB, EC, ED);
   }
 
   @Test
-  void anExecutorErrorDropsItsClaim() {
-    TaskState s = ok(fastProposed(), fact(ERROR, A, T0 + 30, obj("executor", EA, "message", "boom")));
+  void anExecutorErrorIsRecordedButKeepsItsClaim() {
+    TaskState before = fastProposed();
+    TaskState s = ok(before, fact(ERROR, A, T0 + 30, obj("executor", EA, "message", "boom")));
     assertThat(s).extracting(TaskState::phase, TaskState::claims, TaskState::candidates, TaskState::errorCount,
-        TaskState::lastError).containsExactly(TaskPhase.OPEN, Map.of(), Map.of(), 1, EA + ": boom");
-    // once voting has started the claim stays: the error is only recorded
+        TaskState::lastError).containsExactly(TaskPhase.CLAIMED, before.claims(), before.candidates(), 1, EA + ": boom");
+    // the coordinator can still finalize the candidate the executor proposed before its error
+    assertThat(ok(s, coord(FINALIZED, T0 + 40, obj("candidate_hash", H_GOOD))).phase()).isEqualTo(TaskPhase.FINALIZED);
+    // or answer with a retry
+    assertThat(ok(s, coord(RETRY_SCHEDULED, T0 + 40, obj("attempt", 2))).phase()).isEqualTo(TaskPhase.RETRY_WAIT);
+    // during a vote the same: recorded only
     TaskState v = ok(quorumVoting(), fact(ERROR, A, P + 1, obj("executor", EA)));
     assertThat(v.claims()).containsKey(EA);
+    assertThat(v.candidates()).containsKey(EA);
     assertThat(v).extracting(TaskState::phase, TaskState::errorCount, TaskState::lastError)
         .containsExactly(TaskPhase.VOTING, 1, EA + ": unspecified error");
+    // a second error is counted too
+    assertThat(ok(v, fact(ERROR, A, P + 2, obj("executor", EA, "message", "again"))))
+        .extracting(TaskState::errorCount, TaskState::lastError).containsExactly(2, EA + ": again");
+    // in a quorum claim phase, the executor's slot is not freed for anyone else
+    TaskState c = ok(quorumClaimed(), fact(ERROR, A, T0 + 40, obj("executor", EA)));
+    assertThat(c.claims()).containsOnlyKeys(EA, EB, EC);
+    rejects(c, claim(ED, T0 + 41), NO_SLOT);
   }
 
   @Test
@@ -516,10 +589,15 @@ class TaskStateMachineTest {
     assertThat(List.of(s.claims(), s.candidates(), s.commits(), s.reveals(), s.verdicts())).allMatch(Map::isEmpty);
     assertThat(s.commitDeadlineMs() + s.revealDeadlineMs()).isZero();
     assertThat(s.decision()).isEmpty();
-    rejects(s, claim(EA, P + 999), TOO_EARLY);
-    TaskState c = ok(s, claim(EA, P + 1_000));
+    TaskState bid = ok(s, claim(EA, P + 999));
+    rejects(bid, assign(EA, P + 999), TOO_EARLY);
+    TaskState c = ok(bid, assign(EA, P + 1_000));
     assertThat(c.phase()).isEqualTo(TaskPhase.CLAIMED);
     assertThat(c.claims()).containsExactly(Map.entry(EA, P + 1_000 + LEASE));
+    // bids belong to their attempt: a retry drops them
+    TaskState bidThenRetry = ok(ok(created(fastSpec()), claim(EB, T0 + 1)), coord(RETRY_SCHEDULED, T0 + 2, obj("attempt", 2)));
+    assertThat(bidThenRetry.bids()).isEmpty();
+    rejects(bidThenRetry, assign(EB, T0 + 3), NO_BID);
     // a not_before in the past means "from now"
     TaskState now = ok(fastProposed(), coord(RETRY_SCHEDULED, T0 + 100, obj("attempt", 2, "not_before_ms", T0)));
     assertThat(now.notBeforeMs()).isEqualTo(T0 + 100);
@@ -548,6 +626,200 @@ class TaskStateMachineTest {
     assertThat(s.phase()).isEqualTo(TaskPhase.VOTING);
   }
 
+  @Test
+  void anyNodeMayExpireTheTaskOnlyOnceTheSweepGraceHasPassed() {
+    long grace = Math.max(5_000, LEASE);
+    TaskState s = fastClaimed();
+    assertThat(s.spec().sweepGraceMs()).isEqualTo(grace);
+    long due = T0 + EXPIRES + grace;
+    rejects(s, fact(TaskEventTypes.EXPIRED, B, T0 + EXPIRES + 1, obj()), NOT_COORDINATOR);
+    assertThat(rejects(s, fact(TaskEventTypes.EXPIRED, B, due - 1, obj()), NOT_COORDINATOR).message()).contains(String.valueOf(due));
+    TaskState swept = ok(s, fact(TaskEventTypes.EXPIRED, B, due, obj("reason", "swept")));
+    assertThat(swept).extracting(TaskState::phase, TaskState::lastError).containsExactly(TaskPhase.EXPIRED, "swept");
+    // the executor's own node may sweep too, and the coordinator needs no grace
+    assertThat(ok(s, fact(TaskEventTypes.EXPIRED, A, due + 1, obj())).phase()).isEqualTo(TaskPhase.EXPIRED);
+    assertThat(ok(s, coord(TaskEventTypes.EXPIRED, T0 + 20, obj())).phase()).isEqualTo(TaskPhase.EXPIRED);
+    rejects(swept, fact(TaskEventTypes.EXPIRED, C, due + 2, obj()), TERMINAL);
+    // the grace is at least five seconds, however short the lease
+    TaskState shortLease = created(fastSpec().put("lease_ms", 100));
+    assertThat(shortLease.spec().sweepGraceMs()).isEqualTo(5_000);
+    rejects(shortLease, fact(TaskEventTypes.EXPIRED, B, T0 + EXPIRES + 4_999, obj()), NOT_COORDINATOR);
+    ok(shortLease, fact(TaskEventTypes.EXPIRED, B, T0 + EXPIRES + 5_000, obj()));
+    // and the lease when that is longer
+    TaskState longLease = created(fastSpec().put("lease_ms", 20_000));
+    rejects(longLease, fact(TaskEventTypes.EXPIRED, B, T0 + EXPIRES + 19_999, obj()), NOT_COORDINATOR);
+    ok(longLease, fact(TaskEventTypes.EXPIRED, B, T0 + EXPIRES + 20_000, obj()));
+  }
+
+  // ---------------------------------------------------------------- bids and assignments
+  @Test
+  void aRemoteClaimIsOnlyABid() {
+    TaskState s = ok(created(fastSpec()), claim(EA, T0 + 10));
+    assertThat(s).extracting(TaskState::phase, TaskState::claims, TaskState::bids)
+        .containsExactly(TaskPhase.OPEN, Map.of(), Map.of(EA, T0 + 10));
+    assertThat(s.toJson().path("bids")).isEqualTo(obj(EA, T0 + 10));
+    assertThat(s.toJson().path("events").asInt()).isEqualTo(2);
+    // several executors may bid for the one fast slot; none holds it
+    s = ok(ok(s, claim(EB, T0 + 11)), claim(EA2, T0 + 12));
+    assertThat(s.bids()).containsOnlyKeys(EA, EA2, EB);
+    assertThat(s.claims()).isEmpty();
+    assertThat(s.phase()).isEqualTo(TaskPhase.OPEN);
+    // the coordinator picks one; the others stay bids
+    TaskState a = ok(s, assign(EB, T0 + 20));
+    assertThat(a).extracting(TaskState::phase, TaskState::claims, TaskState::bids)
+        .containsExactly(TaskPhase.CLAIMED, Map.of(EB, T0 + 20 + LEASE), Map.of(EA, T0 + 10, EA2, T0 + 12));
+    // in a quorum, bids are taken while free slots remain
+    TaskState q = ok(take(created(quorumSpec()), EA, T0 + 10), claim(EB, T0 + 11));
+    assertThat(q).extracting(TaskState::phase, TaskState::bids).containsExactly(TaskPhase.CLAIMED, Map.of(EB, T0 + 11));
+  }
+
+  @Test
+  void theCoordinatorsOwnClaimTakesASlotAtOnce() {
+    TaskState s = ok(created(fastSpec()), claim(EK, T0 + 10));
+    assertThat(s).extracting(TaskState::phase, TaskState::claims, TaskState::bids)
+        .containsExactly(TaskPhase.CLAIMED, Map.of(EK, T0 + 10 + LEASE), Map.of());
+    // but not for another node's executor: that is not its to sign
+    rejects(created(fastSpec()), fact(CLAIMED, COORD, T0 + 10, obj("executor", EA)), NOT_OWNER);
+  }
+
+  @Test
+  void anAssignmentNeedsABidInThisAttempt() {
+    TaskState s = created(fastSpec());
+    assertThat(rejects(s, assign(EA, T0 + 10), NO_BID).message()).contains(EA);
+    rejects(s, assign(EK, T0 + 10), NO_BID); // the coordinator's own executors claim, they do not bid
+    TaskState bid = ok(s, claim(EA, T0 + 10));
+    rejects(bid, assign(EB, T0 + 11), NO_BID);
+    rejects(bid, coord(ASSIGNED, T0 + 11, obj()), BAD_PAYLOAD);
+    rejects(bid, coord(ASSIGNED, T0 + 11, obj("executor", 5)), BAD_PAYLOAD);
+  }
+
+  @Test
+  void onlyTheCoordinatorAssigns() {
+    TaskState bid = ok(created(fastSpec()), claim(EA, T0 + 10));
+    // neither the bidder's own node nor a third node may turn the bid into a slot
+    rejects(bid, fact(ASSIGNED, A, T0 + 11, obj("executor", EA)), NOT_COORDINATOR);
+    rejects(bid, fact(ASSIGNED, B, T0 + 11, obj("executor", EA)), NOT_COORDINATOR);
+    ok(bid, assign(EA, T0 + 11));
+  }
+
+  @Test
+  void assignmentsFollowTheSlotRules() {
+    TaskState bid = ok(created(quorumSpec()), claim(ED, T0 + 1));
+    TaskState full = take(take(take(bid, EA, T0 + 10), EB, T0 + 20), EC, T0 + 30);
+    assertThat(full.bids()).containsOnlyKeys(ED);
+    rejects(full, assign(ED, T0 + 31), NO_SLOT);
+    TaskState voting = ok(ok(ok(full, propose(EA, T0 + 100, GOOD)), propose(EB, T0 + 110, GOOD)), propose(EC, P, FAULTY));
+    assertThat(voting.phase()).isEqualTo(TaskPhase.VOTING);
+    rejects(voting, assign(ED, P + 1), WRONG_PHASE);
+    rejects(ok(voting, coord(CANCELLED, P + 1, obj())), assign(ED, P + 2), TERMINAL);
+  }
+
+  @Test
+  void bidsAreRefusedOutsideAnOpenSlot() {
+    rejects(quorumVoting(), claim(ED, P + 1), WRONG_PHASE);
+    rejects(quorumRevealing(), claim(ED, P + 40), WRONG_PHASE);
+    rejects(quorumDecided(), claim(ED, P + 101), WRONG_PHASE);
+    rejects(quorumClaimed(), claim(ED, T0 + 40), NO_SLOT);
+    rejects(fastClaimed(), claim(EB, T0 + 11), NO_SLOT);
+  }
+
+  @Test
+  void anAttemptKeepsAtMostMaxBidsBids() {
+    TaskState s = created(fastSpec().put("one_vote_per", "executor"));
+    for (int i = 0; i < TaskStateMachine.MAX_BIDS; i++) s = ok(s, claim("z6MkBIDDER" + i + "/x", T0 + 1 + i));
+    assertThat(s.bids()).hasSize(TaskStateMachine.MAX_BIDS);
+    assertThat(rejects(s, claim(EA, T0 + 100), QUOTA).message()).contains(String.valueOf(TaskStateMachine.MAX_BIDS));
+    // a repeated bid is still a repeat, not over quota
+    rejects(s, claim("z6MkBIDDER0/x", T0 + 100), ALREADY_CLAIMED);
+    // the coordinator's own claims do not bid, so they are not limited by it
+    assertThat(ok(s, claim(EK, T0 + 100)).claims()).containsOnlyKeys(EK);
+    // an assignment spends a bid, but the bids left are still too many for a new one... until a retry clears them
+    TaskState a = ok(s, assign("z6MkBIDDER7/x", T0 + 100));
+    assertThat(a.bids()).hasSize(TaskStateMachine.MAX_BIDS - 1);
+    TaskState retried = ok(a, coord(RETRY_SCHEDULED, T0 + 200, obj("attempt", 2)));
+    assertThat(retried.bids()).isEmpty();
+    assertThat(ok(retried, claim(EA, T0 + 201)).bids()).containsOnlyKeys(EA);
+  }
+
+  // ---------------------------------------------------------------- one vote per node
+  @Test
+  void oneVotePerNodeIsTheDefault() {
+    TaskSpec spec = created(quorumSpec()).spec();
+    assertThat(spec.votePer()).isEqualTo(TaskSpec.VotePer.NODE);
+    assertThat(spec.toJson().path("one_vote_per").asText()).isEqualTo("node");
+    assertThat(TaskSpec.parse(spec.toJson())).isEqualTo(spec);
+    TaskSpec perExecutor = created(quorumSpec().put("one_vote_per", "executor")).spec();
+    assertThat(perExecutor.votePer()).isEqualTo(TaskSpec.VotePer.EXECUTOR);
+    assertThat(TaskSpec.parse(perExecutor.toJson())).isEqualTo(perExecutor);
+    assertThat(fields("{'task_id':'t','inputs':{'prompt':'x'},'one_vote_per':'cluster'}")).containsExactly("one_vote_per");
+    assertThat(fields("{'task_id':'t','inputs':{'prompt':'x'},'one_vote_per':1}")).containsExactly("one_vote_per");
+  }
+
+  @Test
+  void aNodeHoldsOneSlotWhenTheTaskCountsOneVotePerNode() {
+    TaskState s = ok(ok(created(quorumSpec().put("one_vote_per", "node")), claim(EA, T0 + 1)), claim(EA2, T0 + 2));
+    assertThat(s.bids()).containsOnlyKeys(EA, EA2); // bidding is not limited per node
+    TaskState a = ok(s, assign(EA, T0 + 3));
+    assertThat(rejects(a, assign(EA2, T0 + 4), NODE_HAS_SLOT).message()).contains(A).contains(EA);
+    // the coordinator's own node too
+    TaskState own = ok(created(quorumSpec().put("one_vote_per", "node")), claim(EK, T0 + 1));
+    rejects(own, claim(EK2, T0 + 2), NODE_HAS_SLOT);
+    // once the coordinator releases the node's slot, its other executor may take one
+    TaskState released = ok(a, coord(RELEASED, T0 + 5, obj("executor", EA)));
+    assertThat(ok(released, assign(EA2, T0 + 6)).claims()).containsOnlyKeys(EA2);
+  }
+
+  @Test
+  void theExecutorRuleLetsOneNodeHoldSeveralSlots() {
+    TaskState s = ok(ok(created(quorumSpec().put("one_vote_per", "executor")), claim(EA, T0 + 1)), claim(EA2, T0 + 2));
+    s = ok(ok(s, assign(EA, T0 + 3)), assign(EA2, T0 + 4));
+    assertThat(s.claims()).containsOnlyKeys(EA, EA2);
+    TaskState own = ok(ok(created(quorumSpec().put("one_vote_per", "executor")), claim(EK, T0 + 1)), claim(EK2, T0 + 2));
+    assertThat(own.claims()).containsOnlyKeys(EK, EK2);
+  }
+
+  /** Node D runs three executors and lies; A and B are honest. Three slots, threshold two. */
+  static TaskState sybilRound(String onePer) {
+    String d1 = D + "/sybil-1", d2 = D + "/sybil-2", d3 = D + "/sybil-3";
+    TaskState s = created(quorumSpec().put("one_vote_per", onePer));
+    // D bids first with all three; the coordinator assigns in bid order
+    long t = T0;
+    for (String ex : List.of(d1, d2, d3, EA, EB)) s = ok(s, claim(ex, ++t));
+    for (String ex : List.of(d1, d2, d3, EA, EB)) {
+      TaskTransition tr = TaskStateMachine.apply(s, assign(ex, ++t));
+      if (tr.accepted()) s = tr.state();
+    }
+    return s;
+  }
+
+  @Test
+  void aNodeWithThreeExecutorsCannotOutvoteTwoHonestNodes() {
+    String d1 = D + "/sybil-1", d2 = D + "/sybil-2";
+    TaskState s = sybilRound("node");
+    assertThat(s.claims()).containsOnlyKeys(d1, EA, EB);
+    assertThat(TaskStateMachine.apply(s, assign(d2, T0 + 50)).rejection()).isIn(NODE_HAS_SLOT, NO_SLOT);
+    rejects(s, propose(d2, T0 + 60, FAULTY), NOT_CLAIMED);
+    s = ok(ok(ok(s, propose(d1, T0 + 100, FAULTY)), propose(EA, T0 + 110, GOOD)), propose(EB, P, GOOD));
+    assertThat(s.phase()).isEqualTo(TaskPhase.VOTING);
+    rejects(s, commit(d2, P + 5, H_FAULTY, "d2"), NOT_PARTICIPANT);
+    s = ok(ok(ok(s, commit(d1, P + 10, H_FAULTY, "d1")), commit(EA, P + 20, H_GOOD, "salt-a")), commit(EB, P + 30, H_GOOD, "salt-b"));
+    rejects(s, reveal(d2, P + 35, H_FAULTY, "d2"), NOT_COMMITTED);
+    s = ok(ok(ok(s, reveal(d1, P + 40, H_FAULTY, "d1")), reveal(EA, P + 50, H_GOOD, "salt-a")), reveal(EB, P + 60, H_GOOD, "salt-b"));
+    assertThat(s.tally()).containsOnly(Map.entry(H_GOOD, 2), Map.entry(H_FAULTY, 1));
+    rejects(s, coord(DECISION_COMMITTED, P + 100, obj("candidate_hash", H_FAULTY)), NO_QUORUM);
+    s = ok(s, coord(DECISION_COMMITTED, P + 100, obj("candidate_hash", H_GOOD)));
+    s = ok(s, coord(FINALIZED, P + 200, obj("candidate_hash", H_GOOD)));
+    assertThat(s.result()).isEqualTo(new TaskState.Result(EA, H_GOOD, GOOD));
+  }
+
+  @Test
+  void withOneVotePerExecutorTheSameNodeWouldTakeEverySlot() {
+    // why "node" is the default among nodes that do not trust each other
+    TaskState s = sybilRound("executor");
+    assertThat(s.claims()).containsOnlyKeys(D + "/sybil-1", D + "/sybil-2", D + "/sybil-3");
+    assertThat(s.bids()).containsOnlyKeys(EA, EB);
+  }
+
   // ---------------------------------------------------------------- purity and persistence
   @Test
   void applyNeverMutatesItsInput() {
@@ -569,6 +841,9 @@ class TaskStateMachineTest {
   void stateRoundTripsThroughItsJsonAlongTheQuorumPath() {
     assertRoundTrips(created(quorumSpec()));
     assertRoundTrips(quorumClaimed());
+    assertRoundTrips(ok(ok(take(created(quorumSpec()), EA, T0 + 10), claim(EB, T0 + 11)), claim(EC, T0 + 12)));
+    assertRoundTrips(ok(fastProposed(), fact(ERROR, A, T0 + 30, obj("executor", EA, "message", "boom"))));
+    assertRoundTrips(created(quorumSpec().put("one_vote_per", "executor")));
     TaskState v = ok(quorumVoting(), verdict(EA, P + 1, H_FAULTY, "failed"));
     assertRoundTrips(ok(v, fact(EVIDENCE_ADDED, A, P + 2, obj("executor", EA, "candidate_hash", H_FAULTY))));
     assertRoundTrips(quorumRevealing());
