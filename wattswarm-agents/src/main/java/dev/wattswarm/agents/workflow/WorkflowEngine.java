@@ -263,5 +263,11 @@ public final class WorkflowEngine implements AutoCloseable {
       closing = true; // under the lock: no event is being recorded, and none will be
     }
     pool.shutdownNow();
+    try {
+      // steps cut short return at once; waiting means nothing of this engine writes after close
+      if (!pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) log.warn("workflow steps still running after close");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
