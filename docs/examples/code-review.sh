@@ -37,5 +37,6 @@ for _ in $(seq 1 150); do
   [[ $n -ge 4 ]] && break; sleep 0.2
 done
 echo "swarm: coordinator + $n specialists on 5 nodes; reviewing $file"
-goal=$(python3 -c 'import json,sys; print(json.dumps({"kind":"code-review","file":sys.argv[1],"code":open(sys.argv[1]).read()}))' "$file")
-./wattswarm --state-dir "$work/coordinator" workflow run --capabilities code,security,docs,testing "$goal"
+# through a file: a large source file would not fit in one command-line argument
+python3 -c 'import json,sys; print(json.dumps({"kind":"code-review","file":sys.argv[1],"code":open(sys.argv[1]).read()}))' "$file" >"$work/goal.json"
+./wattswarm --state-dir "$work/coordinator" workflow run --capabilities code,security,docs,testing --goal-file "$work/goal.json"

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * Every agent this node knows: its own (live) and other nodes' (from their signed announcements,
  * forgotten when a node stops announcing). Selection is capacity-aware: full agents are skipped,
- * the least loaded are preferred, then the strategy breaks ties.
+ * the least loaded are preferred, then the strategy breaks ties. What other nodes announce is
+ * bounded per node and in total: agents beyond the bounds are dropped and counted.
  */
 public final class AgentRegistry {
   private final Supplier<List<AgentRecord>> local;
@@ -21,18 +22,41 @@ public final class AgentRegistry {
   private final AtomicLong rotor = new AtomicLong();
   private final Random random = new Random();
   private final long expiryMs;
+  private final int maxTotal;
+  private final AgentCounters counters;
+  /** The timestamp of each node's latest announcement, so an older one cannot bring back what it said. */
+  private final Map<String, Long> announcedAt = new ConcurrentHashMap<>();
 
-  AgentRegistry(Supplier<List<AgentRecord>> local, long expiryMs) {
+  AgentRegistry(Supplier<List<AgentRecord>> local, long expiryMs, int maxTotal, AgentCounters counters) {
     this.local = local;
     this.expiryMs = expiryMs;
+    this.maxTotal = maxTotal;
+    this.counters = counters;
   }
 
-  void replaceRemote(String nodeId, List<AgentRecord> agents) {
-    remoteByNode.put(nodeId, List.copyOf(agents));
+  /** Whether an announcement stamped {@code atMs} is newer than the last one taken from that node. */
+  boolean newer(String nodeId, long atMs) {
+    return atMs > announcedAt.getOrDefault(nodeId, Long.MIN_VALUE);
   }
 
-  void expire(long now) {
+  synchronized void replaceRemote(String nodeId, List<AgentRecord> agents, long atMs) {
+    List<AgentRecord> previous = remoteByNode.getOrDefault(nodeId, List.of());
+    int others = remoteByNode.values().stream().mapToInt(List::size).sum() - previous.size();
+    int room = Math.max(0, maxTotal - others);
+    if (agents.size() > room) {
+      for (int i = room; i < agents.size(); i++) counters.inc(AgentCounters.REGISTRY_DROPPED);
+      agents = agents.subList(0, room);
+    }
+    announcedAt.put(nodeId, atMs);
+    if (agents.isEmpty()) remoteByNode.remove(nodeId);
+    else remoteByNode.put(nodeId, List.copyOf(agents));
+  }
+
+  synchronized void expire(long now) {
     remoteByNode.values().removeIf(list -> list.isEmpty() || now - list.get(0).seenAtMs() > expiryMs);
+    // a node silent for long is forgotten entirely; its next announcement starts afresh
+    announcedAt.keySet().removeIf(n -> !remoteByNode.containsKey(n));
+    lastUsed.keySet().removeIf(id -> all().stream().noneMatch(a -> a.agentId().equals(id)));
   }
 
   /** All agents, local first. */

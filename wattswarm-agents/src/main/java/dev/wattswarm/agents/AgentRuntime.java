@@ -2,15 +2,13 @@ package dev.wattswarm.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wattswarm.kernel.crypto.Ed25519;
-import dev.wattswarm.kernel.crypto.Hashes;
 import dev.wattswarm.kernel.identity.KeyPair;
-import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.node.Node;
 import dev.wattswarm.node.p2p.NetworkRuntime;
+import dev.wattswarm.node.p2p.RequestRouter;
 import dev.wattswarm.node.state.IdentityFile;
-import java.nio.charset.StandardCharsets;
+import dev.wattswarm.p2p.Substrate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,29 +20,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agents of one node and their way to every other agent. Each agent has its own Ed25519 key
- * (kept in {@code agents/<name>.key}). The node announces its agents, their load and capacity on
- * {@code {network}.global.agents} every {@link #ANNOUNCE_MS}, signed by the node key; other nodes'
- * entries are forgotten when their announcements stop. Messages to agents on this node are
- * delivered in memory; to other nodes over the substrate's request/response (authenticated by the
- * sending node's link).
+ * (kept in {@code agents/<name>.key}) and signs what it says to other nodes (see {@link AgentWire}).
+ * The node announces its agents, their load and capacity on {@code {network}.global.agents} every
+ * heartbeat; other nodes' entries are forgotten when their announcements stop. Messages to agents
+ * on this node are delivered in memory; to other nodes over the substrate's request/response.
  */
 public final class AgentRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
   public static final int SERVICE = 10;
-  public static final long ANNOUNCE_MS = 2_000;
-  /** How often agents are announced ({@code WATTSWARM_AGENT_HEARTBEAT_MS}). */
-  private final long heartbeatMs;
-  /** How long without an announcement before a node's agents are forgotten ({@code WATTSWARM_AGENT_NODE_TIMEOUT_MS}). */
-  private final long nodeTimeoutMs;
-  static final int MAX_MESSAGE_BYTES = 256 * 1024;
 
   /** An answer and who gave it. */
   public record Reply(String agentId, String agentName, String nodeId, String location, JsonNode body) {
@@ -57,22 +50,30 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   private final Node node;
-  private final NetworkRuntime network;
+  private final Substrate substrate;
+  private final AgentConfig config;
   private final Map<String, LocalAgent> agents = new LinkedHashMap<>();
+  private final AgentCounters counters = new AgentCounters();
   private final AgentRegistry registry;
+  private final AskAsync asked;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       r -> Thread.ofPlatform().name("ws-agents").daemon(true).unstarted(r));
   private final String topic;
-  private final java.util.concurrent.atomic.AtomicLong impostors = new java.util.concurrent.atomic.AtomicLong();
+  private final Outbound outbound;
+  private final Announcements announcements;
 
-  private AgentRuntime(Node node, NetworkRuntime network) {
+  private AgentRuntime(Node node, Substrate substrate, AgentConfig config) {
     this.node = node;
-    this.network = network;
-    this.heartbeatMs = envMs("WATTSWARM_AGENT_HEARTBEAT_MS", ANNOUNCE_MS);
-    this.nodeTimeoutMs = envMs("WATTSWARM_AGENT_NODE_TIMEOUT_MS", 3 * heartbeatMs);
-    this.registry = new AgentRegistry(this::localRecords, nodeTimeoutMs);
+    this.substrate = substrate;
+    this.config = config;
+    this.registry = new AgentRegistry(this::localRecords, config.nodeTimeoutMs(), config.remoteAgentsTotal(), counters);
+    this.asked = new AskAsync(node.clock(), config, counters);
     this.topic = node.networkId() + ".global.agents";
+    this.outbound = substrate == null ? null
+        : new Outbound(node, substrate, config, new ReplayGuard(node.clock(), config.skewMs(), config.replayCacheEntries()), counters);
+    this.announcements = substrate == null ? null
+        : new Announcements(node, substrate, config, registry, counters, id -> localById(id) != null);
   }
 
   /**
@@ -83,10 +84,16 @@ public final class AgentRuntime implements AutoCloseable {
     return start(node, network, specs, s -> responder);
   }
 
-  /** @param responders how each agent answers (its brain) */
-  public static AgentRuntime start(Node node, NetworkRuntime network, List<AgentSpec> specs,
-      java.util.function.Function<AgentSpec, Responder> responders) {
-    AgentRuntime rt = new AgentRuntime(node, network);
+  /** @param responders how each agent answers (its brain); timings from the node's config */
+  public static AgentRuntime start(Node node, NetworkRuntime network, List<AgentSpec> specs, Function<AgentSpec, Responder> responders) {
+    return start(node, network == null ? null : network.substrate(), network == null ? null : network.router(),
+        AgentConfig.of(node.config()), specs, responders);
+  }
+
+  /** Over any substrate (TLS overlay, simulator); {@code substrate} and {@code router} both null for no network. */
+  public static AgentRuntime start(Node node, Substrate substrate, RequestRouter router, AgentConfig config, List<AgentSpec> specs,
+      Function<AgentSpec, Responder> responders) {
+    AgentRuntime rt = new AgentRuntime(node, substrate, config);
     Path dir = node.stateDir().file("agents");
     try {
       Files.createDirectories(dir);
@@ -98,26 +105,20 @@ public final class AgentRuntime implements AutoCloseable {
       KeyPair key = IdentityFile.loadOrCreate(dir.resolve(s.name() + ".key"), new SecureRandom());
       // brain "inbox": the agent answers from its own loop with receive/respond
       Responder r = s.brain().equals("inbox") ? new InboxResponder(rt.agents::get) : responders.apply(s);
-      rt.agents.put(s.name(), new LocalAgent(s, key, r));
+      rt.agents.put(s.name(), new LocalAgent(s, key, r, config.inboxCapacity()));
     }
-    if (network != null) {
-      network.substrate().subscribe(rt.topic, (t, id, payload, from) -> rt.onAnnouncement(payload));
-      network.router().register(SERVICE, rt::answer);
-      rt.timer.scheduleWithFixedDelay(rt::announce, 200, rt.heartbeatMs, TimeUnit.MILLISECONDS);
+    if (substrate != null) {
+      substrate.subscribe(rt.topic, (t, id, payload, from) -> rt.announcements.accept(payload));
+      Inbound inbound = new Inbound(rt, node, substrate, config,
+          new ReplayGuard(node.clock(), config.skewMs(), config.replayCacheEntries()), rt.counters, rt.workers);
+      router.register(SERVICE, inbound::answer);
     }
+    rt.timer.scheduleWithFixedDelay(rt::tick, Math.min(200, config.heartbeatMs()), config.heartbeatMs(), TimeUnit.MILLISECONDS);
     return node.manage(rt);
   }
 
-  private static long envMs(String var, long dflt) {
-    String v = System.getenv(var);
-    if (v == null || v.isBlank()) return dflt;
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n < 100 || n > 3_600_000) throw new NumberFormatException();
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(var + "='" + v + "' must be milliseconds between 100 and 3600000");
-    }
+  public AgentConfig config() {
+    return config;
   }
 
   public AgentRegistry registry() {
@@ -135,9 +136,28 @@ public final class AgentRuntime implements AutoCloseable {
     return new PeerClient(this, a);
   }
 
+  /**
+   * What this node's agents layer refused or dropped, by reason: forged_replies, forged_requests,
+   * bad_signatures, replays, oversized, misaddressed, foreign_agents, impostors, inbox_dropped,
+   * ask_async_dropped, ask_async_expired, late_replies, registry_dropped, replay_cache_full, reroutes.
+   */
+  public Map<String, Long> counters() {
+    return counters.snapshot();
+  }
+
   /** Announcements from nodes impersonating our agents' ids, refused. */
   public long impostors() {
-    return impostors.get();
+    return counters.get(AgentCounters.IMPOSTORS);
+  }
+
+  /** Requests moved to another agent because the first one's node was gone. */
+  public long reroutes() {
+    return counters.get(AgentCounters.REROUTES);
+  }
+
+  LocalAgent localById(String agentId) {
+    for (LocalAgent a : agents.values()) if (a.id().equals(agentId)) return a;
+    return null;
   }
 
   private List<AgentRecord> localRecords() {
@@ -151,55 +171,17 @@ public final class AgentRuntime implements AutoCloseable {
         node.nodeId().toString(), a.load(), a.spec().maxConcurrent(), node.clock().millis());
   }
 
-  private final java.util.concurrent.atomic.AtomicLong reroutes = new java.util.concurrent.atomic.AtomicLong();
-
-  /** Requests moved to another agent because the first one's node was gone. */
-  public long reroutes() {
-    return reroutes.get();
-  }
-
-  private void announce() {
+  private void tick() {
     try {
-      registry.expire(node.clock().millis());
-      if (agents.isEmpty()) return;
-      ObjectNode body = CanonicalJson.object();
-      body.put("node_id", node.nodeId().toString()).put("at_ms", node.clock().millis());
-      var arr = body.putArray("agents");
-      for (AgentRecord r : localRecords()) arr.add(r.toJson());
-      byte[] signed = CanonicalJson.encode(body);
-      ObjectNode msg = CanonicalJson.object();
-      msg.set("body", body);
-      msg.put("signature", Hashes.hex(node.key().sign(signed)));
-      byte[] bytes = CanonicalJson.encode(msg);
-      network.substrate().publish(topic, Hashes.sha256(bytes), bytes);
+      long now = node.clock().millis();
+      registry.expire(now);
+      asked.expire();
+      if (substrate == null || agents.isEmpty()) return;
+      List<LocalAgent> mine = localAgents();
+      byte[] bytes = announcements.build(mine, mine.stream().map(this::localRecord).toList());
+      substrate.publish(topic, dev.wattswarm.kernel.crypto.Hashes.sha256(bytes), bytes);
     } catch (RuntimeException e) {
       log.warn("agent announcement failed", e);
-    }
-  }
-
-  private void onAnnouncement(byte[] payload) {
-    try {
-      JsonNode msg = CanonicalJson.parse(payload);
-      JsonNode body = msg.get("body");
-      NodeId from = NodeId.parse(body.path("node_id").asText());
-      if (from.equals(node.nodeId())) return;
-      byte[] sig = Hashes.unhex(msg.path("signature").asText());
-      if (!Ed25519.verify(from.keyBytes(), CanonicalJson.encode(body), sig)) return; // forged relay
-      long now = node.clock().millis();
-      List<AgentRecord> records = new ArrayList<>();
-      for (JsonNode a : body.path("agents")) {
-        AgentRecord r = AgentRecord.fromJson(a, now);
-        if (!r.nodeId().equals(from.toString())) continue;
-        if (agents.values().stream().anyMatch(l -> l.id().equals(r.agentId()))) {
-          impostors.incrementAndGet();
-          log.warn("node {} announces agent id {}, which is ours; ignored", from, r.agentId());
-          continue;
-        }
-        records.add(r);
-      }
-      registry.replaceRemote(from.toString(), records);
-    } catch (RuntimeException malformed) {
-      log.info("unreadable agent announcement: {}", malformed.getMessage());
     }
   }
 
@@ -227,54 +209,29 @@ public final class AgentRuntime implements AutoCloseable {
         if (e.kind() != AgentException.Kind.FAILED || !e.getMessage().contains("request to ")) throw e;
         last = e;
         fit.remove(pick);
-        reroutes.incrementAndGet();
+        counters.inc(AgentCounters.REROUTES);
       }
     }
     throw last != null ? last : new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no agent left for '" + target + "'");
   }
 
   Reply send(LocalAgent from, AgentRecord to, JsonNode body, long timeoutMs) {
-    String fromId = from == null ? "" : from.id();
     if (to.nodeId().equals(node.nodeId().toString())) {
-      LocalAgent target = agents.values().stream().filter(a -> a.id().equals(to.agentId())).findFirst()
-          .orElseThrow(() -> new AgentException(AgentException.Kind.NO_SUCH_AGENT, "agent " + to.agentId() + " left"));
-      CompletableFuture<JsonNode> f = CompletableFuture.supplyAsync(() -> target.handle(fromId, body), workers);
-      return new Reply(target.id(), target.spec().name(), to.nodeId(), "local", await(f, to, timeoutMs));
+      LocalAgent target = localById(to.agentId());
+      if (target == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "agent " + to.agentId() + " left");
+      return new Reply(target.id(), target.spec().name(), to.nodeId(), "local", callLocal(target, from == null ? "" : from.id(), body, timeoutMs));
     }
-    if (network == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "agent " + to.name() + " is on another node and this node has no network");
-    byte[] frame = frame(to, fromId, body, false);
-    CompletableFuture<JsonNode> f = network.substrate().request(NodeId.parse(to.nodeId()), frame, timeoutMs).thenApply(bytes -> {
-      JsonNode r = CanonicalJson.parse(bytes);
-      if (!r.path("ok").asBoolean()) {
-        throw new AgentException(AgentException.Kind.valueOf(r.path("kind").asText("FAILED")), r.path("error").asText());
-      }
-      return r.get("reply");
-    });
-    return new Reply(to.agentId(), to.name(), to.nodeId(), "remote", await(f, to, timeoutMs));
-  }
-
-  /** A message for an agent on another node: the service byte, then the JSON envelope. */
-  private static byte[] frame(AgentRecord to, String fromId, JsonNode body, boolean notify) {
-    ObjectNode req = CanonicalJson.object().put("to", to.agentId()).put("from", fromId);
-    if (notify) req.put("notify", true);
-    req.set("body", body);
-    byte[] encoded = CanonicalJson.encode(req);
-    byte[] frame = new byte[encoded.length + 1];
-    frame[0] = SERVICE;
-    System.arraycopy(encoded, 0, frame, 1, encoded.length);
-    return frame;
-  }
-
-  private JsonNode await(CompletableFuture<JsonNode> f, AgentRecord to, long timeoutMs) {
+    if (outbound == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "agent " + to.name() + " is on another node and this node has no network");
+    CompletableFuture<JsonNode> f = outbound.send(from, to, body, timeoutMs, false);
     try {
-      return f.get(timeoutMs + 250, TimeUnit.MILLISECONDS);
+      return new Reply(to.agentId(), to.name(), to.nodeId(), "remote", f.get(timeoutMs + 250, TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
       f.cancel(true);
-      throw timeout(to, timeoutMs);
+      throw timeout(to.name(), to.nodeId(), timeoutMs);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof AgentException ae) throw ae;
-      if (c instanceof TimeoutException) throw timeout(to, timeoutMs);
+      if (c instanceof TimeoutException) throw timeout(to.name(), to.nodeId(), timeoutMs);
       throw new AgentException(AgentException.Kind.FAILED, "request to " + to.name() + " on " + to.nodeId() + " failed: " + c.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -282,8 +239,26 @@ public final class AgentRuntime implements AutoCloseable {
     }
   }
 
-  private static AgentException timeout(AgentRecord to, long ms) {
-    return new AgentException(AgentException.Kind.TIMEOUT, "no reply from agent " + to.name() + " on node " + to.nodeId() + " within " + ms + " ms");
+  /** Runs one message through a local agent, interrupting it (and so freeing its slot) when the asker stops waiting. */
+  JsonNode callLocal(LocalAgent a, String from, JsonNode body, long timeoutMs) {
+    Future<JsonNode> f = workers.submit(() -> a.handle(from, body));
+    try {
+      return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      throw timeout(a.spec().name(), node.nodeId().toString(), timeoutMs);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof AgentException ae) throw ae;
+      throw new AgentException(AgentException.Kind.FAILED, "agent " + a.spec().name() + " failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new AgentException(AgentException.Kind.FAILED, "interrupted");
+    }
+  }
+
+  private static AgentException timeout(String agent, String nodeId, long ms) {
+    return new AgentException(AgentException.Kind.TIMEOUT, "no reply from agent " + agent + " on node " + nodeId + " within " + ms + " ms");
   }
 
   /** A request from the operator (CLI / control plane), not from an agent. */
@@ -323,54 +298,61 @@ public final class AgentRuntime implements AutoCloseable {
   private void deliver(LocalAgent from, AgentRecord to, JsonNode body) {
     String fromId = from == null ? "" : from.id();
     if (to.nodeId().equals(node.nodeId().toString())) {
-      agents.values().stream().filter(a -> a.id().equals(to.agentId())).findFirst()
-          .ifPresent(a -> a.deliver(new Message(fromId, to.nodeId(), body, node.clock().millis())));
+      LocalAgent a = localById(to.agentId());
+      if (a != null) deliverLocal(a, new Message(fromId, to.nodeId(), body, node.clock().millis()));
       return;
     }
-    if (network == null) return;
-    network.substrate().request(NodeId.parse(to.nodeId()), frame(to, fromId, body, true), 10_000);
+    if (outbound == null) return;
+    outbound.send(from, to, body, 10_000, true).exceptionally(e -> {
+      log.debug("notification to {} on {} not delivered: {}", to.name(), to.nodeId(), e.getMessage());
+      return null;
+    });
+  }
+
+  /** Into an agent's inbox; false (and counted) when it is full. */
+  boolean deliverLocal(LocalAgent a, Message m) {
+    if (a.deliver(m)) return true;
+    counters.inc(AgentCounters.INBOX_DROPPED);
+    return false;
   }
 
   /** Starts a request and returns its id; the reply waits in the asker's inbox ({@link PeerClient#checkInbox}). */
   String askAsync(LocalAgent from, String target, JsonNode body, long timeoutMs) {
     String id = java.util.UUID.randomUUID().toString();
-    from.asked.put(id, CompletableFuture.supplyAsync(() -> request(from, target, body, Strategy.LEAST_RECENT, timeoutMs), workers));
+    CompletableFuture<Reply> slot = new CompletableFuture<>();
+    asked.put(id, from.id(), timeoutMs, slot);
+    workers.execute(() -> {
+      boolean taken;
+      try {
+        taken = slot.complete(request(from, target, body, Strategy.LEAST_RECENT, timeoutMs));
+      } catch (RuntimeException e) {
+        taken = slot.completeExceptionally(e);
+      }
+      if (!taken) counters.inc(AgentCounters.LATE_REPLIES); // its entry expired unread first
+    });
     return id;
   }
 
-  private CompletableFuture<byte[]> answer(NodeId peer, byte[] frame) {
-    return CompletableFuture.supplyAsync(() -> {
-      ObjectNode out = CanonicalJson.object();
-      try {
-        if (frame.length - 1 > MAX_MESSAGE_BYTES) throw new AgentException(AgentException.Kind.BAD_MESSAGE, "message over " + MAX_MESSAGE_BYTES + " bytes");
-        JsonNode req;
-        try {
-          req = CanonicalJson.parse(new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-          throw new AgentException(AgentException.Kind.BAD_MESSAGE, "message is not JSON: " + e.getMessage());
-        }
-        String to = req.path("to").asText();
-        LocalAgent a = agents.values().stream().filter(x -> x.id().equals(to)).findFirst().orElseThrow(() ->
-            new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no agent " + to + " on node " + node.nodeId()));
-        out.put("ok", true);
-        if (req.path("notify").asBoolean(false)) {
-          if (!a.deliver(new Message(req.path("from").asText(""), peer.toString(), req.path("body"), node.clock().millis()))) {
-            throw new AgentException(AgentException.Kind.QUEUE_FULL, "inbox of " + a.spec().name() + " is full");
-          }
-        } else {
-          out.set("reply", a.handle(req.path("from").asText(""), req.path("body")));
-        }
-      } catch (AgentException e) {
-        out.removeAll();
-        out.put("ok", false).put("kind", e.kind().name()).put("error", e.getMessage());
-      }
-      return CanonicalJson.encode(out);
-    }, workers);
+  /** The ask-async reply {@code id} of {@code owner}, or null when there is none. */
+  CompletableFuture<Reply> asked(LocalAgent owner, String id) {
+    return asked.get(id, owner.id());
   }
 
-  private static void checkSize(JsonNode body) {
-    if (CanonicalJson.encode(body).length > MAX_MESSAGE_BYTES) {
-      throw new AgentException(AgentException.Kind.BAD_MESSAGE, "message is over " + MAX_MESSAGE_BYTES + " bytes");
+  void forgetAsked(String id) {
+    asked.remove(id);
+  }
+
+  /** A reply from an agent loop to a request whose asker had already given up. */
+  void lateReply() {
+    counters.inc(AgentCounters.LATE_REPLIES);
+  }
+
+  private void checkSize(JsonNode body) {
+    try {
+      AgentWire.checkBodySize(body, config.maxMessageBytes(), "message");
+    } catch (AgentWire.Refused r) {
+      counters.inc(r.counter);
+      throw new AgentException(AgentException.Kind.BAD_MESSAGE, r.getMessage());
     }
   }
 

@@ -22,6 +22,12 @@ public final class InboxResponder implements Responder {
     if (!me.deliver(new Message(from, "", body, System.currentTimeMillis(), reply))) {
       throw new AgentException(AgentException.Kind.QUEUE_FULL, "inbox of " + self.name() + " is full");
     }
-    return reply.get(); // the caller's timeout bounds the wait
+    try {
+      return reply.get(); // the caller's timeout interrupts this wait
+    } catch (InterruptedException e) {
+      // the asker gave up: a later respond() then finds the reply unwanted and counts it as late
+      reply.cancel(false);
+      throw e;
+    }
   }
 }

@@ -17,9 +17,7 @@ public final class LocalAgent {
   private final Semaphore working;
   private final AtomicInteger admitted = new AtomicInteger();
   /** Notifications and broadcasts, read with {@link PeerClient#receive}; bounded, refusing when full. */
-  private final java.util.concurrent.BlockingQueue<Message> inbox = new java.util.concurrent.ArrayBlockingQueue<>(1024);
-  /** Answers to ask-async requests, by request id, until read. */
-  final java.util.Map<String, java.util.concurrent.CompletableFuture<AgentRuntime.Reply>> asked = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.BlockingQueue<Message> inbox;
 
   boolean deliver(Message m) {
     return inbox.offer(m);
@@ -29,7 +27,8 @@ public final class LocalAgent {
     return inbox.poll(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
-  LocalAgent(AgentSpec spec, KeyPair key, Responder responder) {
+  LocalAgent(AgentSpec spec, KeyPair key, Responder responder, int inboxCapacity) {
+    this.inbox = new java.util.concurrent.ArrayBlockingQueue<>(inboxCapacity);
     this.spec = spec;
     this.key = key;
     this.responder = responder;
@@ -38,6 +37,11 @@ public final class LocalAgent {
 
   public AgentSpec spec() {
     return spec;
+  }
+
+  /** Signs this agent's messages, replies and announcement entries. */
+  KeyPair key() {
+    return key;
   }
 
   public String id() {

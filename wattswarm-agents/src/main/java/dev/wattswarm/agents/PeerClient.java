@@ -89,10 +89,14 @@ public final class PeerClient {
   /** Answers a request received with {@link #receive}; the asker's request completes with {@code reply}. */
   public void respond(Message request, JsonNode reply) {
     if (!request.expectsReply()) throw new IllegalArgumentException("that message was a notification; there is nobody waiting for a reply");
-    request.replyTo().complete(reply);
+    if (!request.replyTo().complete(reply)) runtime.lateReply();
   }
 
-  /** Starts a request without waiting; {@link #checkInbox} returns its reply once there. */
+  /**
+   * Starts a request without waiting; {@link #checkInbox} returns its reply once there.
+   *
+   * @throws AgentException QUEUE_FULL when this agent (or the node) already holds too many unread replies
+   */
   public String askAsync(String target, JsonNode body, long timeoutMs) {
     return runtime.askAsync(me, target, body, timeoutMs);
   }
@@ -103,12 +107,14 @@ public final class PeerClient {
    * @throws AgentException when the request failed; NO_SUCH_AGENT for an unknown request id
    */
   public Optional<AgentRuntime.Reply> checkInbox(String requestId) {
-    var f = me.asked.get(requestId);
-    if (f == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no pending request " + requestId);
+    var f = runtime.asked(me, requestId);
+    if (f == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no pending request " + requestId + " (never made, already read, or expired unread)");
     if (!f.isDone()) return Optional.empty();
-    me.asked.remove(requestId);
+    runtime.forgetAsked(requestId);
     try {
       return Optional.of(f.join());
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new AgentException(AgentException.Kind.TIMEOUT, "request " + requestId + " expired unread");
     } catch (java.util.concurrent.CompletionException e) {
       if (e.getCause() instanceof AgentException ae) throw ae;
       throw new AgentException(AgentException.Kind.FAILED, String.valueOf(e.getCause()));

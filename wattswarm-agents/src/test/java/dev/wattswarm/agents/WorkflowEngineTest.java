@@ -17,9 +17,11 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Decompose, run in parallel, synthesize; failures retried then reported. Restart runs in the CLI tests. */
+@Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
 class WorkflowEngineTest {
   @TempDir Path tmp;
   Node node;

@@ -24,7 +24,9 @@ final class WorkflowCommand {
   static final class Run implements Callable<Integer> {
     @ParentCommand WorkflowCommand parent;
     @Spec CommandSpec spec;
-    @Parameters(paramLabel = "GOAL", description = "The goal as JSON, e.g. {\"kind\":\"code-review\",\"code\":\"...\"}.") String goal;
+    @Parameters(paramLabel = "GOAL", arity = "0..1", description = "The goal as JSON, e.g. {\"kind\":\"code-review\",\"code\":\"...\"}.") String goal;
+    // a whole source file does not fit one command-line argument (Linux caps one at 128 KiB)
+    @Option(names = "--goal-file", description = "Read the goal JSON from this file instead (- for stdin).") String goalFile;
     @Option(names = "--id", description = "Workflow id (default: generated); running the same id again resumes it.") String id;
     @Option(names = "--capabilities", description = "Comma-separated capabilities to split between (default: every specialist's).") String caps;
     @Option(names = "--wait", defaultValue = "120", description = "Seconds to wait for the synthesis (default ${DEFAULT-VALUE}).") int waitSeconds;
@@ -33,6 +35,15 @@ final class WorkflowCommand {
     @Override
     public Integer call() throws Exception {
       ObjectNode req = CanonicalJson.object();
+      if ((goal == null) == (goalFile == null)) throw new CliException(CliException.FAILED, "give the goal as GOAL or with --goal-file, not both");
+      if (goalFile != null) {
+        try {
+          goal = goalFile.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+              : java.nio.file.Files.readString(java.nio.file.Path.of(goalFile));
+        } catch (java.io.IOException e) {
+          throw new CliException(CliException.FAILED, "cannot read --goal-file " + goalFile + ": " + e.getMessage());
+        }
+      }
       try {
         req.set("goal", CanonicalJson.parse(goal));
       } catch (IllegalArgumentException e) {

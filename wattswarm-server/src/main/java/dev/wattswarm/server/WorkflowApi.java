@@ -27,6 +27,7 @@ final class WorkflowApi {
       try {
         return new Router.Status(202, engine.start(id, b.get("goal"), caps).toJson());
       } catch (AgentException e) {
+        if (e.kind() == AgentException.Kind.BAD_MESSAGE) throw ApiException.badRequest("goal", e.getMessage());
         throw ApiException.notFound(e.getMessage());
       }
     });

@@ -14,6 +14,8 @@ public final class EventTypes {
   public static final String NETWORK_PARAMS = "network.params";
   /** Agent workflows: decompose -> parallel steps -> synthesis, each step durable in the log. */
   public static final String WORKFLOW_STARTED = "workflow.started";
+  /** A slice of a goal too large for the plan event; the plan event follows its parts. */
+  public static final String WORKFLOW_GOAL_PART = "workflow.goal_part";
   public static final String WORKFLOW_STEP_DONE = "workflow.step_done";
   public static final String WORKFLOW_STEP_FAILED = "workflow.step_failed";
   public static final String WORKFLOW_FINISHED = "workflow.finished";
@@ -30,7 +32,7 @@ public final class EventTypes {
 
   /** Every type the kernel defines. */
   public static EventTypes kernel() {
-    Set<String> s = new TreeSet<>(Set.of(NODE_STARTED, NODE_STOPPED, NETWORK_PARAMS, WORKFLOW_STARTED, WORKFLOW_STEP_DONE,
+    Set<String> s = new TreeSet<>(Set.of(NODE_STARTED, NODE_STOPPED, NETWORK_PARAMS, WORKFLOW_STARTED, WORKFLOW_GOAL_PART, WORKFLOW_STEP_DONE,
         WORKFLOW_STEP_FAILED, WORKFLOW_FINISHED));
     s.addAll(dev.wattswarm.kernel.task.TaskEventTypes.ALL);
     return new EventTypes(s);

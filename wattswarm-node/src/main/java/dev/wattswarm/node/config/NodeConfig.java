@@ -22,6 +22,9 @@ import java.util.Map;
  * @param store where the log lives ({@code WATTSWARM_STORAGE_BACKEND}, {@code WATTSWARM_PG_URL})
  * @param limits payload size caps
  * @param shutdownGrace how long a clean shutdown may take before the process exits anyway
+ * @param agentHeartbeatMs how often the node announces its agents; {@code WATTSWARM_AGENT_HEARTBEAT_MS}, default 2000
+ * @param agentNodeTimeoutMs how long without an announcement before a node's agents are forgotten;
+ *     {@code WATTSWARM_AGENT_NODE_TIMEOUT_MS}, default three heartbeats
  */
 public record NodeConfig(
     Mode mode,
@@ -34,10 +37,13 @@ public record NodeConfig(
     List<String> nodeScopeIds,
     StoreConfig store,
     EventLimits limits,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    long agentHeartbeatMs,
+    long agentNodeTimeoutMs) {
 
   public static final int DEFAULT_CONTROL_PORT = 7777;
   public static final int DEFAULT_P2P_PORT = 4001;
+  public static final long DEFAULT_AGENT_HEARTBEAT_MS = 2_000;
 
   public NodeConfig {
     checkPort("control port", controlPort);
@@ -45,6 +51,12 @@ public record NodeConfig(
     p2pListenAddrs = List.copyOf(p2pListenAddrs);
     regionIds = List.copyOf(regionIds);
     nodeScopeIds = List.copyOf(nodeScopeIds);
+    checkMs("WATTSWARM_AGENT_HEARTBEAT_MS", agentHeartbeatMs);
+    checkMs("WATTSWARM_AGENT_NODE_TIMEOUT_MS", agentNodeTimeoutMs);
+  }
+
+  private static void checkMs(String var, long ms) {
+    if (ms < 100 || ms > 3_600_000) throw new IllegalArgumentException(var + "=" + ms + " must be milliseconds between 100 and 3600000");
   }
 
   private static void checkPort(String what, int port) {
@@ -55,6 +67,7 @@ public record NodeConfig(
   public static NodeConfig fromEnv(Path stateDir, Map<String, String> env) {
     Mode mode = env.containsKey("WATTSWARM_NODE_MODE") ? parse(env, "WATTSWARM_NODE_MODE", Mode::parse) : Mode.LOCAL;
     List<String> nodeIds = list(env.getOrDefault("WATTSWARM_P2P_NODE_IDS", env.get("WATTSWARM_P2P_LOCAL_IDS")));
+    long heartbeat = ms(env, "WATTSWARM_AGENT_HEARTBEAT_MS", DEFAULT_AGENT_HEARTBEAT_MS);
     return new NodeConfig(
         mode,
         "127.0.0.1",
@@ -66,7 +79,9 @@ public record NodeConfig(
         nodeIds,
         StoreConfig.fromEnv(stateDir, env),
         EventLimits.DEFAULT,
-        Duration.ofSeconds(4));
+        Duration.ofSeconds(4),
+        heartbeat,
+        ms(env, "WATTSWARM_AGENT_NODE_TIMEOUT_MS", 3 * heartbeat));
   }
 
   /** Local preset: one machine, everything on loopback, no networking. */
@@ -75,23 +90,39 @@ public record NodeConfig(
   }
 
   public NodeConfig withMode(Mode m) {
-    return new NodeConfig(m, controlHost, controlPort, p2pEnabled, p2pPort, p2pListenAddrs, regionIds, nodeScopeIds, store, limits, shutdownGrace);
+    return new NodeConfig(m, controlHost, controlPort, p2pEnabled, p2pPort, p2pListenAddrs, regionIds, nodeScopeIds, store, limits, shutdownGrace, agentHeartbeatMs, agentNodeTimeoutMs);
   }
 
   public NodeConfig withControlPort(int p) {
-    return new NodeConfig(mode, controlHost, p, p2pEnabled, p2pPort, p2pListenAddrs, regionIds, nodeScopeIds, store, limits, shutdownGrace);
+    return new NodeConfig(mode, controlHost, p, p2pEnabled, p2pPort, p2pListenAddrs, regionIds, nodeScopeIds, store, limits, shutdownGrace, agentHeartbeatMs, agentNodeTimeoutMs);
   }
 
   public NodeConfig withP2pPort(int p) {
-    return new NodeConfig(mode, controlHost, controlPort, p2pEnabled, p, p2pListenAddrs, regionIds, nodeScopeIds, store, limits, shutdownGrace);
+    return new NodeConfig(mode, controlHost, controlPort, p2pEnabled, p, p2pListenAddrs, regionIds, nodeScopeIds, store, limits, shutdownGrace, agentHeartbeatMs, agentNodeTimeoutMs);
   }
 
   public NodeConfig withP2pEnabled(boolean on) {
-    return new NodeConfig(mode, controlHost, controlPort, on, p2pPort, p2pListenAddrs, regionIds, nodeScopeIds, store, limits, shutdownGrace);
+    return new NodeConfig(mode, controlHost, controlPort, on, p2pPort, p2pListenAddrs, regionIds, nodeScopeIds, store, limits, shutdownGrace, agentHeartbeatMs, agentNodeTimeoutMs);
   }
 
   public NodeConfig withStore(StoreConfig s) {
-    return new NodeConfig(mode, controlHost, controlPort, p2pEnabled, p2pPort, p2pListenAddrs, regionIds, nodeScopeIds, s, limits, shutdownGrace);
+    return new NodeConfig(mode, controlHost, controlPort, p2pEnabled, p2pPort, p2pListenAddrs, regionIds, nodeScopeIds, s, limits, shutdownGrace, agentHeartbeatMs, agentNodeTimeoutMs);
+  }
+
+  /** Agents announced every {@code heartbeatMs}, forgotten after {@code nodeTimeoutMs} of silence. */
+  public NodeConfig withAgentTimings(long heartbeatMs, long nodeTimeoutMs) {
+    return new NodeConfig(mode, controlHost, controlPort, p2pEnabled, p2pPort, p2pListenAddrs, regionIds, nodeScopeIds, store, limits,
+        shutdownGrace, heartbeatMs, nodeTimeoutMs);
+  }
+
+  private static long ms(Map<String, String> env, String var, long dflt) {
+    String v = env.get(var);
+    if (v == null || v.isBlank()) return dflt;
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(var + "='" + v + "' must be milliseconds between 100 and 3600000");
+    }
   }
 
   private static <T> T parse(Map<String, String> env, String var, java.util.function.Function<String, T> f) {
