@@ -19,11 +19,11 @@ import java.util.List;
  * its facts arrive in lane order, so which ones fit is the same on every node.
  */
 public final class TaskFactLog {
-  /** Facts one author may add to one task. */
+  /** Facts one author may add to one task in one lane. */
   public static final int QUOTA_PER_AUTHOR = 256;
 
-  /** A fact with its place in the fold order. */
-  public record Entry(long order, String id, TaskFact fact) implements Comparable<Entry> {
+  /** A fact with its place in the fold order and the scope of the lane it came in. */
+  public record Entry(long order, String id, String scope, TaskFact fact) implements Comparable<Entry> {
     @Override
     public int compareTo(Entry o) {
       int c = Long.compare(order, o.order);
@@ -61,18 +61,20 @@ public final class TaskFactLog {
    */
   public int insert(Event e, TaskFact fact) {
     String id = e.id().hex();
+    String scope = e.scope().toString();
     long authorOrder = -1;
     int authorFacts = 0;
     for (Entry x : entries) {
       if (x.id().equals(id)) return -1;
-      if (x.fact().author().equals(fact.author())) {
+      // per lane: an author's lanes arrive independently of each other, each in its own order
+      if (x.fact().author().equals(fact.author()) && x.scope().equals(scope)) {
         authorFacts++;
         authorOrder = Math.max(authorOrder, x.order());
       }
     }
     if (authorFacts >= QUOTA_PER_AUTHOR) return -1;
     long order = authorOrder < 0 ? e.clock() : Math.max(e.clock(), authorOrder + 1);
-    Entry entry = new Entry(order, id, fact);
+    Entry entry = new Entry(order, id, scope, fact);
     int at = Collections.binarySearch(entries, entry);
     int idx = at >= 0 ? at : -at - 1;
     entries.add(idx, entry);
@@ -84,7 +86,8 @@ public final class TaskFactLog {
     ArrayNode a = o.putArray("facts");
     for (Entry e : entries) {
       ObjectNode f = a.addObject();
-      f.put("order", e.order()).put("id", e.id()).put("type", e.fact().type()).put("author", e.fact().author())
+      f.put("order", e.order()).put("id", e.id()).put("scope", e.scope()).put("type", e.fact().type())
+          .put("author", e.fact().author())
           .put("at_ms", e.fact().atMs());
       f.set("payload", e.fact().payload());
     }
@@ -95,7 +98,7 @@ public final class TaskFactLog {
     JsonNode o = CanonicalJson.parse(doc);
     List<Entry> list = new ArrayList<>();
     for (JsonNode f : o.path("facts")) {
-      list.add(new Entry(f.path("order").asLong(), f.path("id").asText(), new TaskFact(f.path("type").asText(),
+      list.add(new Entry(f.path("order").asLong(), f.path("id").asText(), f.path("scope").asText(), new TaskFact(f.path("type").asText(),
           f.path("author").asText(), f.path("at_ms").asLong(), f.get("payload"))));
     }
     return new TaskFactLog(list);

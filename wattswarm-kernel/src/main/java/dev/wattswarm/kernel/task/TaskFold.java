@@ -16,13 +16,21 @@ public final class TaskFold {
   /** The state after every entry, in order; null while no valid {@code task.created} is among them. */
   public static TaskState fold(List<TaskFactLog.Entry> entries) {
     TaskState s = null;
-    for (TaskFactLog.Entry e : entries) s = step(s, e.fact());
+    for (TaskFactLog.Entry e : entries) s = step(s, e);
     return s;
   }
 
-  /** One step: the next state, or the same state with the rejection counted. */
-  public static TaskState step(TaskState current, TaskFact fact) {
+  /**
+   * One step: the next state, or the same state with the rejection counted. A task's events all
+   * travel in its scope; one signed in another lane is refused, since it would reach only some nodes.
+   */
+  public static TaskState step(TaskState current, TaskFactLog.Entry e) {
+    TaskFact fact = e.fact();
     TaskTransition t = TaskStateMachine.apply(current, fact);
+    if (t.accepted() && !t.state().spec().scope().toString().equals(e.scope())) {
+      t = TaskTransition.reject(TaskRejection.WRONG_SCOPE,
+          "task events travel in the task's scope " + t.state().spec().scope() + ", this one came in " + e.scope());
+    }
     if (t.accepted()) return t.state();
     if (current == null) return null;
     TaskState next = current.copy();

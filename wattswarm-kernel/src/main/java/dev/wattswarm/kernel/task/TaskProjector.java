@@ -72,7 +72,7 @@ public final class TaskProjector implements Projector {
     TaskState next;
     if (at == log.size() - 1) {
       TaskState current = tx.get(NS, key).map(d -> (TaskState) cached(NS, d)).orElse(null);
-      next = TaskFold.step(current, fact);
+      next = TaskFold.step(current, log.entries().get(at));
     } else {
       next = TaskFold.fold(log.entries());
     }

@@ -32,5 +32,7 @@ public enum TaskRejection {
   /** An assignment names an executor that did not bid in this attempt. */
   NO_BID,
   /** The author already has its quota of facts on this task; later ones are ignored. */
-  QUOTA
+  QUOTA,
+  /** The event came in another scope than the task's. */
+  WRONG_SCOPE
 }

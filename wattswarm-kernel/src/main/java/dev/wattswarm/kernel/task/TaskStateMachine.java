@@ -106,6 +106,7 @@ public final class TaskStateMachine {
     String ex = executor(f, "executor");
     if (ex == null) return reject(BAD_PAYLOAD, "assignment needs \"executor\"");
     if (!s.bids.containsKey(ex)) return reject(NO_BID, ex + " did not bid on attempt " + s.attempt);
+    if (f.atMs() > s.expiresAtMs) return reject(EXPIRED, "assignment at " + f.atMs() + " is after the task expired at " + s.expiresAtMs);
     return takeSlot(s, ex, f);
   }
 
