@@ -114,32 +114,51 @@ public final class ExecutorHost implements AutoCloseable {
   }
 
   /**
-   * Time-driven steps only: retries that opened, reveal windows that opened, and work no executor
-   * had room for when it was offered. Everything else reacts to changes. The first tick after a
-   * start looks at every task, to resume what a previous run left.
+   * Time-driven steps only: retries that opened and reveal windows that opened (from
+   * {@link DueTimes}, so long-lived tasks cost nothing until their time), and, when an executor
+   * freed capacity, work no executor had room for when it was offered. Everything else reacts to
+   * changes. The first tick after a start looks at every task, to resume what a previous run left.
    */
   void tick() {
     long now = clock.millis();
-    for (TaskState s : tracker.liveTasks()) {
-      boolean due = firstTick
-          || s.phase() == TaskPhase.OPEN
-          || (s.phase() == TaskPhase.RETRY_WAIT && now >= s.notBeforeMs())
-          || (s.phase() == TaskPhase.VOTING && now > s.commitDeadlineMs())
-          || (s.phase() == TaskPhase.CLAIMED && s.claims().size() < s.spec().executors());
-      if (due) react(s);
+    List<TaskState> due = new ArrayList<>();
+    if (firstTick || capacityFreed) {
+      capacityFreed = false;
+      for (TaskState s : tracker.liveTasks()) if (firstTick || waiting(s)) due.add(s);
     }
+    for (String id : dues.pollDue(now)) {
+      TaskState s = tracker.live(id);
+      if (s != null) due.add(s);
+    }
+    for (TaskState s : due) react(s);
     firstTick = false;
   }
 
   private boolean firstTick = true;
+  private volatile boolean capacityFreed;
+  private final DueTimes dues = new DueTimes();
+
+  /** A task one of our executors could still take: worth a look when capacity frees. */
+  private boolean waiting(TaskState s) {
+    boolean open = s.phase() == TaskPhase.OPEN || s.phase() == TaskPhase.RETRY_WAIT
+        || (s.phase() == TaskPhase.CLAIMED && s.claims().size() < s.spec().executors());
+    if (!open) return false;
+    String cap = s.spec().capability();
+    for (Slot slot : slots) if (cap.isEmpty() || slot.executor.capabilities().contains(cap)) return true;
+    return false;
+  }
 
   private void react(TaskState s) {
     if (closed) return;
     if (s.phase().terminal()) {
       done.remove(s.taskId());
+      dues.forget(s.taskId());
       return;
     }
     long now = clock.millis();
+    if (s.phase() == TaskPhase.RETRY_WAIT) dues.schedule(s.taskId(), DueTimes.nextAfter(now, s.notBeforeMs() - 1));
+    else if (s.phase() == TaskPhase.VOTING) dues.schedule(s.taskId(), DueTimes.nextAfter(now, s.commitDeadlineMs()));
+    else dues.forget(s.taskId());
     boolean claimable = s.phase() == TaskPhase.OPEN || (s.phase() == TaskPhase.RETRY_WAIT && now >= s.notBeforeMs())
         || (s.phase() == TaskPhase.CLAIMED && s.claims().size() < s.spec().executors());
     if (claimable && now <= s.expiresAtMs()) claim(s);
@@ -240,6 +259,7 @@ public final class ExecutorHost implements AutoCloseable {
         error(s, slot, e);
       } finally {
         slot.running.decrementAndGet();
+        capacityFreed = true;
       }
     });
   }

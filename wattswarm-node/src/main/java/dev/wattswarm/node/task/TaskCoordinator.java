@@ -11,7 +11,9 @@ import dev.wattswarm.kernel.task.TaskState;
 import dev.wattswarm.kernel.task.Votes;
 import dev.wattswarm.node.log.NodeLog;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * the live tasks and the first tick re-arms every timer.
  *
  * <p>Thread: everything runs on the single "ws-coordinator" thread; the tracker hands changes
- * over, and a tick every {@code tickMs} checks the clock.
+ * over, and a tick every {@code tickMs} looks only at the tasks whose next deadline has come
+ * ({@link DueTimes}).
  */
 public final class TaskCoordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskCoordinator.class);
@@ -65,8 +68,10 @@ public final class TaskCoordinator implements AutoCloseable {
     TaskState s = c.after();
     if (s.phase().terminal()) {
       acted.remove(s.taskId());
+      dues.forget(s.taskId());
       return;
     }
+    dues.schedule(s.taskId(), nextDue(s));
     if (!me.equals(s.coordinator())) return;
     var e = c.event();
     if (e.type().equals(TaskEventTypes.ERROR)) {
@@ -84,7 +89,17 @@ public final class TaskCoordinator implements AutoCloseable {
   /** Timers: runs on every tick over all live tasks this node coordinates, and sweeps the rest. */
   void tick() {
     long now = clock.millis();
-    for (TaskState s : tracker.liveTasks()) {
+    List<TaskState> due = new ArrayList<>();
+    if (firstTick) {
+      due.addAll(tracker.liveTasks());
+    } else {
+      for (String id : dues.pollDue(now)) {
+        TaskState s = tracker.live(id);
+        if (s != null) due.add(s);
+      }
+    }
+    for (TaskState s : due) {
+      dues.schedule(s.taskId(), nextDue(s));
       if (!me.equals(s.coordinator())) {
         sweep(s, now);
         continue;
@@ -151,6 +166,19 @@ public final class TaskCoordinator implements AutoCloseable {
   }
 
   private boolean firstTick = true;
+  private final DueTimes dues = new DueTimes();
+
+  /** The next moment time alone changes what this node should do about {@code s}. */
+  private long nextDue(TaskState s) {
+    long now = clock.millis();
+    if (!me.equals(s.coordinator())) {
+      long grace = s.spec().sweepGraceMs();
+      return DueTimes.nextAfter(now, s.expiresAtMs() + grace + Math.floorMod((me + s.taskId()).hashCode(), grace));
+    }
+    long lease = Long.MAX_VALUE;
+    for (long l : s.claims().values()) lease = Math.min(lease, l);
+    return DueTimes.nextAfter(now, s.expiresAtMs(), lease, s.commitDeadlineMs(), s.revealDeadlineMs(), s.notBeforeMs() - 1);
+  }
 
   private void react(TaskState s) {
     assignBids(s);
@@ -233,6 +261,7 @@ public final class TaskCoordinator implements AutoCloseable {
       loop.execute(() -> {
         Set<String> done = acted.get(s.taskId());
         if (done != null) done.remove(key);
+        dues.schedule(s.taskId(), clock.millis() + 1_000); // try again
       });
       return null;
     });
