@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Agents on two node processes find each other by capability and talk across them. */
+@org.junit.jupiter.api.Timeout(600)
 class AgentCliTest {
   @TempDir Path tmp;
 

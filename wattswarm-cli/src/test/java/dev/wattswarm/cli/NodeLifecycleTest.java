@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `node up` as separate processes: readiness, lock, status, SIGTERM, kill -9, restart identity. */
+@org.junit.jupiter.api.Timeout(600)
 class NodeLifecycleTest {
   @TempDir Path tmp;
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * joining through its exported contact, a task executed across them, and a node that is killed,
  * misses events and catches up by itself.
  */
+@org.junit.jupiter.api.Timeout(600)
 class SwarmCliTest {
   @TempDir Path tmp;
 

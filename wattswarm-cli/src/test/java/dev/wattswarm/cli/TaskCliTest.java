@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The task commands against a real `node up` process, and a coordinator killed mid-round. */
+@org.junit.jupiter.api.Timeout(600)
 class TaskCliTest {
   @TempDir Path tmp;
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Several nodes in one JVM over real TLS on 127.0.0.x: re-routing around a dead node, and impostor agents. */
+@org.junit.jupiter.api.Timeout(300)
 class AgentSwarmTest {
   @TempDir Path tmp;
   final List<NodeHost> hosts = new ArrayList<>();

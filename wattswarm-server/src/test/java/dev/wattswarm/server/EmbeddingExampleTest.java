@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The example of docs/embedding.md, verbatim, so the docs cannot rot. */
+@org.junit.jupiter.api.Timeout(300)
 class EmbeddingExampleTest {
   @TempDir Path tmp;
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** /v1/tasks over real HTTP: submit, idempotency, validation, list, show, SSE watch, cancel. */
+@org.junit.jupiter.api.Timeout(300)
 class TaskApiTest {
   @TempDir Path tmp;
   NodeHost host;

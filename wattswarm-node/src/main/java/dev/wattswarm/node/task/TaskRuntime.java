@@ -35,6 +35,7 @@ public final class TaskRuntime implements AutoCloseable {
       throw e;
     }
     TaskService service = new TaskService(node.log(), host::slots, networked);
+    service.countersFrom(() -> java.util.Map.of("untracked_foreign_tasks", tracker.untracked()));
     return node.manage(new TaskRuntime(tracker, coordinator, host, service));
   }
 

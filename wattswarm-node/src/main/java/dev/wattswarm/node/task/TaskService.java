@@ -58,6 +58,16 @@ public final class TaskService {
   }
 
   private volatile JsonNode params = CanonicalJson.object();
+  private volatile Supplier<java.util.Map<String, Long>> counters = java.util.Map::of;
+
+  /** What the task runtime refused or dropped, for {@code node status}. */
+  public java.util.Map<String, Long> counters() {
+    return counters.get();
+  }
+
+  void countersFrom(Supplier<java.util.Map<String, Long>> c) {
+    this.counters = c;
+  }
 
   /**
    * What a submitted task leaves out, filled from this node's situation: one vote per node among

@@ -28,9 +28,21 @@ public final class TaskTracker implements AutoCloseable {
   private final Map<String, TaskState> live = new ConcurrentHashMap<>();
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
   private final Consumer<Event> onEvent = this::onEvent;
+  /** Live tasks another node coordinates that this node tracks at most, per coordinator. */
+  static final int MAX_FOREIGN_PER_COORDINATOR = 10_000;
+
+  private final String me;
+  private final Map<String, Integer> foreign = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong untracked = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Other nodes' tasks not tracked because their coordinator had too many live ones here. */
+  public long untracked() {
+    return untracked.get();
+  }
 
   public TaskTracker(NodeLog log) {
     this.log = log;
+    this.me = log.nodeId().toString();
     log.subscribe(onEvent);
     load(log.store());
   }
@@ -41,7 +53,10 @@ public final class TaskTracker implements AutoCloseable {
       String after = "";
       while (true) {
         List<ProjectionDoc> page = store.projections(TaskProjector.NS, p.wire(), after, 1000);
-        for (ProjectionDoc d : page) live.putIfAbsent(d.key(), TaskProjector.state(d));
+        for (ProjectionDoc d : page) {
+          TaskState s = TaskProjector.state(d);
+          if (live.putIfAbsent(d.key(), s) == null && !me.equals(s.coordinator())) foreign.merge(s.coordinator(), 1, Integer::sum);
+        }
         if (page.size() < 1000) break;
         after = page.get(page.size() - 1).key();
       }
@@ -65,8 +80,19 @@ public final class TaskTracker implements AutoCloseable {
       return;
     }
     if (before == null && after.phase().terminal()) return; // ended before this node started tracking it
-    if (after.phase().terminal()) live.remove(e.taskId());
-    else live.put(e.taskId(), after);
+    if (after.phase().terminal()) {
+      if (live.remove(e.taskId()) != null && !me.equals(after.coordinator())) foreign.merge(after.coordinator(), -1, Integer::sum);
+    } else {
+      if (before == null && !me.equals(after.coordinator())) {
+        // another node's tasks cost this node timers and bids; one node may not fill it with them
+        if (foreign.getOrDefault(after.coordinator(), 0) >= MAX_FOREIGN_PER_COORDINATOR) {
+          untracked.incrementAndGet();
+          return;
+        }
+        foreign.merge(after.coordinator(), 1, Integer::sum);
+      }
+      live.put(e.taskId(), after);
+    }
     Change c = new Change(before, after, e);
     for (Consumer<Change> l : listeners) l.accept(c);
   }

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * kill -9 in the middle of a burst of appends: on restart the log verifies, every acknowledged
  * event is there, projections equal a replay, and the writer's lanes resume without a gap.
  */
+@org.junit.jupiter.api.Timeout(300)
 class KillDuringBurstTest {
   @TempDir Path dir;
 

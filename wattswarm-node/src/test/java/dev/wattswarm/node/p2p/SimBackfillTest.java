@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same behaviour the multi-process tests show over TLS, here with the simulator's crash and
  * revive. The simulator is stepped in time with the wall clock by a driver thread.
  */
+@org.junit.jupiter.api.Timeout(300)
 class SimBackfillTest {
   @TempDir Path tmp;
   final List<AutoCloseable> closeables = new ArrayList<>();

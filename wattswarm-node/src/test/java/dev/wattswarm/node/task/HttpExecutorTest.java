@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The executor contract against a real HTTP service started here, including a misbehaving one. */
+@org.junit.jupiter.api.Timeout(300)
 class HttpExecutorTest {
   @TempDir Path tmp;
   HttpServer server;
