@@ -45,7 +45,7 @@ class SimOverlayTest {
   @Test
   void aPartitionHealsAndTheHalvesConverge() {
     SimSwarm s = swarm(3, 400);
-    s.net.partition(addr -> Integer.parseInt(addr.substring(4)) < 200 ? 0 : 1);
+    s.net.partition(addr -> Integer.parseInt(addr.substring(4)) <= 200 ? 0 : 1);
     s.net.scheduler().runFor(5_000);
     byte[] left = s.publish(10, "left side, during the partition");
     byte[] right = s.publish(300, "right side, during the partition");
