@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Overlay implements Substrate, Transport.Listener {
   private static final Logger log = LoggerFactory.getLogger(Overlay.class);
+  /**
+   * Largest request or response body. Separate from the gossip cap, which a network may set to
+   * its event size: a backfill answer carries many events.
+   */
+  public static final int MAX_REQUEST_BYTES = 1 << 20;
 
   private final Transport transport;
   private final Scheduler scheduler;
@@ -378,13 +383,13 @@ public final class Overlay implements Substrate, Transport.Listener {
         mesh.frame(link, type, r);
       } else if (type == FrameType.REQUEST) {
         long id = r.i64();
-        requests.answer(link, id, r.bytes(bcfg.maxPayloadBytes()), requestHandler);
+        requests.answer(link, id, r.bytes(MAX_REQUEST_BYTES), requestHandler);
       } else if (type == FrameType.BUNDLE_REQUEST) {
         byte[] bundle = bundleProvider.get();
         if (bundle != null) link.send(new WireWriter(FrameType.BUNDLE).bytes(bundle).done());
       } else if (type == FrameType.RESPONSE) {
         long id = r.i64();
-        requests.response(link.peer(), id, r.bytes(bcfg.maxPayloadBytes()));
+        requests.response(link.peer(), id, r.bytes(MAX_REQUEST_BYTES));
       } else {
         throw new MalformedFrameException("unknown frame type " + type);
       }
