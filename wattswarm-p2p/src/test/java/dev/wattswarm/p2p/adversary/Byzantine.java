@@ -120,10 +120,16 @@ public final class Byzantine {
     send(target, gossip(topic, Hashes.sha256(payload), payload));
   }
 
-  /** One IHAVE over the per-frame cap, then {@code frames} full IHAVEs of made-up ids. */
+  /** {@code frames} full IHAVEs of made-up ids, then one over the per-frame cap. */
   public void ihaveFlood(PeerInfo target, String topic, int perFrameCap, int frames) {
-    send(target, ihave(topic, perFrameCap + 1));
     for (int f = 0; f < frames; f++) send(target, ihave(topic, perFrameCap));
+    send(target, ihave(topic, perFrameCap + 1));
+  }
+
+  /** {@code n} small well-formed frames at once (PRUNEs), to fill a link's inbound queue. */
+  public void frameFlood(PeerInfo target, String topic, int n) {
+    byte[] prune = new WireWriter(FrameType.PRUNE).string(topic).done();
+    for (int i = 0; i < n; i++) send(target, prune);
   }
 
   private byte[] ihave(String topic, int n) {
