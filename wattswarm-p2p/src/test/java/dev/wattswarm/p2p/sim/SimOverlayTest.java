@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * test prints its seed. Every assertion is about delivery: a message that fails to reach a live
  * node fails the test.
  */
+@org.junit.jupiter.api.Timeout(600)
 class SimOverlayTest {
   static SimSwarm swarm(long seed, int n) {
     System.out.println("SimOverlayTest seed=" + seed + " nodes=" + n);
