@@ -65,13 +65,21 @@ public final class Byzantine {
       queued.add(frame);
       return;
     }
-    waiting.put(target.id(), new ArrayList<>(List.of(frame)));
+    List<byte[]> mine = new ArrayList<>(List.of(frame));
+    waiting.put(target.id(), mine);
     transport.connect(target.address(), target.id()).whenComplete((link, err) -> {
-      List<byte[]> frames = waiting.remove(target.id());
+      boolean current = waiting.get(target.id()) == mine; // not superseded by freshLinks()
+      if (current) waiting.remove(target.id());
       if (link == null) return;
-      links.put(target.id(), link);
-      for (byte[] f : frames) link.send(f);
+      if (current) links.put(target.id(), link);
+      for (byte[] f : mine) link.send(f);
     });
+  }
+
+  /** Forgets its raw links: the next attack dials afresh (a strike closes the link it came on). */
+  public void freshLinks() {
+    links.clear();
+    waiting.clear();
   }
 
   /** NEIGHBOR, JOIN_ACCEPT and NEIGHBOR_REPLY frames naming {@code victim} instead of itself. */
