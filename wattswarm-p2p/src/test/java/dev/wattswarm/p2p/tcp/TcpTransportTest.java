@@ -263,7 +263,8 @@ class TcpTransportTest extends TcpFixture {
 
   @Test
   void aReceiverThatStopsReadingMakesSendReturnFalse() throws Exception {
-    TcpTransport a = start(NET, TcpConfig.defaults().withSendQueueFrames(16));
+    // 16 frames of 1 MiB would be 16 MiB: the 2 MiB byte bound must refuse first
+    TcpTransport a = start(NET, TcpConfig.defaults().withSendQueueFrames(16).withMaxFrameBytes(1 << 20).withSendQueueBytes(2L << 20));
     TcpTransport b = start();
     Link ab = link(a, b);
     Link ba = rec(b).only();
@@ -286,6 +287,8 @@ class TcpTransportTest extends TcpFixture {
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms)");
     assertThat(accepted.get()).isLessThan(100_000);
     assertThat(ab.isOpen()).isTrue();
+    assertThat(((TcpLink) ab).queuedBytes()).as("the queue is bounded in bytes, not only in frames")
+        .isLessThanOrEqualTo(a.config().sendQueueBytes());
 
     rec(b).gate.countDown();
     await().atMost(WAIT).until(() -> rec(b).framesOf(ba).size() == accepted.get());
