@@ -77,7 +77,9 @@ public final class Node implements AutoCloseable {
       dir.controlToken(random);
       String net = networkId.apply(key);
       store = EventStores.open(config.store(), projectors);
-      EventVerifier verifier = new EventVerifier(net, config.limits(), EventTypes.kernel(), 65_536);
+      // a member enforces its network's signed payload cap, not only its own configuration's
+      var limits = dev.wattswarm.node.network.NetworkRules.stored(dir, net, config.limits()).limits(config.limits());
+      EventVerifier verifier = new EventVerifier(net, limits, EventTypes.kernel(), 65_536);
       NodeLog log = new NodeLog(store, new EventSigner(key, net, clock), verifier);
       log.clockSkew(clock, NodeLog.DEFAULT_MAX_SKEW_MS);
       return new Node(config, dir, lock, key, net, store, log, clock);

@@ -3,135 +3,155 @@ package dev.wattswarm.p2p;
 import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.p2p.gossip.BroadcastConfig;
 import dev.wattswarm.p2p.gossip.Plumtree;
+import dev.wattswarm.p2p.gossip.TopicMesh;
+import dev.wattswarm.p2p.gossip.Validator;
+import dev.wattswarm.p2p.limits.DefenseCounters;
+import dev.wattswarm.p2p.limits.Penalties;
+import dev.wattswarm.p2p.limits.PeerLimits;
 import dev.wattswarm.p2p.membership.HyParView;
 import dev.wattswarm.p2p.membership.MembershipConfig;
 import dev.wattswarm.p2p.transport.Link;
+import dev.wattswarm.p2p.transport.Periodic;
 import dev.wattswarm.p2p.transport.Scheduler;
 import dev.wattswarm.p2p.transport.Transport;
 import dev.wattswarm.p2p.wire.FrameType;
 import dev.wattswarm.p2p.wire.MalformedFrameException;
+import dev.wattswarm.p2p.wire.PeerInfo;
 import dev.wattswarm.p2p.wire.WireReader;
 import dev.wattswarm.p2p.wire.WireWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node's view of the swarm over any {@link Transport}: HyParView membership, a PlumTree per
  * subscribed topic, and request/response to neighbours. Everything runs on one {@link Scheduler}
  * (virtual time in the simulator, a real thread in a node), so the protocols need no locks; frames
- * from the transport are handed over to it. A peer that sends a malformed frame is counted and
- * its link closed; the node carries on.
+ * from the transport are handed over to it through a bounded queue per link.
+ *
+ * <p>The sender of every frame is the link's proven peer, whatever the frame says. A peer that
+ * sends a malformed frame, speaks for another node, answers a question put to another or relays
+ * an invalid payload takes a strike and loses its link; enough strikes ban it for a while.
+ * Everything dropped or refused is counted in {@link #defenseCounters()}.
  */
 public final class Overlay implements Substrate, Transport.Listener {
+  private static final Logger log = LoggerFactory.getLogger(Overlay.class);
+  /**
+   * Largest request or response body. Separate from the gossip cap, which a network may set to
+   * its event size: a backfill answer carries many events.
+   */
+  public static final int MAX_REQUEST_BYTES = 1 << 20;
+
   private final Transport transport;
   private final Scheduler scheduler;
   private final BroadcastConfig bcfg;
   private final Random random;
+  private final DefenseCounters counters = new DefenseCounters();
   private final HyParView membership;
   private final Map<String, Plumtree> topics = new HashMap<>();
-  private final Map<Long, CompletableFuture<byte[]>> pending = new HashMap<>();
+  private final Penalties penalties;
+  private final Requests requests;
+  private final InboundQueues inbound;
+  private final TopicMesh mesh;
   private BiFunction<NodeId, byte[], CompletableFuture<byte[]>> requestHandler = (p, b) -> CompletableFuture.completedFuture(null);
-  private java.util.function.Supplier<byte[]> bundleProvider = () -> null;
-  private final dev.wattswarm.p2p.limits.Penalties penalties;
-  private long nextRequest = 1;
-  private volatile long violations;
-  private volatile long lateResponses;
-
-  /** Responses that arrived after their request had timed out (dropped). */
-  @Override
-  public long lateResponses() {
-    return lateResponses;
-  }
+  private Supplier<byte[]> bundleProvider = () -> null;
+  private volatile boolean closed;
   /** Neighbours as of the last change, readable from any thread. */
-  private volatile Map<NodeId, dev.wattswarm.p2p.wire.PeerInfo> neighbours = Map.of();
-  private final java.util.List<MembershipListener> neighbourListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile Map<NodeId, PeerInfo> neighbours = Map.of();
+  private volatile Map<String, Set<NodeId>> topicPeers = Map.of();
+  private final List<MembershipListener> neighbourListeners = new CopyOnWriteArrayList<>();
 
   public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg, Random random) {
-    this(transport, scheduler, mcfg, bcfg, dev.wattswarm.p2p.limits.PeerLimits.defaults(), random);
+    this(transport, scheduler, mcfg, bcfg, PeerLimits.defaults(), random);
   }
 
-  public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg,
-      dev.wattswarm.p2p.limits.PeerLimits limits, Random random) {
-    this.penalties = new dev.wattswarm.p2p.limits.Penalties(limits);
+  public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg, PeerLimits limits,
+      Random random) {
+    this.penalties = new Penalties(limits, counters);
+    this.requests = new Requests(scheduler, limits, counters);
+    this.inbound = new InboundQueues(limits, counters);
     this.transport = transport;
     this.scheduler = scheduler;
     this.bcfg = bcfg;
     this.random = random;
-    this.membership = new HyParView(transport, scheduler, mcfg, random);
-    membership.onViolation(m -> violations++);
+    this.membership = new HyParView(transport, scheduler, mcfg, random, counters);
     membership.addListener(new HyParView.Listener() {
       @Override
       public void neighborUp(NodeId peer, Link link) {
         // scoped topics take only peers known to subscribe (see TopicMesh)
-        for (Plumtree t : topics.values()) if (!dev.wattswarm.p2p.gossip.TopicMesh.scoped(t.topic())) t.neighborUp(peer, link);
+        for (Plumtree t : topics.values()) if (!TopicMesh.scoped(t.topic())) t.neighborUp(peer, link);
         neighbours = membership.activePeers();
-        for (MembershipListener l : neighbourListeners) l.peerUp(peer);
+        for (MembershipListener l : neighbourListeners) tell(() -> l.peerUp(peer));
       }
 
       @Override
       public void neighborDown(NodeId peer) {
         for (Plumtree t : topics.values()) t.neighborDown(peer);
         neighbours = membership.activePeers();
-        for (MembershipListener l : neighbourListeners) l.peerDown(peer);
+        for (MembershipListener l : neighbourListeners) tell(() -> l.peerDown(peer));
       }
     });
     transport.setListener(this);
-    this.mesh = new dev.wattswarm.p2p.gossip.TopicMesh(transport, scheduler, topics::get, membership::link,
-        new Random(random.nextLong()), mcfg.shuffleMs());
-    subscribe(dev.wattswarm.p2p.gossip.TopicMesh.DIRECTORY, (t, id, payload, from) -> mesh.onAnnouncement(payload));
+    this.mesh = new TopicMesh(transport, scheduler, topics::get, membership::link, new Random(random.nextLong()),
+        mcfg.shuffleMs(), bcfg, counters);
+    subscribe(TopicMesh.DIRECTORY, mesh::validate, (t, id, payload, from) -> mesh.onAnnouncement(payload));
     mesh.announcer(() -> {
       List<String> scoped = new ArrayList<>();
-      for (String t : topics.keySet()) if (dev.wattswarm.p2p.gossip.TopicMesh.scoped(t)) scoped.add(t);
+      for (String t : topics.keySet()) if (TopicMesh.scoped(t)) scoped.add(t);
       if (scoped.isEmpty()) return;
-      byte[] a = dev.wattswarm.p2p.gossip.TopicMesh.announcement(membership.self(), scoped, scheduler.now());
-      Plumtree dir = topics.get(dev.wattswarm.p2p.gossip.TopicMesh.DIRECTORY);
-      if (dir != null) dir.broadcast(dev.wattswarm.p2p.gossip.TopicMesh.idOf(a), a);
+      byte[] a = TopicMesh.announcement(membership.self(), scoped, scheduler.now());
+      Plumtree dir = topics.get(TopicMesh.DIRECTORY);
+      if (dir != null) dir.broadcast(TopicMesh.idOf(a), a);
     });
-    scheduleMesh(mcfg.shuffleMs());
-  }
-
-  private final dev.wattswarm.p2p.gossip.TopicMesh mesh;
-
-  private void scheduleMesh(long everyMs) {
-    scheduler.schedule(everyMs / 2 + random.nextLong(everyMs), () -> {
-      if (closed) return;
+    Periodic.start(scheduler, "mesh", () -> mcfg.shuffleMs() / 2 + random.nextLong(mcfg.shuffleMs()), () -> closed, () -> {
       mesh.tick(new ArrayList<>(topics.keySet()));
+      penalties.sweep(scheduler.now());
       refreshTopicPeers();
-      scheduleMesh(everyMs);
-    });
+    }, e -> counters.inc("timer_failures"));
   }
 
-  private volatile boolean closed;
-  private volatile Map<String, java.util.Set<NodeId>> topicPeers = Map.of();
+  /** A listener of ours that throws must not take membership down with it. */
+  private void tell(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      counters.inc("listener_failures");
+      log.warn("membership listener failed", e);
+    }
+  }
 
   private void refreshTopicPeers() {
-    Map<String, java.util.Set<NodeId>> m = new HashMap<>();
+    Map<String, Set<NodeId>> m = new HashMap<>();
     for (var e : topics.entrySet()) {
-      java.util.Set<NodeId> peers = new java.util.HashSet<>(e.getValue().eagerPeers());
+      Set<NodeId> peers = new HashSet<>(e.getValue().eagerPeers());
       peers.addAll(e.getValue().lazyPeers());
-      m.put(e.getKey(), java.util.Set.copyOf(peers));
+      m.put(e.getKey(), Set.copyOf(peers));
     }
     topicPeers = Map.copyOf(m);
   }
 
   @Override
-  public java.util.Set<NodeId> peersFor(String topic) {
-    return topicPeers.getOrDefault(topic, java.util.Set.of());
+  public Set<NodeId> peersFor(String topic) {
+    return topicPeers.getOrDefault(topic, Set.of());
   }
 
-  /** Current neighbours (id and listen address); safe from any thread. */
   @Override
-  public Map<NodeId, dev.wattswarm.p2p.wire.PeerInfo> neighbours() {
+  public Map<NodeId, PeerInfo> neighbours() {
     return neighbours;
   }
 
-  /** Neighbour changes, called on the scheduler thread. */
   @Override
   public void addMembershipListener(MembershipListener l) {
     neighbourListeners.add(l);
@@ -144,7 +164,19 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public long rejectedPeers() {
-    return transport.rejectedPeers() + violations;
+    return transport.rejectedPeers() + counters.get("strikes");
+  }
+
+  @Override
+  public long lateResponses() {
+    return counters.get("late_responses");
+  }
+
+  @Override
+  public SortedMap<String, Long> defenseCounters() {
+    SortedMap<String, Long> m = counters.snapshot();
+    m.put("rejected_peers", transport.rejectedPeers());
+    return m;
   }
 
   @Override
@@ -169,14 +201,18 @@ public final class Overlay implements Substrate, Transport.Listener {
     scheduler.execute(() -> membership.join(contact, expected));
   }
 
-  /** Receives every message of {@code topic} exactly once (duplicates are suppressed). */
   @Override
   public void subscribe(String topic, Plumtree.Delivery delivery) {
+    subscribe(topic, Validator.ACCEPT_ALL, delivery);
+  }
+
+  @Override
+  public void subscribe(String topic, Validator validator, Plumtree.Delivery delivery) {
     scheduler.execute(() -> {
       if (topics.containsKey(topic)) return;
-      Plumtree t = new Plumtree(topic, scheduler, bcfg, delivery);
+      Plumtree t = new Plumtree(topic, scheduler, bcfg, delivery, validator, counters);
       t.random(new Random(random.nextLong()));
-      if (!dev.wattswarm.p2p.gossip.TopicMesh.scoped(topic)) {
+      if (!TopicMesh.scoped(topic)) {
         for (var e : membership.activeView()) t.neighborUp(e, membership.link(e));
       }
       topics.put(topic, t);
@@ -188,10 +224,10 @@ public final class Overlay implements Substrate, Transport.Listener {
     scheduler.execute(() -> {
       Plumtree t = topics.remove(topic);
       if (t != null) t.close();
+      penalties.forgetTopic(topic);
     });
   }
 
-  /** Broadcasts to every subscriber of {@code topic}; {@code id} names the message swarm-wide. */
   @Override
   public void publish(String topic, byte[] id, byte[] payload) {
     scheduler.execute(() -> {
@@ -205,10 +241,6 @@ public final class Overlay implements Substrate, Transport.Listener {
     return topics.get(topic);
   }
 
-  /**
-   * Answers requests from neighbours, possibly later and on another thread (store reads must not
-   * hold up the protocol thread); complete with null for "no answer" (the caller times out).
-   */
   @Override
   public void onRequest(BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler) {
     this.requestHandler = handler;
@@ -225,24 +257,19 @@ public final class Overlay implements Substrate, Transport.Listener {
         f.completeExceptionally(new IllegalStateException(peer + " is not a neighbour"));
         return;
       }
-      long id = nextRequest++;
-      pending.put(id, f);
-      l.send(new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done());
-      scheduler.schedule(timeoutMs, () -> {
-        CompletableFuture<byte[]> p = pending.remove(id);
-        if (p != null) p.completeExceptionally(new TimeoutException("no answer from " + peer + " in " + timeoutMs + " ms"));
-      });
+      requests.ask(l, payload, timeoutMs, f);
     });
     return f;
   }
 
   /** What to send a joining node that asks for the network's bootstrap bundle. */
-  public void bundleProvider(java.util.function.Supplier<byte[]> provider) {
+  public void bundleProvider(Supplier<byte[]> provider) {
     this.bundleProvider = provider;
   }
 
+  /** Strikes recorded (protocol violations and invalid payloads). */
   public long violations() {
-    return violations;
+    return counters.get("strikes");
   }
 
   // ---- transport callbacks, moved onto the scheduler
@@ -254,34 +281,41 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public void frame(Link link, byte[] frame) {
-    scheduler.execute(() -> dispatch(link, frame));
+    if (!inbound.admit(link, frame.length)) return;
+    scheduler.execute(() -> {
+      inbound.taken(link, frame.length);
+      dispatch(link, frame);
+    });
   }
 
   @Override
   public void linkDown(Link link, String reason) {
     scheduler.execute(() -> {
+      inbound.forget(link);
       membership.linkDown(link);
       mesh.linkDown(link, List.copyOf(topics.values()));
     });
   }
 
   /**
-   * Records a strike against a peer (a malformed frame here, or an invalid event found by the
-   * layer above); enough strikes ban it for a while and close its links.
+   * Records a strike against a peer (an invalid event found by the layer above); enough strikes
+   * ban it for a while and close its links.
    */
   @Override
   public void penalize(NodeId peer, String reason) {
-    scheduler.execute(() -> strike(peer, null, reason));
+    scheduler.execute(() -> strike(peer, null, "penalized", reason));
   }
 
-  private void strike(NodeId peer, Link link, String reason) {
-    violations++;
+  private void strike(NodeId peer, Link link, String key, String detail) {
+    counters.inc("strikes");
+    counters.inc("strikes." + key);
+    log.debug("strike against {}: {} ({})", peer, key, detail);
     if (penalties.strike(peer, scheduler.now())) {
       Link l = membership.link(peer);
-      if (l != null) l.close("banned: " + reason);
-      if (link != null) link.close("banned: " + reason);
+      if (l != null) l.close("banned: " + detail);
+      if (link != null) link.close("banned: " + detail);
     } else if (link != null) {
-      link.close("protocol violation: " + reason);
+      link.close("protocol violation: " + detail);
     }
   }
 
@@ -294,9 +328,42 @@ public final class Overlay implements Substrate, Transport.Listener {
     return penalties.bans();
   }
 
+  /** Peers this node bans now. */
+  public Set<NodeId> bannedPeers() {
+    return penalties.bannedPeers(scheduler.now());
+  }
+
+  /**
+   * Sizes of the structures peers can make grow, each bounded by a limit: for tests and metrics.
+   * Call on the scheduler's thread (or in the simulator between steps).
+   */
+  public SortedMap<String, Long> boundedSizes() {
+    SortedMap<String, Long> m = new TreeMap<>();
+    m.put("penalty_records", (long) penalties.trackedPeers());
+    m.put("pending_requests", (long) requests.pendingTotal());
+    m.put("directory_topics", (long) mesh.directoryTopics());
+    m.put("directory_peers", (long) mesh.directoryPeers());
+    long missing = 0;
+    long perPeer = 0;
+    for (Plumtree t : topics.values()) {
+      missing = Math.max(missing, t.missingCount());
+      perPeer = Math.max(perPeer, t.maxMissingOfOnePeer());
+    }
+    m.put("ihave_missing_max_topic", missing);
+    m.put("ihave_missing_max_peer", perPeer);
+    m.put("inbound_queues", (long) inbound.links());
+    return m;
+  }
+
+  /** Requests awaiting an answer from {@code peer}. */
+  public int pendingRequests(NodeId peer) {
+    return requests.pendingFor(peer);
+  }
+
   private void dispatch(Link link, byte[] frame) {
     long now = scheduler.now();
     if (penalties.banned(link.peer(), now)) {
+      counters.inc("dropped_frames.banned");
       link.close("peer is banned");
       return;
     }
@@ -316,28 +383,31 @@ public final class Overlay implements Substrate, Transport.Listener {
         mesh.frame(link, type, r);
       } else if (type == FrameType.REQUEST) {
         long id = r.i64();
-        requestHandler.apply(link.peer(), r.bytes(bcfg.maxPayloadBytes())).whenComplete((answer, err) -> {
-          if (answer != null) link.send(new WireWriter(FrameType.RESPONSE).i64(id).bytes(answer).done());
-        });
+        requests.answer(link, id, r.bytes(MAX_REQUEST_BYTES), requestHandler);
       } else if (type == FrameType.BUNDLE_REQUEST) {
         byte[] bundle = bundleProvider.get();
         if (bundle != null) link.send(new WireWriter(FrameType.BUNDLE).bytes(bundle).done());
       } else if (type == FrameType.RESPONSE) {
-        CompletableFuture<byte[]> f = pending.remove(r.i64());
-        if (f != null) f.complete(r.bytes(bcfg.maxPayloadBytes()));
-        else lateResponses++; // its request already timed out: dropped, counted
+        long id = r.i64();
+        requests.response(link.peer(), id, r.bytes(MAX_REQUEST_BYTES));
       } else {
         throw new MalformedFrameException("unknown frame type " + type);
       }
-    } catch (MalformedFrameException | IllegalArgumentException e) {
-      strike(link.peer(), link, e.getMessage());
+    } catch (MalformedFrameException e) {
+      if (e.reason().equals("bad_addresses")) counters.inc("bad_addresses");
+      if (e.reason().equals("identity_claims")) counters.inc("identity_claims");
+      if (e.reason().equals("malformed_frames")) counters.inc("malformed_frames");
+      strike(link.peer(), link, e.reason(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      counters.inc("malformed_frames");
+      strike(link.peer(), link, "malformed_frames", e.getMessage());
     }
   }
 
   @Override
   public void close() {
     closed = true;
-    membership.stop();
+    membership.close();
     for (Plumtree t : topics.values()) t.close();
     transport.close();
   }

@@ -27,8 +27,17 @@ public interface Substrate extends AutoCloseable {
   /** Broadcasts to every subscriber of {@code topic}; {@code id} names the message swarm-wide. */
   void publish(String topic, byte[] id, byte[] payload);
 
-  /** Receives each message of {@code topic} once. */
-  void subscribe(String topic, Plumtree.Delivery delivery);
+  /** Receives each message of {@code topic} once; every message is accepted. */
+  default void subscribe(String topic, Plumtree.Delivery delivery) {
+    subscribe(topic, dev.wattswarm.p2p.gossip.Validator.ACCEPT_ALL, delivery);
+  }
+
+  /**
+   * Receives each valid message of {@code topic} once. {@code validator} judges every received
+   * message before it is marked seen, kept or forwarded: a rejected one is a strike against the
+   * peer that sent it and does not stop the genuine message with the same id from arriving.
+   */
+  void subscribe(String topic, dev.wattswarm.p2p.gossip.Validator validator, Plumtree.Delivery delivery);
 
   void unsubscribe(String topic);
 
@@ -57,6 +66,13 @@ public interface Substrate extends AutoCloseable {
 
   /** Peers refused (failed proof, wrong network, protocol violations). */
   long rejectedPeers();
+
+  /**
+   * Everything the substrate dropped, refused or punished, by reason (strikes, bans, rate and
+   * queue drops, misrouted and late responses, rejected gossip, timer failures, ...), sorted by
+   * key. A snapshot, safe from any thread.
+   */
+  Map<String, Long> defenseCounters();
 
   @Override
   void close();

@@ -10,12 +10,18 @@ import dev.wattswarm.node.p2p.NetworkRuntime;
 final class NodeApi {
   private final Node node;
   private final NetworkRuntime network;
+  private final java.util.function.Supplier<java.util.Map<String, Long>> agentCounters;
 
   /** @param network the swarm connection, or null when the node runs without networking */
-  NodeApi(Node node, NetworkRuntime network) {
+  NodeApi(Node node, NetworkRuntime network, java.util.function.Supplier<java.util.Map<String, Long>> agentCounters,
+      java.util.function.Supplier<java.util.Map<String, Long>> taskCounters) {
     this.node = node;
     this.network = network;
+    this.agentCounters = agentCounters;
+    this.taskCounters = taskCounters;
   }
+
+  private final java.util.function.Supplier<java.util.Map<String, Long>> taskCounters;
 
   void register(Router r) {
     r.get("/v1/node", req -> info());
@@ -39,7 +45,29 @@ final class NodeApi {
           .put("refused_events", network.sync().refused()).put("rejected_peers", network.substrate().rejectedPeers())
           .put("late_replies", network.substrate().lateResponses());
     }
+    o.set("defense", defense());
     return o;
+  }
+
+  /**
+   * What the node refused, dropped or counted against peers, by layer and reason: every attack the
+   * node defends against shows up here (and in {@code node status --json}).
+   */
+  ObjectNode defense() {
+    ObjectNode d = CanonicalJson.object();
+    ObjectNode rejected = d.putObject("rejected_events");
+    node.log().rejectedByReason().forEach(rejected::put);
+    if (network != null) {
+      ObjectNode sub = d.putObject("substrate");
+      network.substrate().defenseCounters().forEach(sub::put);
+      ObjectNode sync = d.putObject("sync");
+      network.sync().counters().forEach(sync::put);
+    }
+    ObjectNode tasks = d.putObject("tasks");
+    new java.util.TreeMap<>(taskCounters.get()).forEach(tasks::put);
+    ObjectNode agents = d.putObject("agents");
+    agentCounters.get().forEach(agents::put);
+    return d;
   }
 
   ObjectNode peers() {

@@ -1,7 +1,6 @@
 package dev.wattswarm.node.p2p;
 
 import dev.wattswarm.kernel.codec.EventCodec;
-import dev.wattswarm.kernel.codec.MalformedEventException;
 import dev.wattswarm.kernel.event.Event;
 import dev.wattswarm.kernel.event.EventKind;
 import dev.wattswarm.kernel.event.EventRejectedException;
@@ -12,20 +11,23 @@ import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.kernel.store.EventStore;
 import dev.wattswarm.kernel.store.Lane;
 import dev.wattswarm.node.log.NodeLog;
+import dev.wattswarm.node.network.NetworkRules;
 import dev.wattswarm.p2p.Substrate;
+import dev.wattswarm.p2p.transport.Periodic;
 import dev.wattswarm.p2p.transport.Scheduler;
 import dev.wattswarm.p2p.wire.WireReader;
 import dev.wattswarm.p2p.wire.WireWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,16 +49,28 @@ public final class EventSync implements AutoCloseable {
   private final Set<Scope> scopes;
   private final SyncConfig cfg;
   private final NodeId me;
-  private final ExecutorService ingest = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("ws-sync-ingest").daemon(true).unstarted(r));
+  private final ExecutorService ingest;
   private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<NodeId> syncing = ConcurrentHashMap.newKeySet();
   private final Consumer<Event> onCommit = this::onCommitted;
-  private final AtomicLong received = new AtomicLong();
-  private final AtomicLong backfilled = new AtomicLong();
-  private final AtomicLong refused = new AtomicLong();
+  private final SyncCounters counters = new SyncCounters();
+  private final NetworkRules rules;
+  private final GossipGate gate;
   private volatile boolean closed;
 
+  /** Sync under the node's own limits, every event kind gossiped (a network without stored rules). */
   public EventSync(NodeLog nodeLog, Substrate overlay, RequestRouter router, Set<Scope> scopes, SyncConfig cfg) {
+    this(nodeLog, overlay, router, scopes, cfg, NetworkRules.permissive(nodeLog.verifier().limits()));
+  }
+
+  /** @param rules the network's signed parameters: payload cap and the kinds that are gossiped */
+  public EventSync(NodeLog nodeLog, Substrate overlay, RequestRouter router, Set<Scope> scopes, SyncConfig cfg,
+      NetworkRules rules) {
+    this.rules = rules;
+    this.gate = new GossipGate(nodeLog.verifier(), rules, counters);
+    // bounded: a peer flooding valid events must not grow memory; what is dropped, backfill fetches
+    this.ingest = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(cfg.ingestQueueEvents()),
+        r -> Thread.ofPlatform().name("ws-sync-ingest").daemon(true).unstarted(r), (r, pool) -> counters.inc("ingest_queue_full"));
     this.nodeLog = nodeLog;
     this.store = nodeLog.store();
     this.overlay = overlay;
@@ -65,7 +79,9 @@ public final class EventSync implements AutoCloseable {
     this.me = nodeLog.nodeId();
     for (Scope s : this.scopes) {
       for (EventKind k : EventKind.values()) {
-        overlay.subscribe(Topics.of(nodeLog.networkId(), s, k), (topic, id, payload, from) -> onGossip(id, payload, from));
+        if (!rules.gossips(k)) continue; // the network does not carry this kind: neither subscribed nor accepted
+        overlay.subscribe(Topics.of(nodeLog.networkId(), s, k), gate.forTopic(s, k),
+            (topic, id, payload, from) -> onGossip(gate.accepted(id, payload), from));
       }
     }
     router.register(SyncWire.HEADS, this::answer);
@@ -84,8 +100,7 @@ public final class EventSync implements AutoCloseable {
   }
 
   private void schedule(Scheduler s) {
-    s.schedule(cfg.antiEntropyMs(), () -> {
-      if (closed) return;
+    Periodic.start(s, "anti-entropy", cfg::antiEntropyMs, () -> closed, () -> {
       // one random neighbour, plus one random fellow subscriber of each scoped scope: neighbours
       // need not share a region, and only those who do hold its lanes
       var rnd = java.util.concurrent.ThreadLocalRandom.current();
@@ -96,39 +111,37 @@ public final class EventSync implements AutoCloseable {
         List<NodeId> fellows = new ArrayList<>(overlay.peersFor(Topics.of(nodeLog.networkId(), sc, EventKind.EVENTS)));
         if (!fellows.isEmpty()) backfillFrom(fellows.get(rnd.nextInt(fellows.size())), "anti-entropy in " + sc);
       }
-      schedule(s);
-    });
+    }, e -> counters.inc("timer_failures"));
   }
 
   private void onCommitted(Event e) {
     if (closed || !e.author().equals(me) || !scopes.contains(e.scope())) return;
+    if (!rules.gossips(e.kind())) {
+      counters.inc("unsent_events.kind_not_gossiped");
+      return;
+    }
     overlay.publish(Topics.of(e.networkId(), e.scope(), e.kind()), e.id().bytes(), e.encoded());
   }
 
-  private void onGossip(byte[] id, byte[] payload, NodeId from) {
-    received.incrementAndGet();
+  /** An event the gate accepted (decoded, bound to its id, verified): append it in arrival order. */
+  private void onGossip(Event e, NodeId from) {
+    counters.inc("received");
     ingest.execute(() -> {
-      Event e;
-      try {
-        e = EventCodec.decode(payload);
-      } catch (MalformedEventException bad) {
-        refused.incrementAndGet();
-        overlay.penalize(from, "malformed event: " + bad.getMessage());
-        return;
-      }
-      if (!Arrays.equals(id, e.id().bytes()) || !scopes.contains(e.scope())) {
-        refused.incrementAndGet();
+      if (!scopes.contains(e.scope())) {
+        counters.inc("rejected_events.foreign_scope");
         return;
       }
       try {
         nodeLog.ingest(e);
       } catch (EventRejectedException r) {
-        if (r.reason() == RejectReason.GAP) backfillFrom(from, "gap in lane " + e.scope() + " of " + e.author());
-        else {
-          refused.incrementAndGet();
-          overlay.penalize(from, "event " + e.id() + " refused: " + r.reason());
-          log.info("event {} from {} refused: {} {}", e.id(), from, r.reason(), r.getMessage());
+        if (r.reason() == RejectReason.GAP) {
+          backfillFrom(from, "gap in lane " + e.scope() + " of " + e.author());
+          return;
         }
+        counters.inc("rejected_events." + r.reason().code());
+        // verified already, so what is left (fork, bad prev, state) is the author's doing, not
+        // the relayer's: striking the relayer would make honest nodes ban each other
+        log.info("event {} from {} refused: {} {}", e.id(), from, r.reason(), r.getMessage());
       } catch (RuntimeException other) {
         if (!closed) log.warn("ingest of {} failed", e.id(), other);
       }
@@ -167,10 +180,13 @@ public final class EventSync implements AutoCloseable {
         List<Event> batch = lane(peer, l.author(), l.scope(), local.seq());
         if (batch.isEmpty()) break;
         for (Object outcome : nodeLog.ingestAll(batch)) {
-          if (outcome instanceof Throwable t) throw new IllegalStateException("peer sent an event we refuse: " + t.getMessage());
+          if (outcome instanceof Throwable t) {
+            counters.inc("rejected_events.backfill");
+            throw new IllegalStateException("peer sent an event we refuse: " + t.getMessage());
+          }
         }
         fetched += batch.size();
-        backfilled.addAndGet(batch.size());
+        counters.add("backfilled", batch.size());
         if (behind > 2 * cfg.batchEvents()) log.info("backfill from {}: {} of {} events", peer, fetched, behind);
         LaneHead next = store.laneHead(l.author(), l.scope());
         if (next.seq() <= local.seq()) break;
@@ -190,6 +206,11 @@ public final class EventSync implements AutoCloseable {
       Event e = EventCodec.decode(r.bytes(EventCodec.MAX_ENCODED));
       if (!e.author().equals(author) || !e.scope().equals(scope) || e.laneSeq() != expect++) {
         throw new IllegalStateException("lane answer out of order or for another lane");
+      }
+      if (e.payload().length > rules.maxPayloadBytes()) {
+        counters.inc("rejected_events.payload_too_large");
+        overlay.penalize(peer, "backfilled an event over the network's payload cap");
+        throw new IllegalStateException("lane answer holds an event over the network's payload cap");
       }
       out.add(e);
     }
@@ -231,15 +252,29 @@ public final class EventSync implements AutoCloseable {
   }
 
   public long received() {
-    return received.get();
+    return counters.get("received");
   }
 
   public long backfilled() {
-    return backfilled.get();
+    return counters.get("backfilled");
   }
 
+  /** Events refused, for any reason. */
   public long refused() {
-    return refused.get();
+    return counters.sum("rejected_events.");
+  }
+
+  /**
+   * What sync received, backfilled, refused ({@code rejected_events.<reason>}: oversized,
+   * malformed, id_mismatch, wrong_topic, payload_too_large, bad_signature, fork, ...) and dropped
+   * ({@code ingest_queue_full}), sorted by key; safe from any thread.
+   */
+  public Map<String, Long> counters() {
+    return counters.snapshot("received", "backfilled", "ingest_queue_full", "timer_failures");
+  }
+
+  public NetworkRules rules() {
+    return rules;
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.wattswarm.node.config.Mode;
 import dev.wattswarm.node.config.NodeConfig;
 import dev.wattswarm.node.network.Contact;
 import dev.wattswarm.node.network.NetworkBundle;
+import dev.wattswarm.node.network.NetworkRules;
 import dev.wattswarm.p2p.Overlay;
 import dev.wattswarm.p2p.Substrate;
 import dev.wattswarm.p2p.gossip.BroadcastConfig;
@@ -80,7 +81,10 @@ public final class NetworkRuntime implements AutoCloseable {
     TcpTransport transport = TcpTransport.start(node.key(), node.networkId(), listen, tcpConfig(cfg));
     ThreadScheduler scheduler = new ThreadScheduler("ws-p2p", node.clock());
     MembershipConfig m = lo ? MembershipConfig.local() : cfg.mode() == Mode.LAN ? MembershipConfig.lan() : MembershipConfig.wan();
-    BroadcastConfig b = lo ? BroadcastConfig.local() : cfg.mode() == Mode.LAN ? BroadcastConfig.lan() : BroadcastConfig.wan();
+    // every member enforces the network's signed parameters, whatever its own configuration says
+    NetworkRules rules = NetworkRules.of(bundle);
+    BroadcastConfig b = (lo ? BroadcastConfig.local() : cfg.mode() == Mode.LAN ? BroadcastConfig.lan() : BroadcastConfig.wan())
+        .withMaxPayloadBytes(rules.maxGossipBytes());
     SyncConfig sc = lo ? SyncConfig.local() : cfg.mode() == Mode.LAN ? SyncConfig.lan() : SyncConfig.wan();
     Overlay overlay = new Overlay(transport, scheduler, m, b, new Random(new SecureRandom().nextLong()));
     byte[] bundleJson = CanonicalJson.encode(bundle.toJson());
@@ -90,7 +94,7 @@ public final class NetworkRuntime implements AutoCloseable {
     for (String r : cfg.regionIds()) scopes.add(Scope.of("region", r));
     for (String n : cfg.nodeScopeIds()) scopes.add(Scope.of("node", n));
     RequestRouter router = new RequestRouter(overlay);
-    EventSync sync = new EventSync(node.log(), overlay, router, scopes, sc);
+    EventSync sync = new EventSync(node.log(), overlay, router, scopes, sc, rules);
     for (Contact c : contacts) overlay.join(c.address(), c.nodeId());
     // peers known from the last run: a restarted node (even on a new port) finds the swarm again
     for (Contact c : KnownPeers.read(node.stateDir())) {

@@ -1,9 +1,12 @@
 package dev.wattswarm.p2p.gossip;
 
 import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.p2p.limits.DefenseCounters;
 import dev.wattswarm.p2p.transport.Link;
+import dev.wattswarm.p2p.transport.Periodic;
 import dev.wattswarm.p2p.transport.Scheduler;
 import dev.wattswarm.p2p.wire.FrameType;
+import dev.wattswarm.p2p.wire.MalformedFrameException;
 import dev.wattswarm.p2p.wire.WireReader;
 import dev.wattswarm.p2p.wire.WireWriter;
 import java.nio.ByteBuffer;
@@ -22,6 +25,10 @@ import java.util.Set;
  * received in time is pulled with GRAFT, which also repairs the tree. Loss and failed links are
  * healed by the lazy links, so delivery holds without flooding.
  *
+ * <p>Every received payload passes the topic's {@link Validator} before anything else: a rejected
+ * one is not marked seen, cached or forwarded, and its sender (the peer whose link carried it) is
+ * struck. What peers can make a tree hold (announced ids, ids per IHAVE) is bounded.
+ *
  * <p>Single-threaded on the {@link Scheduler}, like the membership it rides on.
  */
 public final class Plumtree {
@@ -36,30 +43,41 @@ public final class Plumtree {
   private final Scheduler scheduler;
   private final BroadcastConfig cfg;
   private final Delivery delivery;
+  private final Validator validator;
+  private final DefenseCounters counters;
   private final Map<NodeId, Link> links = new HashMap<>();
   private final Set<NodeId> eager = new LinkedHashSet<>();
   private final Set<NodeId> lazy = new LinkedHashSet<>();
-  /** Recently seen messages: id -> (round, payload), oldest first. */
+  /** Recently seen (valid) messages: id -> payload, oldest first. */
   private final LinkedHashMap<ByteBuffer, byte[]> cache = new LinkedHashMap<>();
   private final Map<ByteBuffer, Integer> rounds = new HashMap<>();
   private final Map<ByteBuffer, List<Announce>> missing = new HashMap<>();
+  private final Map<NodeId, Integer> missingPerPeer = new HashMap<>();
+  private int missingTotal;
   private final Map<NodeId, List<byte[]>> pendingIhave = new HashMap<>();
   private final Map<NodeId, List<Integer>> pendingIhaveRounds = new HashMap<>();
   private boolean flushScheduled;
   private long delivered;
   private long duplicates;
   private long grafts;
+  private java.util.Random random = new java.util.Random(0);
+  private boolean closed;
 
   public Plumtree(String topic, Scheduler scheduler, BroadcastConfig cfg, Delivery delivery) {
+    this(topic, scheduler, cfg, delivery, Validator.ACCEPT_ALL, new DefenseCounters());
+  }
+
+  public Plumtree(String topic, Scheduler scheduler, BroadcastConfig cfg, Delivery delivery, Validator validator,
+      DefenseCounters counters) {
     this.topic = topic;
     this.scheduler = scheduler;
     this.cfg = cfg;
     this.delivery = delivery;
-    scheduler.schedule(cfg.digestMs(), this::digestTick);
+    this.validator = validator;
+    this.counters = counters;
+    Periodic.start(scheduler, "digest " + topic, () -> cfg.digestMs() / 2 + random.nextLong(cfg.digestMs()),
+        () -> closed, this::digest, e -> counters.inc("timer_failures"));
   }
-
-  private java.util.Random random = new java.util.Random(0);
-  private boolean closed;
 
   /** Seeds the choice of digest partners (the simulator passes its seeded source). */
   public void random(java.util.Random r) {
@@ -71,18 +89,15 @@ public final class Plumtree {
   }
 
   /** Offers the newest ids to one random neighbour: anti-entropy for what loss or a partition kept away. */
-  private void digestTick() {
-    if (closed) return;
-    if (!links.isEmpty() && !cache.isEmpty()) {
-      List<NodeId> peers = new ArrayList<>(links.keySet());
-      NodeId to = peers.get(random.nextInt(peers.size()));
-      List<ByteBuffer> ids = new ArrayList<>(cache.keySet());
-      int from = Math.max(0, ids.size() - cfg.digestSize());
-      WireWriter w = new WireWriter(FrameType.IHAVE).string(topic).i32(ids.size() - from);
-      for (int i = from; i < ids.size(); i++) w.fixed(ids.get(i).array()).i32(rounds.getOrDefault(ids.get(i), 0));
-      send(to, w.done());
-    }
-    scheduler.schedule(cfg.digestMs() / 2 + random.nextLong(cfg.digestMs()), this::digestTick);
+  private void digest() {
+    if (links.isEmpty() || cache.isEmpty()) return;
+    List<NodeId> peers = new ArrayList<>(links.keySet());
+    NodeId to = peers.get(random.nextInt(peers.size()));
+    List<ByteBuffer> ids = new ArrayList<>(cache.keySet());
+    int from = Math.max(0, ids.size() - Math.min(cfg.digestSize(), cfg.maxIhaveIds()));
+    WireWriter w = new WireWriter(FrameType.IHAVE).string(topic).i32(ids.size() - from);
+    for (int i = from; i < ids.size(); i++) w.fixed(ids.get(i).array()).i32(rounds.getOrDefault(ids.get(i), 0));
+    send(to, w.done());
   }
 
   public String topic() {
@@ -107,6 +122,7 @@ public final class Plumtree {
   public void broadcast(byte[] id, byte[] payload) {
     ByteBuffer key = ByteBuffer.wrap(id.clone());
     if (cache.containsKey(key)) return;
+    forgetMissing(key);
     remember(key, payload, 0);
     push(key, payload, 0, null);
   }
@@ -116,20 +132,33 @@ public final class Plumtree {
     return cache.containsKey(ByteBuffer.wrap(id));
   }
 
+  /** @throws MalformedFrameException when the frame is malformed or its payload is refused (a strike) */
   public void frame(Link link, int type, WireReader r) {
     NodeId from = link.peer();
     switch (type) {
-      case FrameType.GOSSIP -> onGossip(from, r.fixed(32), r.i32(), r.bytes(cfg.maxPayloadBytes()));
+      case FrameType.GOSSIP -> {
+        byte[] id = r.fixed(32);
+        int round = r.i32();
+        byte[] payload;
+        try {
+          payload = r.bytes(cfg.maxPayloadBytes());
+        } catch (MalformedFrameException e) {
+          throw new MalformedFrameException("oversized_gossip", "gossip on " + topic + ": " + e.getMessage());
+        }
+        onGossip(from, id, round, payload);
+      }
       case FrameType.IHAVE -> {
         int n = r.i32();
-        if (n < 0 || n > 10_000) throw new dev.wattswarm.p2p.wire.MalformedFrameException("IHAVE of " + n);
+        if (n < 0 || n > cfg.maxIhaveIds()) {
+          throw new MalformedFrameException("oversized_ihave", "IHAVE of " + n + " ids (max " + cfg.maxIhaveIds() + ")");
+        }
         for (int i = 0; i < n; i++) onIhave(from, r.fixed(32), r.i32());
       }
       case FrameType.GRAFT -> onGraft(from, r.fixed(32), r.i32());
       case FrameType.PRUNE -> {
         if (eager.remove(from)) lazy.add(from);
       }
-      default -> throw new dev.wattswarm.p2p.wire.MalformedFrameException("not a broadcast frame: " + type);
+      default -> throw new MalformedFrameException("not a broadcast frame: " + type);
     }
   }
 
@@ -142,17 +171,47 @@ public final class Plumtree {
       send(from, new WireWriter(FrameType.PRUNE).string(topic).done());
       return;
     }
-    missing.remove(key);
+    Verdict v = judge(from, id, payload);
+    if (v.kind() == Verdict.Kind.REJECT) {
+      counters.inc("rejected_gossip." + v.reason());
+      throw new MalformedFrameException("invalid_gossip", "gossip " + ByteBuffer.wrap(id).getInt() + " on " + topic
+          + " refused: " + v.reason());
+    }
+    if (v.kind() == Verdict.Kind.IGNORE) {
+      counters.inc("ignored_gossip");
+      return;
+    }
+    forgetMissing(key);
     remember(key, payload, round);
     if (lazy.remove(from)) eager.add(from);
     delivered++;
-    delivery.deliver(topic, id, payload, from);
+    try {
+      delivery.deliver(topic, id, payload, from);
+    } catch (RuntimeException e) {
+      // our subscriber's fault, not the sender's: count it and keep the tree going
+      counters.inc("delivery_failures");
+    }
     push(key, payload, round + 1, from);
+  }
+
+  private Verdict judge(NodeId from, byte[] id, byte[] payload) {
+    try {
+      Verdict v = validator.validate(from, id, payload);
+      return v == null ? Verdict.ignore("no verdict") : v;
+    } catch (RuntimeException e) {
+      counters.inc("validator_failures");
+      return Verdict.ignore("validator failed");
+    }
   }
 
   private void onIhave(NodeId from, byte[] id, int round) {
     ByteBuffer key = ByteBuffer.wrap(id);
     if (cache.containsKey(key)) return;
+    int mine = missingPerPeer.getOrDefault(from, 0);
+    if (mine >= cfg.maxMissingPerPeer() || missingTotal >= cfg.maxMissingTotal()) {
+      counters.inc("ihave_dropped");
+      return;
+    }
     List<Announce> list = missing.get(key);
     if (list == null) {
       list = new ArrayList<>();
@@ -160,6 +219,18 @@ public final class Plumtree {
       scheduler.schedule(cfg.graftTimeoutMs(), () -> graftMissing(key));
     }
     list.add(new Announce(from, round));
+    missingPerPeer.put(from, mine + 1);
+    missingTotal++;
+  }
+
+  private void forgetMissing(ByteBuffer key) {
+    List<Announce> list = missing.remove(key);
+    if (list != null) for (Announce a : list) released(a);
+  }
+
+  private void released(Announce a) {
+    missingTotal--;
+    missingPerPeer.computeIfPresent(a.peer(), (p, n) -> n <= 1 ? null : n - 1);
   }
 
   private void graftMissing(ByteBuffer key) {
@@ -169,6 +240,7 @@ public final class Plumtree {
       return;
     }
     Announce a = list.remove(0);
+    released(a);
     if (links.containsKey(a.peer())) {
       grafts++;
       if (lazy.remove(a.peer())) eager.add(a.peer());
@@ -195,7 +267,12 @@ public final class Plumtree {
     }
     for (NodeId p : lazy) {
       if (p.equals(except)) continue;
-      pendingIhave.computeIfAbsent(p, k -> new ArrayList<>()).add(key.array());
+      List<byte[]> ids = pendingIhave.computeIfAbsent(p, k -> new ArrayList<>());
+      if (ids.size() >= cfg.maxMissingPerPeer()) {
+        counters.inc("ihave_unsent"); // the digest offers it later
+        continue;
+      }
+      ids.add(key.array());
       pendingIhaveRounds.computeIfAbsent(p, k -> new ArrayList<>()).add(round);
     }
     if (!pendingIhave.isEmpty() && !flushScheduled) {
@@ -209,8 +286,8 @@ public final class Plumtree {
     for (var e : pendingIhave.entrySet()) {
       List<byte[]> ids = e.getValue();
       List<Integer> rs = pendingIhaveRounds.get(e.getKey());
-      for (int from = 0; from < ids.size(); from += 1000) {
-        int to = Math.min(ids.size(), from + 1000);
+      for (int from = 0; from < ids.size(); from += cfg.maxIhaveIds()) {
+        int to = Math.min(ids.size(), from + cfg.maxIhaveIds());
         WireWriter w = new WireWriter(FrameType.IHAVE).string(topic).i32(to - from);
         for (int i = from; i < to; i++) w.fixed(ids.get(i)).i32(rs.get(i));
         send(e.getKey(), w.done());
@@ -248,6 +325,18 @@ public final class Plumtree {
 
   public long grafts() {
     return grafts;
+  }
+
+  /** Announced ids waiting for their payload (bounded by {@code maxMissingTotal}). */
+  public int missingCount() {
+    return missingTotal;
+  }
+
+  /** The most announced-but-missing ids any one peer holds here (bounded by {@code maxMissingPerPeer}). */
+  public int maxMissingOfOnePeer() {
+    int m = 0;
+    for (int n : missingPerPeer.values()) m = Math.max(m, n);
+    return m;
   }
 
   /** Peers this topic's tree can use. */

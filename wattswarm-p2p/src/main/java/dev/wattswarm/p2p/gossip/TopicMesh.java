@@ -9,7 +9,10 @@ import dev.wattswarm.p2p.wire.FrameType;
 import dev.wattswarm.p2p.wire.PeerInfo;
 import dev.wattswarm.p2p.wire.WireReader;
 import dev.wattswarm.p2p.wire.WireWriter;
+import dev.wattswarm.p2p.limits.DefenseCounters;
+import dev.wattswarm.p2p.wire.MalformedFrameException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,11 +44,17 @@ public final class TopicMesh {
   private final Random random;
   private final long announceMs;
   private final Map<String, Map<NodeId, Known>> directory = new HashMap<>();
+  /** What each announcing node announced last, so a new announcement replaces the old one. */
+  private final Map<NodeId, Set<String>> byPeer = new HashMap<>();
+  private final BroadcastConfig cfg;
+  private final DefenseCounters counters;
   private final Set<String> leaveSent = new HashSet<>();
   private Runnable announce = () -> {};
 
   public TopicMesh(Transport transport, Scheduler scheduler, Function<String, Plumtree> topics,
-      Function<NodeId, Link> neighbourLink, Random random, long announceMs) {
+      Function<NodeId, Link> neighbourLink, Random random, long announceMs, BroadcastConfig cfg, DefenseCounters counters) {
+    this.cfg = cfg;
+    this.counters = counters;
     this.neighbourLink = neighbourLink;
     this.transport = transport;
     this.scheduler = scheduler;
@@ -73,25 +82,93 @@ public final class TopicMesh {
     return Hashes.sha256(announcement);
   }
 
-  /** An announcement arrived on the directory topic. */
-  public void onAnnouncement(byte[] payload) {
+  /**
+   * The directory topic's validator: the id must be the announcement's hash (so a forged copy
+   * cannot claim an honest one's id) and the announcement must parse within its bounds.
+   */
+  public Verdict validate(NodeId from, byte[] id, byte[] payload) {
+    if (!Arrays.equals(id, idOf(payload))) return Verdict.reject("id_mismatch");
+    try {
+      parse(payload);
+      return Verdict.ACCEPT;
+    } catch (MalformedFrameException e) {
+      return Verdict.reject(e.reason().equals("bad_addresses") ? "bad_address" : "malformed_announcement");
+    }
+  }
+
+  private record Announcement(PeerInfo peer, List<String> topics) {}
+
+  private Announcement parse(byte[] payload) {
     WireReader r = new WireReader(payload);
     r.u8();
     PeerInfo p = r.peer();
     r.i64();
     int n = r.i32();
-    if (n < 0 || n > 1000) return;
+    if (n < 0 || n > cfg.directoryTopicsPerPeer()) throw new MalformedFrameException("announcement of " + n + " topics");
+    List<String> topics = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) topics.add(r.string(512));
+    if (!r.atEnd()) throw new MalformedFrameException("announcement has trailing bytes");
+    return new Announcement(p, topics);
+  }
+
+  /** An announcement arrived on the directory topic (already validated). */
+  public void onAnnouncement(byte[] payload) {
+    Announcement a = parse(payload);
+    NodeId id = a.peer().id();
     long now = scheduler.now();
-    for (int i = 0; i < n; i++) {
-      directory.computeIfAbsent(r.string(512), k -> new HashMap<>()).put(p.id(), new Known(p, now));
+    Set<String> before = byPeer.get(id);
+    if (before == null && byPeer.size() >= cfg.directoryTopics()) {
+      counters.inc("directory_dropped");
+      return;
     }
+    Set<String> now_ = new HashSet<>();
+    for (String topic : a.topics()) {
+      Map<NodeId, Known> m = directory.get(topic);
+      if (m == null) {
+        if (directory.size() >= cfg.directoryTopics()) {
+          counters.inc("directory_dropped");
+          continue;
+        }
+        m = new HashMap<>();
+        directory.put(topic, m);
+      }
+      m.put(id, new Known(a.peer(), now));
+      now_.add(topic);
+    }
+    if (before != null) for (String old : before) if (!now_.contains(old)) remove(old, id);
+    byPeer.put(id, now_);
+  }
+
+  private void remove(String topic, NodeId id) {
+    Map<NodeId, Known> m = directory.get(topic);
+    if (m == null) return;
+    m.remove(id);
+    if (m.isEmpty()) directory.remove(topic);
+  }
+
+  /** Distinct topics in the directory (bounded by {@code directoryTopics}). */
+  public int directoryTopics() {
+    return directory.size();
+  }
+
+  /** Announcing nodes in the directory (bounded by {@code directoryTopics}). */
+  public int directoryPeers() {
+    return byPeer.size();
   }
 
   /** Periodic: announce, forget stale entries, and top up the trees of thin topics. */
   public void tick(List<String> subscribed) {
     announce.run();
     long now = scheduler.now();
-    for (Map<NodeId, Known> m : directory.values()) m.values().removeIf(k -> now - k.seenAt() > 5 * announceMs);
+    for (var e : List.copyOf(directory.entrySet())) {
+      for (Known k : List.copyOf(e.getValue().values())) {
+        if (now - k.seenAt() > 5 * announceMs) {
+          remove(e.getKey(), k.peer().id());
+          Set<String> mine = byPeer.get(k.peer().id());
+          if (mine != null && mine.remove(e.getKey()) && mine.isEmpty()) byPeer.remove(k.peer().id());
+        }
+      }
+    }
     for (String topic : subscribed) {
       if (!scoped(topic)) continue;
       Plumtree t = topics.apply(topic);
@@ -134,7 +211,14 @@ public final class TopicMesh {
 
   /** Gossip for a topic we do not subscribe to: tell the sender once, so it stops. */
   public void notSubscribed(Link link, String topic) {
-    if (leaveSent.add(link.peer() + "|" + topic)) link.send(new WireWriter(FrameType.TOPIC_LEAVE).string(topic).done());
+    String key = link.peer() + "|" + topic;
+    if (leaveSent.contains(key)) return;
+    if (leaveSent.size() >= cfg.directoryTopics()) {
+      counters.inc("dropped_frames.unsubscribed"); // topic names come from peers: remember only so many
+      return;
+    }
+    leaveSent.add(key);
+    link.send(new WireWriter(FrameType.TOPIC_LEAVE).string(topic).done());
   }
 
   /** A link went down: remove it from every tree that used it. */

@@ -2,67 +2,138 @@ package dev.wattswarm.p2p.limits;
 
 import dev.wattswarm.kernel.identity.NodeId;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Strikes per peer and the bans they lead to. Single-threaded, on the overlay's scheduler. */
+/**
+ * Strikes, bans and frame rates per peer. A peer's record outlives its links: strikes expire
+ * {@code strikeMemoryMs} after the last one and a ban after {@code banMs}, so disconnecting and
+ * reconnecting neither clears a record nor buys a fresh burst. Records are bounded in number
+ * (least recently seen dropped first) and idle ones are swept. Single-threaded, on the overlay's
+ * scheduler.
+ */
 public final class Penalties {
+  private static final class Record {
+    TokenBucket bucket;
+    int strikes;
+    long lastStrike;
+    long bannedUntil;
+    long lastSeen;
+  }
+
   private final PeerLimits limits;
-  private final Map<NodeId, Integer> strikes = new HashMap<>();
-  private final Map<NodeId, Long> bannedUntil = new HashMap<>();
-  private final Map<NodeId, TokenBucket> peerBuckets = new HashMap<>();
+  private final DefenseCounters counters;
+  private final LinkedHashMap<NodeId, Record> peers = new LinkedHashMap<>(64, 0.75f, true);
   private final Map<String, TokenBucket> topicBuckets = new HashMap<>();
-  private long dropped;
-  private long bans;
 
   public Penalties(PeerLimits limits) {
+    this(limits, new DefenseCounters());
+  }
+
+  public Penalties(PeerLimits limits, DefenseCounters counters) {
     this.limits = limits;
+    this.counters = counters;
+  }
+
+  private Record record(NodeId peer, long now) {
+    Record r = peers.get(peer);
+    if (r == null) {
+      r = new Record();
+      r.bucket = new TokenBucket(limits.peerFramesPerSec(), limits.peerBurst(), now);
+      peers.put(peer, r);
+      if (peers.size() > limits.maxTrackedPeers()) evictOne();
+    }
+    r.lastSeen = now;
+    return r;
+  }
+
+  /** Drops the least recently seen record, sparing a banned peer while any other is left. */
+  private void evictOne() {
+    NodeId victim = null;
+    for (var e : peers.entrySet()) {
+      if (e.getValue().bannedUntil == 0) {
+        victim = e.getKey();
+        break;
+      }
+    }
+    if (victim == null) victim = peers.keySet().iterator().next();
+    peers.remove(victim);
   }
 
   /** @return true when this strike bans the peer */
   public boolean strike(NodeId peer, long now) {
-    int s = strikes.merge(peer, 1, Integer::sum);
-    if (s >= limits.strikesBeforeBan()) {
-      strikes.remove(peer);
-      bannedUntil.put(peer, now + limits.banMs());
-      bans++;
+    Record r = record(peer, now);
+    if (r.strikes > 0 && now - r.lastStrike > limits.strikeMemoryMs()) r.strikes = 0;
+    r.strikes++;
+    r.lastStrike = now;
+    if (r.strikes >= limits.strikesBeforeBan()) {
+      r.strikes = 0;
+      r.bannedUntil = now + limits.banMs();
+      counters.inc("bans");
       return true;
     }
     return false;
   }
 
   public boolean banned(NodeId peer, long now) {
-    Long until = bannedUntil.get(peer);
-    if (until == null) return false;
-    if (now >= until) {
-      bannedUntil.remove(peer);
+    Record r = peers.get(peer);
+    if (r == null || r.bannedUntil == 0) return false;
+    if (now >= r.bannedUntil) {
+      r.bannedUntil = 0;
       return false;
     }
     return true;
   }
 
+  /** Peers banned now. */
+  public Set<NodeId> bannedPeers(long now) {
+    Set<NodeId> out = new TreeSet<>();
+    for (var e : peers.entrySet()) if (e.getValue().bannedUntil > now) out.add(e.getKey());
+    return out;
+  }
+
   /** Whether a frame from {@code peer} fits its rate; counts drops. */
   public boolean admitFrame(NodeId peer, long now) {
-    boolean ok = peerBuckets.computeIfAbsent(peer, p -> new TokenBucket(limits.peerFramesPerSec(), limits.peerBurst(), now)).tryTake(now);
-    if (!ok) dropped++;
+    boolean ok = record(peer, now).bucket.tryTake(now);
+    if (!ok) counters.inc("dropped_frames.rate");
     return ok;
   }
 
   /** Whether a new message on {@code topic} fits the topic's rate; counts drops. */
   public boolean admitMessage(String topic, long now) {
     boolean ok = topicBuckets.computeIfAbsent(topic, t -> new TokenBucket(limits.topicMessagesPerSec(), limits.topicBurst(), now)).tryTake(now);
-    if (!ok) dropped++;
+    if (!ok) counters.inc("dropped_frames.topic_rate");
     return ok;
   }
 
-  public void forget(NodeId peer) {
-    peerBuckets.remove(peer);
+  /** An unsubscribed topic keeps no bucket. */
+  public void forgetTopic(String topic) {
+    topicBuckets.remove(topic);
+  }
+
+  /**
+   * Drops records that hold nothing: no live strike, no ban, and idle long enough for the rate
+   * bucket to have refilled (so a fresh bucket is exactly what the peer would have had).
+   */
+  public void sweep(long now) {
+    long refillMs = (long) Math.ceil(limits.peerBurst() * 1000 / limits.peerFramesPerSec());
+    peers.values().removeIf(r -> r.bannedUntil <= now
+        && (r.strikes == 0 || now - r.lastStrike > limits.strikeMemoryMs())
+        && now - r.lastSeen > refillMs);
+  }
+
+  /** Peers with a record now (bounded by {@code maxTrackedPeers}). */
+  public int trackedPeers() {
+    return peers.size();
   }
 
   public long dropped() {
-    return dropped;
+    return counters.get("dropped_frames.rate") + counters.get("dropped_frames.topic_rate");
   }
 
   public long bans() {
-    return bans;
+    return counters.get("bans");
   }
 }

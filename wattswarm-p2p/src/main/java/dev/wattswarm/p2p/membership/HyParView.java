@@ -1,10 +1,13 @@
 package dev.wattswarm.p2p.membership;
 
 import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.p2p.limits.DefenseCounters;
 import dev.wattswarm.p2p.transport.Link;
+import dev.wattswarm.p2p.transport.Periodic;
 import dev.wattswarm.p2p.transport.Scheduler;
 import dev.wattswarm.p2p.transport.Transport;
 import dev.wattswarm.p2p.wire.FrameType;
+import dev.wattswarm.p2p.wire.MalformedFrameException;
 import dev.wattswarm.p2p.wire.PeerInfo;
 import dev.wattswarm.p2p.wire.WireReader;
 import dev.wattswarm.p2p.wire.WireWriter;
@@ -47,26 +50,29 @@ public final class HyParView {
   private final List<String> contacts = new ArrayList<>();
   private final Map<String, NodeId> contactIds = new java.util.HashMap<>();
   private final List<Listener> listeners = new ArrayList<>();
-  private Consumer<String> violations = m -> {};
+  private final DefenseCounters counters;
   private boolean running = true;
+  private boolean stopped;
 
   public HyParView(Transport transport, Scheduler scheduler, MembershipConfig cfg, Random random) {
+    this(transport, scheduler, cfg, random, new DefenseCounters());
+  }
+
+  public HyParView(Transport transport, Scheduler scheduler, MembershipConfig cfg, Random random, DefenseCounters counters) {
     this.transport = transport;
     this.scheduler = scheduler;
     this.cfg = cfg;
     this.random = random;
+    this.counters = counters;
     this.self = new PeerInfo(transport.localId(), transport.localAddress());
-    scheduler.schedule(cfg.shuffleMs() / 2 + random.nextLong(cfg.shuffleMs()), this::shuffleTick);
-    scheduler.schedule(cfg.reconnectMs() + random.nextLong(cfg.reconnectMs()), this::reconnectTick);
+    Periodic.start(scheduler, "shuffle", () -> cfg.shuffleMs() / 2 + random.nextLong(cfg.shuffleMs()), () -> stopped,
+        this::shuffleTick, e -> counters.inc("timer_failures"));
+    Periodic.start(scheduler, "reconnect", () -> cfg.reconnectMs() / 2 + random.nextLong(cfg.reconnectMs()), () -> stopped,
+        this::reconnectTick, e -> counters.inc("timer_failures"));
   }
 
   public void addListener(Listener l) {
     listeners.add(l);
-  }
-
-  /** Called with a description of each protocol violation by a peer (malformed frames etc.). */
-  public void onViolation(Consumer<String> c) {
-    violations = c;
   }
 
   public PeerInfo self() {
@@ -117,6 +123,12 @@ public final class HyParView {
     running = false;
   }
 
+  /** Ends the timers for good (the overlay is closing). */
+  public void close() {
+    running = false;
+    stopped = true;
+  }
+
   // ---- transport events (the owner routes them here on the scheduler's thread)
 
   public void linkDown(Link link) {
@@ -129,31 +141,48 @@ public final class HyParView {
     }
   }
 
-  /** A membership frame arrived. */
+  /**
+   * A membership frame arrived. The sender is the link's proven peer: a frame that speaks for
+   * another node is refused whole before it changes anything.
+   *
+   * @throws MalformedFrameException for a malformed frame or one claiming another identity
+   */
   public void frame(Link link, int type, WireReader r) {
     if (!running) return;
     switch (type) {
-      case FrameType.JOIN -> onJoin(link, r.peer());
-      case FrameType.JOIN_ACCEPT -> addActive(link, r.peer());
+      case FrameType.JOIN -> onJoin(link, proven(link, r.peer(), "JOIN"));
+      case FrameType.JOIN_ACCEPT -> addActive(link, proven(link, r.peer(), "JOIN_ACCEPT"));
       case FrameType.FORWARD_JOIN -> onForwardJoin(link, r.peer(), r.u8());
-      case FrameType.NEIGHBOR -> onNeighbor(link, r.peer(), r.u8() == 1);
-      case FrameType.NEIGHBOR_REPLY -> onNeighborReply(link, r.peer(), r.u8() == 1);
+      case FrameType.NEIGHBOR -> {
+        PeerInfo p = proven(link, r.peer(), "NEIGHBOR");
+        onNeighbor(link, p, r.u8() == 1);
+      }
+      case FrameType.NEIGHBOR_REPLY -> {
+        PeerInfo p = proven(link, r.peer(), "NEIGHBOR_REPLY");
+        onNeighborReply(link, p, r.u8() == 1);
+      }
       case FrameType.DISCONNECT -> onDisconnect(link);
       case FrameType.SHUFFLE -> onShuffle(link, r.peer(), r.u8(), r.peers(64));
       case FrameType.SHUFFLE_REPLY -> {
         merge(r.peers(64));
         if (!active.containsValue(link)) link.close("shuffle done");
       }
-      default -> violations.accept("unknown membership frame " + type + " from " + link.peer());
+      default -> throw new MalformedFrameException("unknown membership frame " + type);
     }
   }
 
-  private void onJoin(Link link, PeerInfo newcomer) {
-    if (!link.peer().equals(newcomer.id())) {
-      violations.accept(link.peer() + " sent a JOIN for " + newcomer.id());
-      link.close("join for another node");
-      return;
+  /**
+   * The sender as the link proves it, with the address it announced in its hello (a frame's own
+   * address may be a wildcard, and is the sender's word only).
+   */
+  private static PeerInfo proven(Link link, PeerInfo claimed, String frame) {
+    if (!link.peer().equals(claimed.id())) {
+      throw new MalformedFrameException("identity_claims", link.peer() + " sent a " + frame + " in the name of " + claimed.id());
     }
+    return new PeerInfo(link.peer(), link.peerListenAddress());
+  }
+
+  private void onJoin(Link link, PeerInfo newcomer) {
     addActive(link, newcomer);
     byte[] fwd = new WireWriter(FrameType.FORWARD_JOIN).peer(newcomer).u8(cfg.activeWalk()).done();
     for (var e : active.entrySet()) {
@@ -165,22 +194,30 @@ public final class HyParView {
     if (newcomer.id().equals(self.id())) return;
     if (ttl == 0 || active.size() <= 1) {
       if (!active.containsKey(newcomer.id())) {
-        dial(newcomer.address(), newcomer.id(), link -> {
-          link.send(new WireWriter(FrameType.JOIN_ACCEPT).peer(self).done());
-          addActive(link, newcomer);
-        });
+        acceptJoin(newcomer);
       }
       return;
     }
     if (ttl == cfg.passiveWalk()) addPassive(newcomer);
     Link next = randomActive(from.peer(), newcomer.id());
     if (next != null) next.send(new WireWriter(FrameType.FORWARD_JOIN).peer(newcomer).u8(ttl - 1).done());
-    else if (!active.containsKey(newcomer.id())) {
-      dial(newcomer.address(), newcomer.id(), link -> {
-        link.send(new WireWriter(FrameType.JOIN_ACCEPT).peer(self).done());
-        addActive(link, newcomer);
-      });
-    }
+    else if (!active.containsKey(newcomer.id())) acceptJoin(newcomer);
+  }
+
+  /**
+   * Dials a newcomer named in a forwarded join. The name is hearsay: the transport proves who
+   * answers, and a node already connected keeps its live link (a forged join cannot replace it).
+   */
+  private void acceptJoin(PeerInfo newcomer) {
+    dial(newcomer.address(), newcomer.id(), link -> {
+      Link live = active.get(link.peer());
+      if (live != null && live.isOpen()) {
+        link.close("already a neighbour");
+        return;
+      }
+      link.send(new WireWriter(FrameType.JOIN_ACCEPT).peer(self).done());
+      addActive(link, new PeerInfo(link.peer(), newcomer.address()));
+    });
   }
 
   private void onNeighbor(Link link, PeerInfo peer, boolean high) {
@@ -224,7 +261,6 @@ public final class HyParView {
       Link to = randomActive(null, null);
       if (to != null) to.send(new WireWriter(FrameType.SHUFFLE).peer(self).u8(cfg.activeWalk()).peers(sample).done());
     }
-    scheduler.schedule(cfg.shuffleMs() / 2 + random.nextLong(cfg.shuffleMs()), this::shuffleTick);
   }
 
   private void onShuffle(Link from, PeerInfo origin, int ttl, List<PeerInfo> sample) {
@@ -268,7 +304,6 @@ public final class HyParView {
       }
       if (active.size() < cfg.activeSize()) promoteFromPassive();
     }
-    scheduler.schedule(cfg.reconnectMs() / 2 + random.nextLong(cfg.reconnectMs()), this::reconnectTick);
   }
 
   private void promoteFromPassive() {
@@ -360,7 +395,15 @@ public final class HyParView {
   }
 
   private void dial(String address, NodeId expected, Consumer<Link> then, Runnable failed) {
-    transport.connect(address, expected).whenComplete((link, err) -> scheduler.execute(() -> {
+    java.util.concurrent.CompletableFuture<Link> f;
+    try {
+      f = transport.connect(address, expected);
+    } catch (IllegalArgumentException e) {
+      // an address that cannot be dialled (a contact from configuration, or hearsay): drop it, carry on
+      counters.inc("bad_addresses");
+      f = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    f.whenComplete((link, err) -> scheduler.execute(() -> {
       if (err != null) {
         if (expected != null) passive.remove(expected);
         failed.run();

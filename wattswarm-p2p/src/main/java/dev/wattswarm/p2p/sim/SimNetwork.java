@@ -63,7 +63,8 @@ public final class SimNetwork {
   }
 
   public SimTransport newNode(KeyPair key, String networkId) {
-    String address = "sim:" + (next++);
+    // a dialable host:port like any other address, so the simulator checks addresses as sockets do
+    String address = "sim:" + (++next);
     SimTransport t = new SimTransport(this, key, networkId, address);
     byAddress.put(address, t);
     return t;

@@ -56,8 +56,10 @@ public final class SimTransport implements Transport {
     return rejected;
   }
 
+  /** @throws IllegalArgumentException when {@code target} is not host:port, as a socket transport does */
   @Override
   public CompletableFuture<Link> connect(String target, NodeId expectedId) {
+    dev.wattswarm.p2p.wire.HostPort.parse(target);
     CompletableFuture<Link> f = new CompletableFuture<>();
     long d = net.delay();
     net.scheduler().schedule(2 * d, () -> {

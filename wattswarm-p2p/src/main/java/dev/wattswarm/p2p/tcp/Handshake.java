@@ -1,5 +1,6 @@
 package dev.wattswarm.p2p.tcp;
 
+import dev.wattswarm.p2p.wire.HostPort;
 import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.p2p.transport.TransportException;
 import dev.wattswarm.p2p.transport.TransportException.Kind;

@@ -11,7 +11,10 @@ package dev.wattswarm.p2p.tcp;
  *     larger {@code send} throws; a larger incoming frame closes the link as a protocol violation.
  *     Both ends should use the same cap.
  * @param sendQueueFrames frames a link holds for its writer before {@code send} returns false
- *     (default 1024). With the frame cap this bounds a link's outbound memory.
+ *     (default 1024)
+ * @param sendQueueBytes bytes of data frames a link holds for its writer before {@code send}
+ *     returns false (default 8 MiB): what bounds a link's outbound memory, since 1024 frames at
+ *     the cap would be 4 GiB. At least {@code maxFrameBytes}, so any frame fits an empty queue.
  * @param connectTimeoutMs how long a TCP connect may take before {@code connect} fails with
  *     TIMEOUT (default 5000)
  * @param handshakeTimeoutMs how long the whole TLS handshake plus hello exchange may take, on
@@ -23,6 +26,7 @@ package dev.wattswarm.p2p.tcp;
 public record TcpConfig(
     int maxFrameBytes,
     int sendQueueFrames,
+    long sendQueueBytes,
     int connectTimeoutMs,
     int handshakeTimeoutMs,
     int pingIntervalMs,
@@ -37,6 +41,10 @@ public record TcpConfig(
       throw new IllegalArgumentException("maxFrameBytes " + maxFrameBytes + " is over " + MAX_FRAME_CAP);
     }
     positive("sendQueueFrames", sendQueueFrames);
+    if (sendQueueBytes < maxFrameBytes) {
+      throw new IllegalArgumentException("sendQueueBytes " + sendQueueBytes + " is under maxFrameBytes " + maxFrameBytes
+          + ": a frame at the cap could never be queued");
+    }
     positive("connectTimeoutMs", connectTimeoutMs);
     positive("handshakeTimeoutMs", handshakeTimeoutMs);
     positive("pingIntervalMs", pingIntervalMs);
@@ -54,38 +62,42 @@ public record TcpConfig(
 
   /** Loopback and same-host clusters: ping 500 ms, dead after 1.5 s. */
   public static TcpConfig local() {
-    return new TcpConfig(4 << 20, 1024, 5_000, 5_000, 500, 1_500);
+    return new TcpConfig(4 << 20, 1024, 8L << 20, 5_000, 5_000, 500, 1_500);
   }
 
   /** A local network: ping 1 s, dead after 4 s. */
   public static TcpConfig lan() {
-    return new TcpConfig(4 << 20, 1024, 5_000, 5_000, 1_000, 4_000);
+    return new TcpConfig(4 << 20, 1024, 8L << 20, 5_000, 5_000, 1_000, 4_000);
   }
 
   /** The internet: longer connects and handshakes, ping 2 s, dead after 10 s. */
   public static TcpConfig wan() {
-    return new TcpConfig(4 << 20, 1024, 10_000, 10_000, 2_000, 10_000);
+    return new TcpConfig(4 << 20, 1024, 8L << 20, 10_000, 10_000, 2_000, 10_000);
   }
 
   public TcpConfig withMaxFrameBytes(int v) {
-    return new TcpConfig(v, sendQueueFrames, connectTimeoutMs, handshakeTimeoutMs, pingIntervalMs, deadAfterMs);
+    return new TcpConfig(v, sendQueueFrames, Math.max(sendQueueBytes, v), connectTimeoutMs, handshakeTimeoutMs, pingIntervalMs, deadAfterMs);
   }
 
   public TcpConfig withSendQueueFrames(int v) {
-    return new TcpConfig(maxFrameBytes, v, connectTimeoutMs, handshakeTimeoutMs, pingIntervalMs, deadAfterMs);
+    return new TcpConfig(maxFrameBytes, v, sendQueueBytes, connectTimeoutMs, handshakeTimeoutMs, pingIntervalMs, deadAfterMs);
   }
 
   public TcpConfig withConnectTimeoutMs(int v) {
-    return new TcpConfig(maxFrameBytes, sendQueueFrames, v, handshakeTimeoutMs, pingIntervalMs, deadAfterMs);
+    return new TcpConfig(maxFrameBytes, sendQueueFrames, sendQueueBytes, v, handshakeTimeoutMs, pingIntervalMs, deadAfterMs);
   }
 
   public TcpConfig withHandshakeTimeoutMs(int v) {
-    return new TcpConfig(maxFrameBytes, sendQueueFrames, connectTimeoutMs, v, pingIntervalMs, deadAfterMs);
+    return new TcpConfig(maxFrameBytes, sendQueueFrames, sendQueueBytes, connectTimeoutMs, v, pingIntervalMs, deadAfterMs);
   }
 
   /** Both liveness timings at once, since each constrains the other. */
   public TcpConfig withLiveness(int pingMs, int deadMs) {
-    return new TcpConfig(maxFrameBytes, sendQueueFrames, connectTimeoutMs, handshakeTimeoutMs, pingMs, deadMs);
+    return new TcpConfig(maxFrameBytes, sendQueueFrames, sendQueueBytes, connectTimeoutMs, handshakeTimeoutMs, pingMs, deadMs);
+  }
+
+  public TcpConfig withSendQueueBytes(long v) {
+    return new TcpConfig(maxFrameBytes, sendQueueFrames, v, connectTimeoutMs, handshakeTimeoutMs, pingIntervalMs, deadAfterMs);
   }
 
   private static void positive(String name, int v) {

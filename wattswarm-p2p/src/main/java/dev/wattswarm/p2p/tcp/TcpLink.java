@@ -41,6 +41,7 @@ final class TcpLink implements Link {
   /** Unbounded as a structure; data frames in it are bounded by {@link #queuedData}. */
   private final LinkedBlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedData = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
   /** At most one pong waits in the queue, so a ping flood cannot grow it. */
   private final AtomicBoolean pongQueued = new AtomicBoolean();
   private final AtomicReference<String> closeReason = new AtomicReference<>();
@@ -81,8 +82,10 @@ final class TcpLink implements Link {
       throw new IllegalArgumentException("frame of " + frame.length + " bytes over the cap " + config.maxFrameBytes());
     }
     if (!isOpen()) return false;
-    if (queuedData.incrementAndGet() > config.sendQueueFrames()) {
+    if (queuedData.incrementAndGet() > config.sendQueueFrames()
+        | queuedBytes.addAndGet(frame.length) > config.sendQueueBytes()) {
       queuedData.decrementAndGet();
+      queuedBytes.addAndGet(-frame.length);
       return false;
     }
     queue.offer(new Outgoing(Frames.DATA, frame));
@@ -106,6 +109,11 @@ final class TcpLink implements Link {
     Thread w = writer;
     if (w != null) w.interrupt();
     queue.clear();
+  }
+
+  /** Bytes of data frames waiting for the writer (bounded by {@code sendQueueBytes}). */
+  long queuedBytes() {
+    return queuedBytes.get();
   }
 
   /** Why the link closed, or null while open. */
@@ -148,7 +156,10 @@ final class TcpLink implements Link {
   }
 
   private void write(Outgoing o) throws IOException {
-    if (o.type() == Frames.DATA) queuedData.decrementAndGet();
+    if (o.type() == Frames.DATA) {
+      queuedData.decrementAndGet();
+      queuedBytes.addAndGet(-o.payload().length);
+    }
     if (o.type() == Frames.PONG) pongQueued.set(false);
     Frames.write(out, o.type(), o.payload());
   }

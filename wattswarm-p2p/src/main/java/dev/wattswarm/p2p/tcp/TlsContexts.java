@@ -1,5 +1,6 @@
 package dev.wattswarm.p2p.tcp;
 
+import dev.wattswarm.p2p.wire.HostPort;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;

@@ -71,8 +71,16 @@ public final class WireReader {
     }
   }
 
+  /** A node and its address; an address that is not a dialable host:port fails the frame. */
   public PeerInfo peer() {
-    return new PeerInfo(node(), string(256));
+    NodeId id = node();
+    String address = string(HostPort.MAX_LENGTH);
+    try {
+      HostPort.parse(address);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedFrameException("bad_addresses", "bad address for " + id + ": " + e.getMessage());
+    }
+    return new PeerInfo(id, address);
   }
 
   public List<PeerInfo> peers(int max) {

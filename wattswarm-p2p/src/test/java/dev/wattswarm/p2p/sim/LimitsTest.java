@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The high-frequency limiter: a flood on one topic is cut at the topic's rate, and counted. */
+@org.junit.jupiter.api.Timeout(60)
 class LimitsTest {
   @Test
   void aFloodedTopicIsCutAtItsRate() {

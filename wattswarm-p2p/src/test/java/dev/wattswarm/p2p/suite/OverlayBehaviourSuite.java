@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * The substrate's behaviour, written once and run over every implementation: membership,
  * broadcast, request/response, failure handling and penalties for malformed frames.
  */
+@org.junit.jupiter.api.Timeout(180)
 abstract class OverlayBehaviourSuite {
   static final String TOPIC = "net:test.global.events";
   static final int N = 8;

@@ -20,6 +20,9 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /** The behaviour suite over TLS on loopback: each node on its own 127.0.0.x address, port 0. */
 class TcpOverlayBehaviourTest extends OverlayBehaviourSuite {
+  /** Explicit liveness: a silent peer is down after 2 s, generous enough for a loaded machine. */
+  static final TcpConfig CONFIG = TcpConfig.local().withLiveness(250, 2_000);
+
   @Override
   OverlayEnv env() {
     List<TcpTransport> ts = new ArrayList<>();
@@ -30,7 +33,7 @@ class TcpOverlayBehaviourTest extends OverlayBehaviourSuite {
       public List<Overlay> start(int n) {
         for (int i = 0; i < n; i++) {
           TcpTransport t = TcpTransport.start(KeyPair.generate(new SecureRandom()), "net:test",
-              new InetSocketAddress("127.0.0." + (20 + i), 0), TcpConfig.local());
+              new InetSocketAddress("127.0.0." + (20 + i), 0), CONFIG);
           ThreadScheduler s = new ThreadScheduler("ws-p2p-" + i, Clock.systemUTC());
           ts.add(t);
           ss.add(s);

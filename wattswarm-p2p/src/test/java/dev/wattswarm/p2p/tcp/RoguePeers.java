@@ -1,5 +1,6 @@
 package dev.wattswarm.p2p.tcp;
 
+import dev.wattswarm.p2p.wire.HostPort;
 import dev.wattswarm.kernel.identity.KeyPair;
 import java.io.DataOutputStream;
 import java.io.IOException;

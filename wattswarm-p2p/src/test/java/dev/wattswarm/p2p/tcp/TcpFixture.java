@@ -21,10 +21,11 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 
 /** Starts transports on 127.0.0.1:0 with a {@link Recorder} each, and closes them after each test. */
+@org.junit.jupiter.api.Timeout(120)
 abstract class TcpFixture {
   static final SecureRandom RANDOM = new SecureRandom();
   static final String NET = "test-net";
-  static final Duration WAIT = Duration.ofSeconds(10);
+  static final Duration WAIT = Duration.ofSeconds(30);
 
   final List<TcpTransport> started = new ArrayList<>();
   final Map<TcpTransport, Recorder> recorders = new HashMap<>();

@@ -1,14 +1,26 @@
-package dev.wattswarm.p2p.tcp;
+package dev.wattswarm.p2p.wire;
 
 import java.net.InetAddress;
 
-/** A dialable {@code host:port} ({@code [v6]:port} for IPv6 literals). */
-record HostPort(String host, int port) {
+/**
+ * A dialable {@code host:port} ({@code [v6]:port} for IPv6 literals). Addresses arrive in frames
+ * and announcements from untrusted peers, so every one is parsed here before it is kept or dialled.
+ */
+public record HostPort(String host, int port) {
+  /** Longest address accepted (a DNS name is at most 253 characters, plus brackets and port). */
+  public static final int MAX_LENGTH = 262;
+
 
   /** @throws IllegalArgumentException naming the address and what is wrong with it */
-  static HostPort parse(String address) {
+  public static HostPort parse(String address) {
     if (address == null || address.isBlank()) {
       throw new IllegalArgumentException("address is empty; expected host:port");
+    }
+    if (address.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException("address of " + address.length() + " characters is over " + MAX_LENGTH);
+    }
+    if (address.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+      throw new IllegalArgumentException("address '" + address.strip() + "' contains whitespace or control characters");
     }
     String host;
     String portText;
@@ -45,12 +57,12 @@ record HostPort(String host, int port) {
     return new HostPort(host, port);
   }
 
-  static HostPort of(InetAddress address, int port) {
+  public static HostPort of(InetAddress address, int port) {
     return new HostPort(address.getHostAddress(), port);
   }
 
   /** Whether the host is 0.0.0.0 or ::, which nobody can dial. */
-  boolean wildcard() {
+  public boolean wildcard() {
     return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
   }
 

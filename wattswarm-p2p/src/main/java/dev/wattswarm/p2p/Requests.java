@@ -1,0 +1,124 @@
+package dev.wattswarm.p2p;
+
+import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.p2p.limits.DefenseCounters;
+import dev.wattswarm.p2p.limits.PeerLimits;
+import dev.wattswarm.p2p.transport.Link;
+import dev.wattswarm.p2p.transport.Scheduler;
+import dev.wattswarm.p2p.wire.FrameType;
+import dev.wattswarm.p2p.wire.MalformedFrameException;
+import dev.wattswarm.p2p.wire.WireWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+
+/**
+ * Request/response bookkeeping. A response is matched on (the peer its link proves, request id):
+ * ids are sequential and easy to guess, so an id alone would let any neighbour answer a question
+ * put to another. Requests waiting on one peer, and answers being prepared for one peer, are
+ * bounded. Single-threaded on the overlay's scheduler, except the answer counts.
+ */
+final class Requests {
+  private record Pending(NodeId peer, CompletableFuture<byte[]> future) {}
+
+  private final Scheduler scheduler;
+  private final PeerLimits limits;
+  private final DefenseCounters counters;
+  private final Map<Long, Pending> pending = new HashMap<>();
+  private final Map<NodeId, Integer> pendingPerPeer = new HashMap<>();
+  private final Map<NodeId, Integer> answering = new java.util.concurrent.ConcurrentHashMap<>();
+  private long nextId = 1;
+
+  Requests(Scheduler scheduler, PeerLimits limits, DefenseCounters counters) {
+    this.scheduler = scheduler;
+    this.limits = limits;
+    this.counters = counters;
+  }
+
+  /** Sends a request on {@code link} and completes {@code f} with the answer, or a timeout. */
+  void ask(Link link, byte[] payload, long timeoutMs, CompletableFuture<byte[]> f) {
+    NodeId peer = link.peer();
+    int waiting = pendingPerPeer.getOrDefault(peer, 0);
+    if (waiting >= limits.maxPendingRequestsPerPeer()) {
+      counters.inc("refused_requests.pending_full");
+      f.completeExceptionally(new IllegalStateException(waiting + " requests to " + peer + " are already waiting"));
+      return;
+    }
+    long id = nextId++;
+    pending.put(id, new Pending(peer, f));
+    pendingPerPeer.put(peer, waiting + 1);
+    link.send(new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done());
+    scheduler.schedule(timeoutMs, () -> {
+      Pending p = remove(id);
+      if (p != null) p.future().completeExceptionally(new TimeoutException("no answer from " + peer + " in " + timeoutMs + " ms"));
+    });
+  }
+
+  private Pending remove(long id) {
+    Pending p = pending.remove(id);
+    if (p != null) pendingPerPeer.computeIfPresent(p.peer(), (k, n) -> n <= 1 ? null : n - 1);
+    return p;
+  }
+
+  /**
+   * A response arrived from {@code from} (the link's proven peer).
+   *
+   * @throws MalformedFrameException when it answers a question put to another peer, or one never asked
+   */
+  void response(NodeId from, long id, byte[] body) {
+    Pending p = pending.get(id);
+    if (p == null) {
+      if (id <= 0 || id >= nextId) {
+        counters.inc("unsolicited_responses");
+        throw new MalformedFrameException("unsolicited_responses", from + " answered request " + id + ", never asked");
+      }
+      counters.inc("late_responses"); // its request already timed out: dropped
+      return;
+    }
+    if (!p.peer().equals(from)) {
+      counters.inc("misrouted_responses");
+      throw new MalformedFrameException("misrouted_responses", from + " answered request " + id + " put to " + p.peer());
+    }
+    remove(id);
+    p.future().complete(body);
+  }
+
+  /** Answers a peer's request through {@code handler}, unless too many of its requests are in hand. */
+  void answer(Link link, long id, byte[] body, BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler) {
+    NodeId peer = link.peer();
+    if (answering.merge(peer, 1, Integer::sum) > limits.maxInflightAnswersPerPeer()) {
+      release(peer);
+      counters.inc("dropped_requests.inflight");
+      return;
+    }
+    CompletableFuture<byte[]> answer;
+    try {
+      answer = handler.apply(peer, body);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    answer.whenComplete((a, err) -> {
+      release(peer);
+      if (a != null) link.send(new WireWriter(FrameType.RESPONSE).i64(id).bytes(a).done());
+    });
+  }
+
+  private void release(NodeId peer) {
+    answering.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /** Requests awaiting an answer from {@code peer}. */
+  int pendingFor(NodeId peer) {
+    return pendingPerPeer.getOrDefault(peer, 0);
+  }
+
+  int pendingTotal() {
+    return pending.size();
+  }
+
+  long late() {
+    return counters.get("late_responses");
+  }
+}
