@@ -43,6 +43,14 @@ final class NodeCommand {
         out.printf("uptime     %s%n", Output.duration(info.path("uptime_ms").asLong()));
         out.printf("storage    %s, %d events%n", info.path("storage").asText(), info.path("events").asLong());
         out.printf("version    %s%n", info.path("version").asText());
+        JsonNode d = info.path("defense");
+        long refused = 0;
+        for (JsonNode v : d.path("rejected_events")) refused += v.asLong();
+        long strikes = d.path("substrate").path("strikes").asLong();
+        long bans = d.path("substrate").path("bans").asLong();
+        if (refused + strikes + bans > 0) {
+          out.printf("defense    %d events refused, %d strikes, %d bans (details: node status --json)%n", refused, strikes, bans);
+        }
       }
       return 0;
     }

@@ -98,6 +98,29 @@ class ControlPlaneTest {
     assertThat(json(ok).path("mode").asText()).isEqualTo("local");
   }
 
+  /** A forged signature and an event stamped an hour ahead are refused, and both show in the counters. */
+  @Test
+  void refusedEventsShowInTheDefenseCounters() throws Exception {
+    var stranger = dev.wattswarm.kernel.identity.KeyPair.generate(new SecureRandom());
+    Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+    var future = new dev.wattswarm.kernel.event.EventSigner(stranger, host.node().networkId(), ahead)
+        .sign(Scope.GLOBAL, EventKind.EVENTS, EventTypes.NODE_STARTED, "", CanonicalJson.object().put("x", 1));
+    var honest = new dev.wattswarm.kernel.event.EventSigner(stranger, host.node().networkId(), Clock.systemUTC())
+        .sign(Scope.parse("region:x"), EventKind.EVENTS, EventTypes.NODE_STARTED, "", CanonicalJson.object().put("x", 2));
+    byte[] bytes = honest.encoded().clone();
+    bytes[bytes.length - 1] ^= 1; // the signature is last
+    var forged = dev.wattswarm.kernel.codec.EventCodec.decode(bytes);
+    for (var e : new dev.wattswarm.kernel.event.Event[] {future, forged}) {
+      assertThatThrownBy(() -> host.node().log().ingest(e)).isInstanceOf(dev.wattswarm.kernel.event.EventRejectedException.class);
+    }
+    long before = host.node().store().count();
+    JsonNode d = json(get("/v1/node", "Bearer " + token)).path("defense");
+    assertThat(d.path("rejected_events").path("from_future").asLong()).isEqualTo(1);
+    assertThat(d.path("rejected_events").path("bad_signature").asLong()).isEqualTo(1);
+    assertThat(d.has("agents")).isTrue();
+    assertThat(host.node().store().count()).isEqualTo(before);
+  }
+
   @Test
   void eventsArePagedByCursor() throws Exception {
     for (int i = 0; i < 5; i++) {

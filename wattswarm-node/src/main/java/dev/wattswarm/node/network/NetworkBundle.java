@@ -30,7 +30,8 @@ public record NetworkBundle(String networkId, NodeId genesis, JsonNode params, S
   public static ObjectNode defaultParams() {
     ObjectNode p = CanonicalJson.object();
     p.put("protocol", 1).put("max_payload_bytes", 64 * 1024).put("default_lease_ms", 15_000)
-        .put("default_quorum_executors", 3).put("gossip_kinds", "events,messages,rules,checkpoints,summaries");
+        .put("default_quorum_executors", 3).put("gossip_kinds", "events,messages,rules,checkpoints,summaries")
+        .put("max_clock_skew_ms", 30_000);
     return p;
   }
 

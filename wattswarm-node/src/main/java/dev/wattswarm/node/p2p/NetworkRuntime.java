@@ -83,6 +83,9 @@ public final class NetworkRuntime implements AutoCloseable {
     MembershipConfig m = lo ? MembershipConfig.local() : cfg.mode() == Mode.LAN ? MembershipConfig.lan() : MembershipConfig.wan();
     // every member enforces the network's signed parameters, whatever its own configuration says
     NetworkRules rules = NetworkRules.of(bundle);
+    // deadlines are judged by event time: every member bounds how far ahead an event may be stamped
+    long skew = bundle.params().path("max_clock_skew_ms").asLong(dev.wattswarm.node.log.NodeLog.DEFAULT_MAX_SKEW_MS);
+    node.log().clockSkew(node.clock(), Math.max(1_000, skew));
     BroadcastConfig b = (lo ? BroadcastConfig.local() : cfg.mode() == Mode.LAN ? BroadcastConfig.lan() : BroadcastConfig.wan())
         .withMaxPayloadBytes(rules.maxGossipBytes());
     SyncConfig sc = lo ? SyncConfig.local() : cfg.mode() == Mode.LAN ? SyncConfig.lan() : SyncConfig.wan();
