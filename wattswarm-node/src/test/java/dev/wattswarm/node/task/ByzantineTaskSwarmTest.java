@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Whole nodes (log, store, sync, task runtime) over the simulated network, a third of them
+ * Ten to fourteen whole nodes (log, store, sync, task runtime) over the simulated network, a third of them
  * Byzantine: each liar runs three executors that answer wrongly (stuffing quorums), and signs
  * mischief on every task it sees (finalizing, assigning and expiring tasks it does not
  * coordinate, claiming as other nodes' executors, flooding bids, voting without a slot). Honest
@@ -169,7 +169,7 @@ class ByzantineTaskSwarmTest {
     });
     closeables.add(driver::interrupt);
 
-    int n = 9 + r.nextInt(4);
+    int n = 10 + r.nextInt(5);
     int byz = n / 3;
     List<Peer> peers = new ArrayList<>();
     for (int i = 0; i < n; i++) peers.add(peer(net, "n" + i, i >= n - byz, seed + i));
