@@ -1,8 +1,12 @@
 package dev.wattswarm.kernel.task;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.TreeMap;
@@ -45,6 +49,8 @@ public final class TaskState {
   int events;
   int rejections;
   String lastRejection = "";
+  /** The spec's canonical JSON, encoded once per task: copies share it, as they share the spec. */
+  private String specJson;
 
   TaskState() {}
 
@@ -104,6 +110,7 @@ public final class TaskState {
     s.events = events;
     s.rejections = rejections;
     s.lastRejection = lastRejection;
+    s.specJson = specJson;
     return s;
   }
 
@@ -161,6 +168,81 @@ public final class TaskState {
     o.put("last_rejection", lastRejection);
     o.set("spec", spec.toJson());
     return o;
+  }
+
+  /**
+   * The stored document: exactly {@code CanonicalJson.encode(toJson())}, written straight to a
+   * generator in canonical key order instead of through a tree that is then sorted, with the spec
+   * encoded once per task. Every event rewrites this document, so it is on the writer's hot path.
+   */
+  public byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    try (JsonGenerator g = CanonicalJson.MAPPER.getFactory().createGenerator(bytes)) {
+      // the keys in code-point order, as the canonical form sorts them; toJson() lists the same ones
+      g.writeStartObject();
+      g.writeNumberField("attempt", attempt);
+      longs(g, "bids", bids);
+      g.writeObjectFieldStart("candidates");
+      for (var c : candidates.entrySet()) {
+        g.writeObjectFieldStart(c.getKey());
+        g.writeStringField("hash", c.getValue().hash());
+        raw(g, "output", c.getValue().output());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+      longs(g, "claims", claims);
+      g.writeNumberField("commit_deadline_ms", commitDeadlineMs);
+      strings(g, "commits", commits);
+      g.writeStringField("coordinator", coordinator);
+      g.writeNumberField("created_at_ms", createdAtMs);
+      g.writeStringField("decision", decision);
+      g.writeNumberField("error_count", errorCount);
+      g.writeNumberField("events", events);
+      g.writeObjectFieldStart("evidence");
+      for (var e : evidence.entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+      g.writeEndObject();
+      if (result != null) g.writeStringField("executor", result.executor());
+      g.writeNumberField("expires_at_ms", expiresAtMs);
+      g.writeStringField("last_error", lastError);
+      g.writeStringField("last_rejection", lastRejection);
+      g.writeNumberField("not_before_ms", notBeforeMs);
+      if (result != null) raw(g, "output", result.output());
+      g.writeStringField("profile", spec.profile().wire());
+      g.writeNumberField("rejections", rejections);
+      if (result != null) g.writeStringField("result_hash", result.hash());
+      g.writeNumberField("reveal_deadline_ms", revealDeadlineMs);
+      strings(g, "reveals", reveals);
+      if (specJson == null) specJson = CanonicalJson.encodeString(spec.toJson());
+      g.writeFieldName("spec");
+      g.writeRawValue(specJson);
+      g.writeStringField("state", phase.wire());
+      g.writeStringField("task_id", spec.taskId());
+      g.writeNumberField("updated_at_ms", updatedAtMs);
+      strings(g, "verdicts", verdicts);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void longs(JsonGenerator g, String name, Map<String, Long> m) throws IOException {
+    g.writeObjectFieldStart(name);
+    for (var e : m.entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+    g.writeEndObject();
+  }
+
+  private static void strings(JsonGenerator g, String name, Map<String, String> m) throws IOException {
+    g.writeObjectFieldStart(name);
+    for (var e : m.entrySet()) g.writeStringField(e.getKey(), e.getValue());
+    g.writeEndObject();
+  }
+
+  /** A JSON value in its canonical form; a null output is written as toJson() would set it: null. */
+  private static void raw(JsonGenerator g, String name, JsonNode v) throws IOException {
+    g.writeFieldName(name);
+    if (v == null) g.writeNull();
+    else g.writeRawValue(CanonicalJson.encodeString(v));
   }
 
   public static TaskState fromJson(JsonNode o) {
