@@ -1,9 +1,12 @@
 package dev.wattswarm.kernel.task;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.event.Event;
 import dev.wattswarm.kernel.json.CanonicalJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -112,14 +115,25 @@ public final class TaskFactLog {
     return out;
   }
 
-  /** One entry as the element of the stored {@code facts} array. */
+  /** One entry as the element of the stored {@code facts} array: its keys in canonical order. */
   static byte[] encode(Entry e) {
-    ObjectNode f = CanonicalJson.object();
-    f.put("order", e.order()).put("id", e.id()).put("scope", e.scope()).put("type", e.fact().type())
-        .put("author", e.fact().author())
-        .put("at_ms", e.fact().atMs());
-    f.set("payload", e.fact().payload());
-    return CanonicalJson.encode(f);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = CanonicalJson.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("at_ms", e.fact().atMs());
+      g.writeStringField("author", e.fact().author());
+      g.writeStringField("id", e.id());
+      g.writeNumberField("order", e.order());
+      g.writeFieldName("payload");
+      if (e.fact().payload() == null) g.writeNull();
+      else TaskState.canonical(g, e.fact().payload());
+      g.writeStringField("scope", e.scope());
+      g.writeStringField("type", e.fact().type());
+      g.writeEndObject();
+    } catch (IOException x) {
+      throw new UncheckedIOException(x);
+    }
+    return out.toByteArray();
   }
 
   public static TaskFactLog decode(byte[] doc) {

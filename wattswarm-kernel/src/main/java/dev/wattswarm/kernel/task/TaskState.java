@@ -7,7 +7,9 @@ import dev.wattswarm.kernel.json.CanonicalJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.Map;
@@ -242,7 +244,34 @@ public final class TaskState {
   private static void raw(JsonGenerator g, String name, JsonNode v) throws IOException {
     g.writeFieldName(name);
     if (v == null) g.writeNull();
-    else g.writeRawValue(CanonicalJson.encodeString(v));
+    else canonical(g, v);
+  }
+
+  /**
+   * What {@link CanonicalJson#encode} writes for {@code n}, into a generator already open: a
+   * generator per nested value cost more than the value (each allocates its buffers, and virtual
+   * threads do not recycle them). TaskEncodingTest holds the two to the same bytes.
+   */
+  static void canonical(JsonGenerator g, JsonNode n) throws IOException {
+    switch (n.getNodeType()) {
+      case OBJECT -> {
+        g.writeStartObject();
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(n.size());
+        for (var it = n.fields(); it.hasNext(); ) fields.add(it.next());
+        fields.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, JsonNode> e : fields) {
+          g.writeFieldName(e.getKey());
+          canonical(g, e.getValue());
+        }
+        g.writeEndObject();
+      }
+      case ARRAY -> {
+        g.writeStartArray();
+        for (JsonNode c : n) canonical(g, c);
+        g.writeEndArray();
+      }
+      default -> g.writeTree(n);
+    }
   }
 
   public static TaskState fromJson(JsonNode o) {

@@ -75,6 +75,11 @@ class TaskEncodingTest {
     s.result = new TaskState.Result("n/a", "h", null);
     s.lastError = "quote \" and \u00e9 and \u0001";
     assertThat(text(s.encode())).isEqualTo(CanonicalJson.encodeString(s.toJson()));
+    // nested values written into the document's own generator: key order, arrays, numbers, escapes
+    ObjectNode out = CanonicalJson.object().put("z", 1.5e300).put("a", "\u2028 \\ / \ud83d\ude00").put("m", -0L);
+    out.putArray("list").add(3).addObject().put("y", true).putNull("b");
+    s.candidates.put("n/b", new TaskState.Candidate("h2", out));
+    assertThat(text(s.encode())).isEqualTo(CanonicalJson.encodeString(s.toJson()));
   }
 
   @Test
