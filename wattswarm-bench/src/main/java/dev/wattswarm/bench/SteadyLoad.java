@@ -128,6 +128,7 @@ final class SteadyLoad {
     }
     done = new CountDownLatch(n);
     long eventsBefore = node.store().count();
+    long cpuBefore = cpuNanos();
     long interval = Math.round(1e9 / rate);
     long start = System.nanoTime() + 20_000_000L;
     int submitted = 0;
@@ -149,6 +150,7 @@ final class SteadyLoad {
       for (int i = submitted; i < n; i++) done.countDown();
       if (!done.await((long) (seconds + 60), TimeUnit.SECONDS)) overloaded = true;
     }
+    long cpu = cpuNanos() - cpuBefore;
     events += node.store().count() - eventsBefore;
     long[] lat;
     double secs;
@@ -167,9 +169,11 @@ final class SteadyLoad {
     o.put("finalized_per_s", Math.round(achieved));
     ObjectNode l = o.putObject("submit_to_finalized_ms");
     l.put("p50", TaskBench.pct(lat, 0.50)).put("p99", p99).put("max", TaskBench.pct(lat, 1.0));
+    // the whole process (writer, signers, dispatch, GC, JIT) per task: what a core-count ceiling is computed from
+    if (cpu > 0 && lat.length > 0) o.put("cpu_us_per_task", Math.round(cpu / 1e3 / lat.length));
     o.put("sustained", sustained);
-    progress.printf("  %s steady %d/s: %d finalized/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms%s%n", profile, rate, Math.round(achieved),
-        TaskBench.pct(lat, 0.5), p99, TaskBench.pct(lat, 1.0), sustained ? "" : overloaded ? " (overloaded: stopped submitting)" : " (not sustained)");
+    progress.printf("  %s steady %d/s: %d finalized/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, cpu %d us/task%s%n", profile, rate,
+        Math.round(achieved), TaskBench.pct(lat, 0.5), p99, TaskBench.pct(lat, 1.0), o.path("cpu_us_per_task").asLong(), sustained ? "" : overloaded ? " (overloaded: stopped submitting)" : " (not sustained)");
     settle();
     return o;
   }
@@ -193,6 +197,14 @@ final class SteadyLoad {
     scheduled.clear();
     inFlight.set(0);
     Thread.sleep(500);
+  }
+
+  /** CPU time of this process so far, or -1 where the JVM does not say. */
+  private static long cpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   /** Parses "500,1000,2000" (or "auto", empty: search). */
