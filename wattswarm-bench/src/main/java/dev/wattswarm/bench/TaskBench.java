@@ -83,12 +83,12 @@ final class TaskBench implements BenchRunner.ExternalSuite {
     out.put("store", "sqlite (durable, WAL, synchronous=NORMAL)");
     out.put("executor", "noop");
     out.put("mode", rates == null ? "drain" : "steady");
-    out.set("fast", profile("fast", quick ? 3_000 : 20_000, quick ? 500 : 2_000, progress));
-    out.set("quorum", profile("quorum", quick ? 500 : 3_000, quick ? 100 : 500, progress));
+    out.set("fast", profile("fast", quick ? 3_000 : 20_000, quick ? 500 : 2_000, quick, progress));
+    out.set("quorum", profile("quorum", quick ? 500 : 3_000, quick ? 100 : 500, quick, progress));
     return out;
   }
 
-  private ObjectNode profile(String profile, int tasks, int warmup, PrintStream progress) throws Exception {
+  private ObjectNode profile(String profile, int tasks, int warmup, boolean quick, PrintStream progress) throws Exception {
     Path dir = Files.createTempDirectory("ws-bench-tasks");
     List<Executor> execs = List.of(new Noop("n1"), new Noop("n2"), new Noop("n3"));
     Node node = Node.open(NodeConfig.local(dir), new StateDir(dir), Clock.systemUTC(), new SecureRandom(), Projections.all());
@@ -111,7 +111,7 @@ final class TaskBench implements BenchRunner.ExternalSuite {
       });
       progress.printf("bench tasks: %s profile, %d warm-up + %d measured tasks%n", profile, warmup, tasks);
       batch(rt, profile, "w", warmup, submitted, done, window);
-      if (rates != null) return steady(rt, node, profile, tasks, dir, progress);
+      if (rates != null) return steady(rt, node, profile, quick ? 4 : 10, dir, progress);
       synchronized (finished) {
         finished[0] = 0;
       }
@@ -139,11 +139,11 @@ final class TaskBench implements BenchRunner.ExternalSuite {
   }
 
   /** Offered-load steps after the warm-up; quick runs shorter steps. */
-  private static ObjectNode steady(TaskRuntime rt, Node node, String profile, int tasks, Path dir, PrintStream progress)
+  private static ObjectNode steady(TaskRuntime rt, Node node, String profile, double stepSeconds, Path dir, PrintStream progress)
       throws Exception {
     SteadyLoad load = new SteadyLoad(rt, node, profile, progress);
     // the search starts low enough that its first step is sustained on a small machine
-    ObjectNode o = load.run(SteadyLoad.parseRates(rates), profile.equals("fast") ? 250 : 100, tasks <= 3_000 ? 4 : 10);
+    ObjectNode o = load.run(SteadyLoad.parseRates(rates), profile.equals("fast") ? 250 : 100, stepSeconds);
     o.put("baseline_store_append_events_per_s", baselineAppend(dir, load.events()));
     return o;
   }
