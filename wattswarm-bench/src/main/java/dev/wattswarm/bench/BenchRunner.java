@@ -72,6 +72,13 @@ public final class BenchRunner {
       String a = args.get(i);
       switch (a) {
         case "--quick" -> quick = true;
+        case "--rates" -> {
+          if (i + 1 >= args.size()) {
+            err.println("error: --rates needs a list like 500,1000,2000 or auto");
+            return 2;
+          }
+          TaskBench.rates = args.get(++i);
+        }
         case "--out" -> {
           if (i + 1 >= args.size()) {
             err.println("error: --out needs a file name");
@@ -81,7 +88,7 @@ public final class BenchRunner {
         }
         default -> {
           if (a.startsWith("-")) {
-            err.println("error: unknown bench option '" + a + "'; options are --quick and --out FILE");
+            err.println("error: unknown bench option '" + a + "'; options are --quick, --out FILE and --rates LIST|auto");
             return 2;
           }
           suite = a;

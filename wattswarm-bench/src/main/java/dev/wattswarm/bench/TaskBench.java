@@ -39,6 +39,11 @@ import java.util.concurrent.TimeUnit;
  * coordination) and not the work. Submitters keep a bounded number of tasks in flight. The
  * baseline, measured in the same run, is appending the same number of events straight to the
  * same store in batches of 100: the ceiling the lifecycle's bookkeeping is compared against.
+ *
+ * <p>With rates set ({@code --rates 500,1000} or {@code -Dwattswarm.bench.rates=...}; "auto" searches
+ * for the highest sustained rate) each profile runs {@link SteadyLoad} instead of the drain: a
+ * drain's latency is only its window divided by its throughput, an offered load's is what a client
+ * submitting at that rate sees.
  */
 final class TaskBench implements BenchRunner.ExternalSuite {
   static final class Noop implements Executor {
@@ -69,17 +74,21 @@ final class TaskBench implements BenchRunner.ExternalSuite {
     }
   }
 
+  /** Offered rates for the steady mode; null runs the drain. Set by {@code --rates} or the system property. */
+  static volatile String rates = System.getProperty("wattswarm.bench.rates");
+
   @Override
   public ObjectNode run(boolean quick, PrintStream progress) throws Exception {
     ObjectNode out = CanonicalJson.object();
     out.put("store", "sqlite (durable, WAL, synchronous=NORMAL)");
     out.put("executor", "noop");
-    out.set("fast", profile("fast", quick ? 3_000 : 20_000, quick ? 500 : 2_000, progress));
-    out.set("quorum", profile("quorum", quick ? 500 : 3_000, quick ? 100 : 500, progress));
+    out.put("mode", rates == null ? "drain" : "steady");
+    out.set("fast", profile("fast", quick ? 3_000 : 20_000, quick ? 500 : 2_000, quick, progress));
+    out.set("quorum", profile("quorum", quick ? 500 : 3_000, quick ? 100 : 500, quick, progress));
     return out;
   }
 
-  private ObjectNode profile(String profile, int tasks, int warmup, PrintStream progress) throws Exception {
+  private ObjectNode profile(String profile, int tasks, int warmup, boolean quick, PrintStream progress) throws Exception {
     Path dir = Files.createTempDirectory("ws-bench-tasks");
     List<Executor> execs = List.of(new Noop("n1"), new Noop("n2"), new Noop("n3"));
     Node node = Node.open(NodeConfig.local(dir), new StateDir(dir), Clock.systemUTC(), new SecureRandom(), Projections.all());
@@ -102,6 +111,7 @@ final class TaskBench implements BenchRunner.ExternalSuite {
       });
       progress.printf("bench tasks: %s profile, %d warm-up + %d measured tasks%n", profile, warmup, tasks);
       batch(rt, profile, "w", warmup, submitted, done, window);
+      if (rates != null) return steady(rt, node, profile, quick ? 4 : 10, dir, progress);
       synchronized (finished) {
         finished[0] = 0;
       }
@@ -126,6 +136,16 @@ final class TaskBench implements BenchRunner.ExternalSuite {
       node.close();
       deleteTree(dir);
     }
+  }
+
+  /** Offered-load steps after the warm-up; quick runs shorter steps. */
+  private static ObjectNode steady(TaskRuntime rt, Node node, String profile, double stepSeconds, Path dir, PrintStream progress)
+      throws Exception {
+    SteadyLoad load = new SteadyLoad(rt, node, profile, progress);
+    // the search starts low enough that its first step is sustained on a small machine
+    ObjectNode o = load.run(SteadyLoad.parseRates(rates), profile.equals("fast") ? 250 : 100, stepSeconds);
+    o.put("baseline_store_append_events_per_s", baselineAppend(dir, load.events()));
+    return o;
   }
 
   /** Tasks submitted but not yet finalized, at most. */
@@ -174,7 +194,7 @@ final class TaskBench implements BenchRunner.ExternalSuite {
     }
   }
 
-  private static double pct(long[] sorted, double p) {
+  static double pct(long[] sorted, double p) {
     if (sorted.length == 0) return 0;
     int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
     return Math.round(sorted[Math.max(0, i)] / 10_000.0) / 100.0;

@@ -1,10 +1,13 @@
 package dev.wattswarm.kernel.task;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.event.Event;
 import dev.wattswarm.kernel.json.CanonicalJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,18 +35,24 @@ public final class TaskFactLog {
   }
 
   private final List<Entry> entries;
+  /**
+   * Each entry's canonical JSON, index for index: the stored log is these spliced together, so an
+   * event costs one entry's encoding instead of the whole log's (payloads and outputs included).
+   */
+  private final List<byte[]> encoded;
 
-  private TaskFactLog(List<Entry> entries) {
+  private TaskFactLog(List<Entry> entries, List<byte[]> encoded) {
     this.entries = entries;
+    this.encoded = encoded;
   }
 
   public static TaskFactLog empty() {
-    return new TaskFactLog(new ArrayList<>());
+    return new TaskFactLog(new ArrayList<>(), new ArrayList<>());
   }
 
-  /** A copy to insert into: entries are immutable and shared. */
+  /** A copy to insert into: entries and their bytes are immutable and shared. */
   public TaskFactLog copy() {
-    return new TaskFactLog(new ArrayList<>(entries));
+    return new TaskFactLog(new ArrayList<>(entries), new ArrayList<>(encoded));
   }
 
   public List<Entry> entries() {
@@ -78,29 +87,65 @@ public final class TaskFactLog {
     int at = Collections.binarySearch(entries, entry);
     int idx = at >= 0 ? at : -at - 1;
     entries.add(idx, entry);
+    encoded.add(idx, encode(entry));
     return idx;
   }
 
+  private static final byte[] HEAD = "{\"facts\":[".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TAIL = "]}".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * The canonical JSON of {@code {"facts": [entry, ...]}}. Canonical form has no whitespace and
+   * encodes a value the same wherever it is nested, so splicing the entries' own canonical bytes
+   * gives exactly what encoding the whole document does.
+   */
   public byte[] encode() {
-    ObjectNode o = CanonicalJson.object();
-    ArrayNode a = o.putArray("facts");
-    for (Entry e : entries) {
-      ObjectNode f = a.addObject();
-      f.put("order", e.order()).put("id", e.id()).put("scope", e.scope()).put("type", e.fact().type())
-          .put("author", e.fact().author())
-          .put("at_ms", e.fact().atMs());
-      f.set("payload", e.fact().payload());
+    int n = HEAD.length + TAIL.length + Math.max(0, encoded.size() - 1);
+    for (byte[] b : encoded) n += b.length;
+    byte[] out = new byte[n];
+    System.arraycopy(HEAD, 0, out, 0, HEAD.length);
+    int at = HEAD.length;
+    for (int i = 0; i < encoded.size(); i++) {
+      if (i > 0) out[at++] = ',';
+      byte[] b = encoded.get(i);
+      System.arraycopy(b, 0, out, at, b.length);
+      at += b.length;
     }
-    return CanonicalJson.encode(o);
+    System.arraycopy(TAIL, 0, out, at, TAIL.length);
+    return out;
+  }
+
+  /** One entry as the element of the stored {@code facts} array: its keys in canonical order. */
+  static byte[] encode(Entry e) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = CanonicalJson.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("at_ms", e.fact().atMs());
+      g.writeStringField("author", e.fact().author());
+      g.writeStringField("id", e.id());
+      g.writeNumberField("order", e.order());
+      g.writeFieldName("payload");
+      if (e.fact().payload() == null) g.writeNull();
+      else TaskState.canonical(g, e.fact().payload());
+      g.writeStringField("scope", e.scope());
+      g.writeStringField("type", e.fact().type());
+      g.writeEndObject();
+    } catch (IOException x) {
+      throw new UncheckedIOException(x);
+    }
+    return out.toByteArray();
   }
 
   public static TaskFactLog decode(byte[] doc) {
     JsonNode o = CanonicalJson.parse(doc);
     List<Entry> list = new ArrayList<>();
+    List<byte[]> bytes = new ArrayList<>();
     for (JsonNode f : o.path("facts")) {
-      list.add(new Entry(f.path("order").asLong(), f.path("id").asText(), f.path("scope").asText(), new TaskFact(f.path("type").asText(),
-          f.path("author").asText(), f.path("at_ms").asLong(), f.get("payload"))));
+      Entry e = new Entry(f.path("order").asLong(), f.path("id").asText(), f.path("scope").asText(), new TaskFact(f.path("type").asText(),
+          f.path("author").asText(), f.path("at_ms").asLong(), f.get("payload")));
+      list.add(e);
+      bytes.add(encode(e));
     }
-    return new TaskFactLog(list);
+    return new TaskFactLog(list, bytes);
   }
 }

@@ -24,7 +24,9 @@ public final class TaskProjector implements Projector {
   /**
    * Parsed documents by the exact bytes they came from: a task's events usually follow each other
    * closely, and re-parsing for every event dominated the writer's time. Keyed by content, so a
-   * rolled-back transaction can never leave a wrong entry behind.
+   * rolled-back transaction can never leave a wrong entry behind. A {@code task_log} entry holds
+   * the log and the state folded from it (the task document is always that fold), so the writer
+   * reads one document per event, not two.
    */
   private static final Map<String, Cached> cache = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
@@ -33,12 +35,22 @@ public final class TaskProjector implements Projector {
     }
   };
 
+  /** {@code value} is a TaskState (task) or a Folded (task_log). */
   private record Cached(byte[] doc, Object value) {}
+
+  /** A log and its fold; neither is ever mutated once cached. */
+  private record Folded(TaskFactLog log, TaskState state) {}
 
   private static synchronized Object cached(String ns, ProjectionDoc d) {
     Cached c = cache.get(ns + "|" + d.key());
     if (c != null && Arrays.equals(c.doc(), d.doc())) return c.value();
-    Object v = ns.equals(NS) ? TaskState.fromJson(CanonicalJson.parse(d.doc())) : TaskFactLog.decode(d.doc());
+    Object v;
+    if (ns.equals(NS)) {
+      v = TaskState.fromJson(CanonicalJson.parse(d.doc()));
+    } else {
+      TaskFactLog log = TaskFactLog.decode(d.doc());
+      v = new Folded(log, TaskFold.fold(log.entries()));
+    }
     cache.put(ns + "|" + d.key(), new Cached(d.doc(), v));
     return v;
   }
@@ -49,10 +61,12 @@ public final class TaskProjector implements Projector {
 
   /**
    * A task state decoded from its stored document; the bytes the projector just wrote decode from
-   * its cache (content-keyed, so nodes sharing a JVM cannot see each other's states).
+   * its cache (content-keyed, so nodes sharing a JVM cannot see each other's states). Shared, not
+   * copied: a TaskState is never mutated once built (the state machine and the fold work on
+   * copies), and nothing outside this package can mutate one.
    */
   public static TaskState state(ProjectionDoc d) {
-    return ((TaskState) cached(NS, d)).copy();
+    return (TaskState) cached(NS, d);
   }
 
   @Override
@@ -65,22 +79,22 @@ public final class TaskProjector implements Projector {
       return; // verified events carry canonical JSON; nothing else can reach here
     }
     String key = e.taskId();
+    Folded prior = tx.get(LOG_NS, key).map(d -> (Folded) cached(LOG_NS, d)).orElse(null);
     // the cached log is copied: it is mutated below, and the transaction may yet roll back
-    TaskFactLog log = tx.get(LOG_NS, key).map(d -> ((TaskFactLog) cached(LOG_NS, d)).copy()).orElseGet(TaskFactLog::empty);
+    TaskFactLog log = prior == null ? TaskFactLog.empty() : prior.log().copy();
     int at = log.insert(e, fact);
     if (at < 0) return;
     TaskState next;
     if (at == log.size() - 1) {
-      TaskState current = tx.get(NS, key).map(d -> (TaskState) cached(NS, d)).orElse(null);
-      next = TaskFold.step(current, log.entries().get(at));
+      next = TaskFold.step(prior == null ? null : prior.state(), log.entries().get(at));
     } else {
       next = TaskFold.fold(log.entries());
     }
     byte[] logBytes = log.encode();
     tx.put(LOG_NS, key, "log", logBytes);
-    remember(LOG_NS, key, logBytes, log);
+    remember(LOG_NS, key, logBytes, new Folded(log, next));
     if (next == null) return;
-    byte[] bytes = CanonicalJson.encode(next.toJson());
+    byte[] bytes = next.encode();
     tx.put(NS, key, next.phase().wire(), bytes);
     remember(NS, key, bytes, next);
   }

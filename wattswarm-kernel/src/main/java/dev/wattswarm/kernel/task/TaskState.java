@@ -1,9 +1,15 @@
 package dev.wattswarm.kernel.task;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.Map;
@@ -45,6 +51,8 @@ public final class TaskState {
   int events;
   int rejections;
   String lastRejection = "";
+  /** The spec's canonical JSON, encoded once per task: copies share it, as they share the spec. */
+  private String specJson;
 
   TaskState() {}
 
@@ -104,6 +112,7 @@ public final class TaskState {
     s.events = events;
     s.rejections = rejections;
     s.lastRejection = lastRejection;
+    s.specJson = specJson;
     return s;
   }
 
@@ -161,6 +170,108 @@ public final class TaskState {
     o.put("last_rejection", lastRejection);
     o.set("spec", spec.toJson());
     return o;
+  }
+
+  /**
+   * The stored document: exactly {@code CanonicalJson.encode(toJson())}, written straight to a
+   * generator in canonical key order instead of through a tree that is then sorted, with the spec
+   * encoded once per task. Every event rewrites this document, so it is on the writer's hot path.
+   */
+  public byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    try (JsonGenerator g = CanonicalJson.MAPPER.getFactory().createGenerator(bytes)) {
+      // the keys in code-point order, as the canonical form sorts them; toJson() lists the same ones
+      g.writeStartObject();
+      g.writeNumberField("attempt", attempt);
+      longs(g, "bids", bids);
+      g.writeObjectFieldStart("candidates");
+      for (var c : candidates.entrySet()) {
+        g.writeObjectFieldStart(c.getKey());
+        g.writeStringField("hash", c.getValue().hash());
+        raw(g, "output", c.getValue().output());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+      longs(g, "claims", claims);
+      g.writeNumberField("commit_deadline_ms", commitDeadlineMs);
+      strings(g, "commits", commits);
+      g.writeStringField("coordinator", coordinator);
+      g.writeNumberField("created_at_ms", createdAtMs);
+      g.writeStringField("decision", decision);
+      g.writeNumberField("error_count", errorCount);
+      g.writeNumberField("events", events);
+      g.writeObjectFieldStart("evidence");
+      for (var e : evidence.entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+      g.writeEndObject();
+      if (result != null) g.writeStringField("executor", result.executor());
+      g.writeNumberField("expires_at_ms", expiresAtMs);
+      g.writeStringField("last_error", lastError);
+      g.writeStringField("last_rejection", lastRejection);
+      g.writeNumberField("not_before_ms", notBeforeMs);
+      if (result != null) raw(g, "output", result.output());
+      g.writeStringField("profile", spec.profile().wire());
+      g.writeNumberField("rejections", rejections);
+      if (result != null) g.writeStringField("result_hash", result.hash());
+      g.writeNumberField("reveal_deadline_ms", revealDeadlineMs);
+      strings(g, "reveals", reveals);
+      if (specJson == null) specJson = CanonicalJson.encodeString(spec.toJson());
+      g.writeFieldName("spec");
+      g.writeRawValue(specJson);
+      g.writeStringField("state", phase.wire());
+      g.writeStringField("task_id", spec.taskId());
+      g.writeNumberField("updated_at_ms", updatedAtMs);
+      strings(g, "verdicts", verdicts);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void longs(JsonGenerator g, String name, Map<String, Long> m) throws IOException {
+    g.writeObjectFieldStart(name);
+    for (var e : m.entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+    g.writeEndObject();
+  }
+
+  private static void strings(JsonGenerator g, String name, Map<String, String> m) throws IOException {
+    g.writeObjectFieldStart(name);
+    for (var e : m.entrySet()) g.writeStringField(e.getKey(), e.getValue());
+    g.writeEndObject();
+  }
+
+  /** A JSON value in its canonical form; a null output is written as toJson() would set it: null. */
+  private static void raw(JsonGenerator g, String name, JsonNode v) throws IOException {
+    g.writeFieldName(name);
+    if (v == null) g.writeNull();
+    else canonical(g, v);
+  }
+
+  /**
+   * What {@link CanonicalJson#encode} writes for {@code n}, into a generator already open: a
+   * generator per nested value cost more than the value (each allocates its buffers, and virtual
+   * threads do not recycle them). TaskEncodingTest holds the two to the same bytes.
+   */
+  static void canonical(JsonGenerator g, JsonNode n) throws IOException {
+    switch (n.getNodeType()) {
+      case OBJECT -> {
+        g.writeStartObject();
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(n.size());
+        for (var it = n.fields(); it.hasNext(); ) fields.add(it.next());
+        fields.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, JsonNode> e : fields) {
+          g.writeFieldName(e.getKey());
+          canonical(g, e.getValue());
+        }
+        g.writeEndObject();
+      }
+      case ARRAY -> {
+        g.writeStartArray();
+        for (JsonNode c : n) canonical(g, c);
+        g.writeEndArray();
+      }
+      default -> g.writeTree(n);
+    }
   }
 
   public static TaskState fromJson(JsonNode o) {
