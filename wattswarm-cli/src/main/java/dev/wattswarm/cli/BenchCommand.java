@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code bench [SUITE] [--quick] [--compare FILE]}: JMH figures beside their baselines, as JSON on stdout. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run benchmarks and print JSON (machine, version, each figure beside its baseline from the same run). "
-        + "Suites: all (default), codec, crypto, store, tasks, agents. Options: --quick (shorter runs), --out FILE (also write the JSON there).")
+        + "Suites: all (default), codec, crypto, store, tasks, agents. Options: --quick (shorter runs), --out FILE (also write the JSON there), --rates LIST|auto (tasks at a steady offered load).")
 final class BenchCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "SUITE", description = "all (default), codec, crypto, store, tasks or agents.")
   String suite;
@@ -23,6 +23,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON to FILE.")
   String out;
 
+  @Option(names = "--rates", paramLabel = "LIST|auto",
+      description = "tasks suite: offered loads in tasks/s (e.g. 500,1000,2000), or auto to find the highest sustained rate.")
+  String rates;
+
   @Override
   public Integer call() {
     List<String> all = new ArrayList<>();
@@ -31,6 +35,10 @@ final class BenchCommand implements Callable<Integer> {
     if (out != null) {
       all.add("--out");
       all.add(out);
+    }
+    if (rates != null) {
+      all.add("--rates");
+      all.add(rates);
     }
     return BenchRunner.run(all, new PrintStream(System.out, true), System.err);
   }
