@@ -265,6 +265,7 @@ public final class TaskStateMachine {
 
   private static TaskTransition finalized(TaskState s, TaskFact f) {
     if (!f.author().equals(s.coordinator)) return notCoordinator(f);
+    if (f.payload().has("output")) return finalizedDirectly(s, f);
     String hash = f.payload().path("candidate_hash").asText();
     if (s.spec.profile() == Profile.QUORUM) {
       if (s.phase != TaskPhase.DECIDED) return wrongPhase(s, f);
@@ -280,6 +281,33 @@ public final class TaskStateMachine {
       }
     }
     return reject(UNKNOWN_CANDIDATE, "no candidate " + abbrev(hash) + " in this attempt");
+  }
+
+  /**
+   * A fast task whose coordinator ran it on one of its own executors: one signed fact stands for
+   * claim, candidate and finalization. Only the coordinator's own executors may (it vouches for
+   * them as it does for their claims), under the same slot rules as a claim; everyone else still
+   * goes through bid, assignment and candidate.
+   */
+  private static TaskTransition finalizedDirectly(TaskState s, TaskFact f) {
+    if (s.spec.profile() != Profile.FAST) return reject(BAD_PAYLOAD, "only a fast task is finalized with its output");
+    String ex = executor(f, "executor");
+    if (ex == null) return reject(BAD_PAYLOAD, "a finalization with an output needs \"executor\"");
+    if (!Votes.ownedBy(ex, f.author())) return notOwner(ex, f);
+    if (f.atMs() > s.expiresAtMs) return reject(EXPIRED, "finalization at " + f.atMs() + " is after the task expired at " + s.expiresAtMs);
+    JsonNode out = f.payload().get("output");
+    if (out == null || !out.isObject() || out.isEmpty()) return reject(BAD_PAYLOAD, "output must be a non-empty object");
+    String hash = Votes.candidateHash(out);
+    if (!f.payload().path("candidate_hash").asText(hash).equals(hash)) return reject(BAD_PAYLOAD, "candidate_hash does not match the output");
+    if (s.candidates.containsKey(ex)) return reject(ALREADY_PROPOSED, ex + " already proposed a candidate this attempt");
+    if (!s.claims.containsKey(ex)) {
+      TaskTransition slot = takeSlot(s, ex, f);
+      if (!slot.accepted()) return slot;
+    }
+    s.candidates.put(ex, new TaskState.Candidate(hash, out));
+    s.result = new TaskState.Result(ex, hash, out);
+    s.phase = TaskPhase.FINALIZED;
+    return TaskTransition.ok(s);
   }
 
   private static TaskTransition error(TaskState s, TaskFact f) {

@@ -180,4 +180,38 @@ class TaskSlotRulesTest {
     assertThat(s.bids()).containsOnlyKeys(EA, EB);
   }
 
+
+  // ---------------------------------------------------------------- direct finalization
+  static TaskFact direct(String ex, long at, com.fasterxml.jackson.databind.JsonNode output) {
+    return coord(FINALIZED, at, obj("executor", ex, "candidate_hash", Votes.candidateHash(output), "output", output));
+  }
+
+  @Test
+  void theCoordinatorsOwnExecutorFinalizesAFastTaskInOneFact() {
+    TaskState s = ok(created(fastSpec()), direct(EK, T0 + 10, GOOD));
+    assertThat(s.phase()).isEqualTo(TaskPhase.FINALIZED);
+    assertThat(s.result().executor()).isEqualTo(EK);
+    assertThat(s.result().hash()).isEqualTo(H_GOOD);
+    assertThat(s.claims()).containsOnlyKeys(EK);
+    assertThat(s.candidates()).containsOnlyKeys(EK);
+    // also on the slot its own claim already holds (a direct run that became visible)
+    TaskState claimed = ok(created(fastSpec()), fact(CLAIMED, COORD, T0 + 5, obj("executor", EK)));
+    assertThat(ok(claimed, direct(EK, T0 + 10, GOOD)).phase()).isEqualTo(TaskPhase.FINALIZED);
+  }
+
+  @Test
+  void aDirectFinalizationKeepsEverySlotRule() {
+    // another node's executor: it must bid, be assigned and propose
+    rejects(created(fastSpec()), direct(EA, T0 + 10, GOOD), NOT_OWNER);
+    // the slot is held by an assigned bidder
+    TaskState taken = take(created(fastSpec()), EA, T0 + 10);
+    rejects(taken, direct(EK, T0 + 20, GOOD), NO_SLOT);
+    // only a fast task; not after expiry; the hash must be the output's; an output must be an object
+    rejects(created(quorumSpec()), direct(EK, T0 + 10, GOOD), BAD_PAYLOAD);
+    rejects(created(fastSpec()), direct(EK, T0 + EXPIRES + 1, GOOD), TaskRejection.EXPIRED);
+    rejects(created(fastSpec()), coord(FINALIZED, T0 + 10, obj("executor", EK, "candidate_hash", H_FAULTY, "output", GOOD)), BAD_PAYLOAD);
+    rejects(created(fastSpec()), coord(FINALIZED, T0 + 10, obj("executor", EK, "output", json("[1]"))), BAD_PAYLOAD);
+    // only from the coordinator
+    rejects(created(fastSpec()), fact(FINALIZED, A, T0 + 10, obj("executor", EA, "output", GOOD)), NOT_COORDINATOR);
+  }
 }

@@ -46,7 +46,11 @@ public final class TaskCoordinator implements AutoCloseable {
   /** Actions already published per task, so a change seen twice does not publish twice. */
   private final Map<String, Set<String>> acted = new HashMap<>();
 
-  public TaskCoordinator(NodeLog nodeLog, TaskTracker tracker, Clock clock, long tickMs) {
+  /** Fast tasks an own executor is running directly (see ExecutorHost): no bid is assigned meanwhile. */
+  private final Set<String> reserved;
+
+  public TaskCoordinator(NodeLog nodeLog, TaskTracker tracker, Clock clock, long tickMs, Set<String> reserved) {
+    this.reserved = reserved;
     this.nodeLog = nodeLog;
     this.tracker = tracker;
     this.clock = clock;
@@ -218,7 +222,7 @@ public final class TaskCoordinator implements AutoCloseable {
   private void assignBids(TaskState s) {
     boolean open = s.phase() == TaskPhase.OPEN || s.phase() == TaskPhase.CLAIMED
         || (s.phase() == TaskPhase.RETRY_WAIT && clock.millis() >= s.notBeforeMs());
-    if (!open || s.bids().isEmpty()) return;
+    if (!open || s.bids().isEmpty() || reserved.contains(s.taskId())) return;
     Set<String> steps = acted.getOrDefault(s.taskId(), Set.of());
     String prefix = s.attempt() + "|assign:";
     Set<String> holders = new HashSet<>(s.claims().keySet());

@@ -25,10 +25,11 @@ public final class TaskRuntime implements AutoCloseable {
   /** @param networked whether other nodes' executors can take part (not in local mode) */
   public static TaskRuntime start(Node node, List<Executor> executors, boolean networked) {
     TaskTracker tracker = new TaskTracker(node.log());
-    TaskCoordinator coordinator = new TaskCoordinator(node.log(), tracker, node.clock(), TICK_MS);
+    java.util.Set<String> reserved = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    TaskCoordinator coordinator = new TaskCoordinator(node.log(), tracker, node.clock(), TICK_MS, reserved);
     ExecutorHost host;
     try {
-      host = new ExecutorHost(node.log(), tracker, node.clock(), node.key(), executors, TICK_MS);
+      host = new ExecutorHost(node.log(), tracker, node.clock(), node.key(), executors, TICK_MS, reserved);
     } catch (RuntimeException e) {
       coordinator.close();
       tracker.close();

@@ -101,6 +101,8 @@ class TaskRuntimeTest {
     JsonNode done = awaitState("t1", "finalized");
     assertThat(done.path("output").path("answer").asInt()).isEqualTo(7);
     assertThat(count("t1", TaskEventTypes.FINALIZED)).isEqualTo(1);
+    // a quick own executor: created and finalized (with the output) are the whole log of the task
+    assertThat(events("t1")).extracting(Event::type).containsExactly(TaskEventTypes.CREATED, TaskEventTypes.FINALIZED);
     var again = s.submit(task("t1", "count the words in this sentence please"));
     assertThat(again.created()).isFalse();
     assertThat(count("t1", TaskEventTypes.CREATED)).isEqualTo(1);
