@@ -104,7 +104,8 @@ public final class Overlay implements Substrate, Transport.Listener {
       }
     });
     transport.setListener(this);
-    this.mesh = new TopicMesh(transport, scheduler, topics::get, membership::link, new Random(random.nextLong()),
+    this.mesh = new TopicMesh(transport, scheduler, topics::get, membership::link, membership::passivePeers,
+        () -> List.copyOf(topics.values()), new Random(random.nextLong()),
         mcfg.shuffleMs(), bcfg, counters);
     subscribe(TopicMesh.DIRECTORY, mesh::validate, (t, id, payload, from) -> mesh.onAnnouncement(payload));
     mesh.announcer(() -> {

@@ -12,6 +12,7 @@ import dev.wattswarm.p2p.wire.WireWriter;
 import dev.wattswarm.p2p.limits.DefenseCounters;
 import dev.wattswarm.p2p.wire.MalformedFrameException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Keeps scoped topics connected. Membership neighbours are random, so in a large swarm the few
@@ -28,6 +30,12 @@ import java.util.function.Function;
  * {@link #TARGET} peers in a topic's tree adds other subscribers to that topic's tree only: over
  * the membership link when they are neighbours, else over a direct link it dials. A peer that receives gossip for a topic it does not subscribe to says
  * so (TOPIC_LEAVE) and is dropped from that tree: non-subscribers never deliver or store it.
+ *
+ * <p>Global topics are not announced (every node subscribes to them), and their trees are the
+ * membership neighbours. But a neighbour need not be honest: one that leaves (or never joins) a
+ * global topic takes itself out of that tree, and a node whose neighbours all do so would hear
+ * nothing while its membership looks healthy. So a thin global tree is topped up the same way,
+ * from the passive view (random members) instead of the directory.
  *
  * <p>Single-threaded on the overlay's scheduler.
  */
@@ -41,6 +49,8 @@ public final class TopicMesh {
   private final Scheduler scheduler;
   private final Function<String, Plumtree> topics;
   private final Function<NodeId, Link> neighbourLink;
+  private final Supplier<Collection<PeerInfo>> members;
+  private final Supplier<Collection<Plumtree>> trees;
   private final Random random;
   private final long announceMs;
   private final Map<String, Map<NodeId, Known>> directory = new HashMap<>();
@@ -51,8 +61,15 @@ public final class TopicMesh {
   private final Set<String> leaveSent = new HashSet<>();
   private Runnable announce = () -> {};
 
+  /**
+   * @param members known members that are not neighbours (the passive view), to top up global trees
+   * @param trees every subscribed topic's tree
+   */
   public TopicMesh(Transport transport, Scheduler scheduler, Function<String, Plumtree> topics,
-      Function<NodeId, Link> neighbourLink, Random random, long announceMs, BroadcastConfig cfg, DefenseCounters counters) {
+      Function<NodeId, Link> neighbourLink, Supplier<Collection<PeerInfo>> members, Supplier<Collection<Plumtree>> trees,
+      Random random, long announceMs, BroadcastConfig cfg, DefenseCounters counters) {
+    this.members = members;
+    this.trees = trees;
     this.cfg = cfg;
     this.counters = counters;
     this.neighbourLink = neighbourLink;
@@ -170,22 +187,25 @@ public final class TopicMesh {
       }
     }
     for (String topic : subscribed) {
-      if (!scoped(topic)) continue;
+      if (topic.equals(DIRECTORY)) continue;
       Plumtree t = topics.apply(topic);
       if (t == null || t.peerCount() >= TARGET) continue;
-      List<Known> candidates = new ArrayList<>();
-      for (Known k : directory.getOrDefault(topic, Map.of()).values()) {
-        if (!k.peer().id().equals(transport.localId()) && !t.hasPeer(k.peer().id())) candidates.add(k);
+      List<PeerInfo> candidates = new ArrayList<>();
+      if (scoped(topic)) {
+        for (Known k : directory.getOrDefault(topic, Map.of()).values()) candidates.add(k.peer());
+      } else {
+        candidates.addAll(members.get());
       }
+      candidates.removeIf(p -> p.id().equals(transport.localId()) || t.hasPeer(p.id()));
       java.util.Collections.shuffle(candidates, random);
-      for (Known k : candidates.subList(0, Math.min(TARGET - t.peerCount(), candidates.size()))) {
-        Link existing = neighbourLink.apply(k.peer().id());
+      for (PeerInfo k : candidates.subList(0, Math.min(TARGET - t.peerCount(), candidates.size()))) {
+        Link existing = neighbourLink.apply(k.id());
         if (existing != null) {
           existing.send(new WireWriter(FrameType.TOPIC_JOIN).string(topic).done());
-          t.neighborUp(k.peer().id(), existing);
+          t.neighborUp(k.id(), existing);
           continue;
         }
-        transport.connect(k.peer().address(), k.peer().id()).thenAccept(link -> scheduler.execute(() -> {
+        transport.connect(k.address(), k.id()).thenAccept(link -> scheduler.execute(() -> {
           Plumtree again = topics.apply(topic);
           if (again == null) {
             link.close("unsubscribed meanwhile");
@@ -206,6 +226,10 @@ public final class TopicMesh {
       else if (!t.hasPeer(link.peer())) t.neighborUp(link.peer(), link);
     } else if (type == FrameType.TOPIC_LEAVE && t != null) {
       t.neighborDown(link.peer());
+      // a link dialled for topics the peer shares none of is dead weight (and a top-up would dial again)
+      if (neighbourLink.apply(link.peer()) != link && trees.get().stream().noneMatch(x -> x.linkOf(link.peer()) == link)) {
+        link.close("no shared topic");
+      }
     }
   }
 

@@ -91,6 +91,10 @@ public final class HyParView {
     return List.copyOf(passive.keySet());
   }
 
+  public Collection<PeerInfo> passivePeers() {
+    return List.copyOf(passive.values());
+  }
+
   public Link link(NodeId peer) {
     return active.get(peer);
   }
@@ -162,7 +166,13 @@ public final class HyParView {
         onNeighborReply(link, p, r.u8() == 1);
       }
       case FrameType.DISCONNECT -> onDisconnect(link);
-      case FrameType.SHUFFLE -> onShuffle(link, r.peer(), r.u8(), r.peers(64));
+      case FrameType.SHUFFLE -> {
+        PeerInfo origin = r.peer();
+        int ttl = r.u8();
+        List<PeerInfo> sample = r.peers(64);
+        disownIfNotNeighbour(link);
+        onShuffle(link, origin, ttl, sample);
+      }
       case FrameType.SHUFFLE_REPLY -> {
         merge(r.peers(64));
         if (!active.containsValue(link)) link.close("shuffle done");
@@ -180,6 +190,18 @@ public final class HyParView {
       throw new MalformedFrameException("identity_claims", link.peer() + " sent a " + frame + " in the name of " + claimed.id());
     }
     return new PeerInfo(link.peer(), link.peerListenAddress());
+  }
+
+  /**
+   * A shuffle travels only over links its sender holds as active, so one from a peer that is not
+   * our neighbour means the sender believes in a neighbourship we never took up: its JOIN or our
+   * NEIGHBOR_REPLY was lost, or we dropped it and our DISCONNECT was. Left alone, the sender counts
+   * us among its neighbours forever, and a newcomer whose only neighbour that is stays cut off
+   * from every broadcast (it asks others only at low priority, which full views decline). Telling
+   * it lets it put us in its passive view and look for a real neighbour.
+   */
+  private void disownIfNotNeighbour(Link link) {
+    if (!active.containsKey(link.peer())) link.send(new WireWriter(FrameType.DISCONNECT).done());
   }
 
   private void onJoin(Link link, PeerInfo newcomer) {

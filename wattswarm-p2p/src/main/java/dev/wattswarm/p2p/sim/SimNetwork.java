@@ -21,6 +21,7 @@ public final class SimNetwork {
   /** Partition group per address; addresses in different groups cannot talk. Empty = one network. */
   private final Map<String, Integer> group = new HashMap<>();
   private int next;
+  private DropRule dropRule = (from, to, frame) -> false;
   long latencyMs = 5;
   long jitterMs = 5;
   double loss;
@@ -54,6 +55,20 @@ public final class SimNetwork {
   public SimNetwork loss(double p) {
     this.loss = p;
     return this;
+  }
+
+  /** Frames to lose on purpose, whatever the random loss: for a test about one frame going missing. */
+  public interface DropRule {
+    boolean drop(String from, String to, byte[] frame);
+  }
+
+  public SimNetwork dropWhen(DropRule rule) {
+    this.dropRule = rule;
+    return this;
+  }
+
+  boolean dropped(String from, String to, byte[] frame) {
+    return dropRule.drop(from, to, frame);
   }
 
   /** How long until a link to an unreachable peer is declared down. */

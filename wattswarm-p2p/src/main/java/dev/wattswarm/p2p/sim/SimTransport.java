@@ -92,6 +92,14 @@ public final class SimTransport implements Transport {
     return f;
   }
 
+  /**
+   * Frames this side sends on {@code link} are never lost in flight (partitions and crashes still
+   * apply): for a test whose frames must arrive to be judged, on a network that otherwise loses some.
+   */
+  public void lossless(Link link) {
+    ((SimLink) link).lossless = true;
+  }
+
   void crashed() {
     down = true;
     // the crashed side's own protocols are frozen; its links simply stop working, and the peers
@@ -127,6 +135,7 @@ public final class SimTransport implements Transport {
     final boolean inbound;
     SimLink twin;
     boolean open = true;
+    boolean lossless;
     /** Frames on one link arrive in order, as over TCP: never before the previous one. */
     long lastArrival;
 
@@ -154,7 +163,7 @@ public final class SimTransport implements Transport {
     @Override
     public boolean send(byte[] frame) {
       if (!open) return false;
-      if (net.lost() || !net.reachable(owner.address, other.address)) return true; // gone in flight
+      if ((!lossless && net.lost()) || net.dropped(owner.address, other.address, frame) || !net.reachable(owner.address, other.address)) return true; // gone in flight
       SimLink target = twin;
       long at = Math.max(net.scheduler().now() + net.delay(), lastArrival);
       lastArrival = at;

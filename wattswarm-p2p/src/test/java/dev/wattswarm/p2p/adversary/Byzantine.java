@@ -53,7 +53,11 @@ public final class Byzantine {
     return overlay;
   }
 
-  /** Sends raw bytes to {@code target} over a link of its own (dialled once, reused while open), in order. */
+  /**
+   * Sends raw bytes to {@code target} over a link of its own (dialled once, reused while open), in
+   * order. The link loses nothing, whatever loss the network has: an attack is sent once, and the
+   * tests count on its target seeing (and counting) it.
+   */
   public void send(PeerInfo target, byte[] frame) {
     Link l = links.get(target.id());
     if (l != null && l.isOpen()) {
@@ -71,6 +75,7 @@ public final class Byzantine {
       boolean current = waiting.get(target.id()) == mine; // not superseded by freshLinks()
       if (current) waiting.remove(target.id());
       if (link == null) return;
+      transport.lossless(link);
       if (current) links.put(target.id(), link);
       for (byte[] f : mine) link.send(f);
     });
