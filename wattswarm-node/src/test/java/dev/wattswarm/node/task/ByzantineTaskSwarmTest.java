@@ -235,6 +235,8 @@ class ByzantineTaskSwarmTest {
     }
     System.out.println("ByzantineTaskSwarmTest seed=" + seed + ": " + n + " nodes, " + byz + " Byzantine, "
         + honestWins + " of " + quorumTasks + " quorum tasks won by the honest majority");
+    // with two thirds of the nodes honest, some quorum must have been held and won by them
+    assertThat(honestWins).as("seed %d: no quorum task was won by honest slot holders", seed).isPositive();
   }
 
   static JsonNode doc(Peer p, String id) {
