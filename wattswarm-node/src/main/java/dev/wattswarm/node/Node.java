@@ -82,7 +82,9 @@ public final class Node implements AutoCloseable {
       EventVerifier verifier = new EventVerifier(net, limits, EventTypes.kernel(), 65_536);
       NodeLog log = new NodeLog(store, new EventSigner(key, net, clock), verifier);
       log.clockSkew(clock, NodeLog.DEFAULT_MAX_SKEW_MS);
-      return new Node(config, dir, lock, key, net, store, log, clock);
+      Node n = new Node(config, dir, lock, key, net, store, log, clock);
+      n.evidence = n.manage(new dev.wattswarm.node.log.EquivocationWatch(log));
+      return n;
     } catch (RuntimeException e) {
       if (store != null) store.close();
       lock.close();
@@ -101,6 +103,13 @@ public final class Node implements AutoCloseable {
     p.put("version", Version.get()).put("mode", config.mode().wire()).put("control_url", controlUrl)
         .put("storage", store.backend()).put("pid", ProcessHandle.current().pid());
     log.publish(Scope.parse("node:" + key.id()), EventKind.EVENTS, EventTypes.NODE_STARTED, "", p);
+  }
+
+  private dev.wattswarm.node.log.EquivocationWatch evidence;
+
+  /** Publishes proof of the forks this node's store refuses. */
+  public dev.wattswarm.node.log.EquivocationWatch evidence() {
+    return evidence;
   }
 
   /** Registers a service to be closed, in reverse order, before the log and store. */

@@ -8,6 +8,6 @@ public final class Projections {
   private Projections() {}
 
   public static List<Projector> all() {
-    return List.of(new dev.wattswarm.kernel.task.TaskProjector());
+    return List.of(new dev.wattswarm.kernel.task.TaskProjector(), new dev.wattswarm.kernel.evidence.EvidenceProjector());
   }
 }

@@ -63,6 +63,9 @@ final class NodeApi {
       ObjectNode sync = d.putObject("sync");
       network.sync().counters().forEach(sync::put);
     }
+    ObjectNode evidence = d.putObject("evidence");
+    node.evidence().counters().forEach(evidence::put);
+    evidence.put("equivocating_lanes", node.store().projections(dev.wattswarm.kernel.evidence.EvidenceProjector.NS, null, "", 10_000).size());
     ObjectNode tasks = d.putObject("tasks");
     new java.util.TreeMap<>(taskCounters.get()).forEach(tasks::put);
     ObjectNode agents = d.putObject("agents");

@@ -20,6 +20,12 @@ public final class EventTypes {
   public static final String WORKFLOW_STEP_FAILED = "workflow.step_failed";
   public static final String WORKFLOW_FINISHED = "workflow.finished";
 
+  /**
+   * Proof that an author signed two different events at one lane position (see
+   * {@link dev.wattswarm.kernel.evidence.EquivocationProof}), published by whoever saw both.
+   */
+  public static final String EVIDENCE_EQUIVOCATION = "evidence.equivocation";
+
   private final Set<String> known;
 
   private EventTypes(Set<String> known) {
@@ -35,6 +41,7 @@ public final class EventTypes {
     Set<String> s = new TreeSet<>(Set.of(NODE_STARTED, NODE_STOPPED, NETWORK_PARAMS, WORKFLOW_STARTED, WORKFLOW_GOAL_PART, WORKFLOW_STEP_DONE,
         WORKFLOW_STEP_FAILED, WORKFLOW_FINISHED));
     s.addAll(dev.wattswarm.kernel.task.TaskEventTypes.ALL);
+    s.add(EVIDENCE_EQUIVOCATION);
     return new EventTypes(s);
   }
 

@@ -211,6 +211,16 @@ public final class NodeLog implements AutoCloseable {
     return out;
   }
 
+  private final List<Consumer<Event>> forkListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Called on the writer thread with each received event the store refused as a fork (its author
+   * already holds that lane position with another event): must hand off, never block.
+   */
+  public void onFork(Consumer<Event> listener) {
+    forkListeners.add(listener);
+  }
+
   /** Called with each committed event, in commit order, on the dispatch thread. */
   public void subscribe(Consumer<Event> listener) {
     listeners.add(listener);
@@ -382,7 +392,11 @@ public final class NodeLog implements AutoCloseable {
       try {
         complete(p, e, store.append(List.of(e)).get(0));
       } catch (RuntimeException ex) {
-        if (p instanceof Ingest) rejected.incrementAndGet();
+        if (p instanceof Ingest && ex instanceof EventRejectedException r) count(r); // fork, gap, bad_prev by reason
+        else if (p instanceof Ingest) rejected.incrementAndGet();
+        if (p instanceof Ingest && ex instanceof EventRejectedException r && r.reason() == RejectReason.FORK) {
+          for (Consumer<Event> l : forkListeners) l.accept(e);
+        }
         rewindIfOwn(p, e);
         p.future().completeExceptionally(ex);
       }
