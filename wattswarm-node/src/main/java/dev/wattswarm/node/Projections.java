@@ -8,6 +8,7 @@ public final class Projections {
   private Projections() {}
 
   public static List<Projector> all() {
-    return List.of(new dev.wattswarm.kernel.task.TaskProjector(), new dev.wattswarm.kernel.evidence.EvidenceProjector());
+    // evidence first: the task projector reads what a proof just recorded
+    return List.of(new dev.wattswarm.kernel.evidence.EvidenceProjector(), new dev.wattswarm.kernel.task.TaskProjector());
   }
 }

@@ -98,6 +98,8 @@ final class JdbcEventStore implements EventStore {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ins.clearBatch();
         ProjectionOverlay overlay = new ProjectionOverlay(this::writerStatement, true);
+        List<Event> appended = new ArrayList<>();
+        overlay.batch(appended);
         int inserted = 0;
         for (Event e : events) {
           LaneKey lk = new LaneKey(e.author().toString(), e.scope().toString());
@@ -133,6 +135,7 @@ final class JdbcEventStore implements EventStore {
           inserted++;
           touched.put(lk, new LaneHead(e.laneSeq(), e.id()));
           inBatch.add(e.id());
+          appended.add(e);
           for (Projector p : projectors) p.apply(e, overlay);
           out.add(AppendOutcome.APPENDED);
         }

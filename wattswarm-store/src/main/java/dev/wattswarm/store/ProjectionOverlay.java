@@ -34,6 +34,39 @@ final class ProjectionOverlay implements ProjectionTx {
     this.cached = cached;
   }
 
+  /** Events appended earlier in this transaction (not yet inserted: inserts are batched). */
+  private java.util.List<dev.wattswarm.kernel.event.Event> batch = java.util.List.of();
+
+  void batch(java.util.List<dev.wattswarm.kernel.event.Event> appendedSoFar) {
+    this.batch = appendedSoFar;
+  }
+
+  @Override
+  public java.util.Set<String> taskIdsInLane(String author, String scope, long fromSeq) {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (var e : batch) {
+      if (e.author().toString().equals(author) && e.scope().toString().equals(scope) && e.laneSeq() >= fromSeq
+          && !e.taskId().isEmpty()) ids.add(e.taskId());
+    }
+    try {
+      PreparedStatement ps = statements.get(
+          "SELECT DISTINCT task_id FROM ws_events WHERE author = ? AND scope = ? AND lane_seq >= ? AND task_id <> ''");
+      try {
+        ps.setString(1, author);
+        ps.setString(2, scope);
+        ps.setLong(3, fromSeq);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) ids.add(rs.getString(1));
+        }
+      } finally {
+        if (!cached) ps.close();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("reading a lane's tasks failed: " + e.getMessage(), e);
+    }
+    return ids;
+  }
+
   @Override
   public Optional<ProjectionDoc> get(String namespace, String key) {
     Key k = new Key(namespace, key);

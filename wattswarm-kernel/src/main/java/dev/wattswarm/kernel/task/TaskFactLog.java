@@ -25,8 +25,8 @@ public final class TaskFactLog {
   /** Facts one author may add to one task in one lane. */
   public static final int QUOTA_PER_AUTHOR = 256;
 
-  /** A fact with its place in the fold order and the scope of the lane it came in. */
-  public record Entry(long order, String id, String scope, TaskFact fact) implements Comparable<Entry> {
+  /** A fact with its place in the fold order and the lane position (scope, sequence) it came in. */
+  public record Entry(long order, String id, String scope, long seq, TaskFact fact) implements Comparable<Entry> {
     @Override
     public int compareTo(Entry o) {
       int c = Long.compare(order, o.order);
@@ -83,7 +83,7 @@ public final class TaskFactLog {
     }
     if (authorFacts >= QUOTA_PER_AUTHOR) return -1;
     long order = authorOrder < 0 ? e.clock() : Math.max(e.clock(), authorOrder + 1);
-    Entry entry = new Entry(order, id, scope, fact);
+    Entry entry = new Entry(order, id, scope, e.laneSeq(), fact);
     int at = Collections.binarySearch(entries, entry);
     int idx = at >= 0 ? at : -at - 1;
     entries.add(idx, entry);
@@ -128,6 +128,7 @@ public final class TaskFactLog {
       if (e.fact().payload() == null) g.writeNull();
       else TaskState.canonical(g, e.fact().payload());
       g.writeStringField("scope", e.scope());
+      g.writeNumberField("seq", e.seq());
       g.writeStringField("type", e.fact().type());
       g.writeEndObject();
     } catch (IOException x) {
@@ -141,7 +142,7 @@ public final class TaskFactLog {
     List<Entry> list = new ArrayList<>();
     List<byte[]> bytes = new ArrayList<>();
     for (JsonNode f : o.path("facts")) {
-      Entry e = new Entry(f.path("order").asLong(), f.path("id").asText(), f.path("scope").asText(), new TaskFact(f.path("type").asText(),
+      Entry e = new Entry(f.path("order").asLong(), f.path("id").asText(), f.path("scope").asText(), f.path("seq").asLong(), new TaskFact(f.path("type").asText(),
           f.path("author").asText(), f.path("at_ms").asLong(), f.get("payload")));
       list.add(e);
       bytes.add(encode(e));

@@ -13,11 +13,38 @@ import java.util.List;
 public final class TaskFold {
   private TaskFold() {}
 
+  /** Where each lane was proven forked: facts from that position on are dropped. */
+  public interface Forks {
+    /** The first forked position of (author, scope), or {@code Long.MAX_VALUE} when none is proven. */
+    long forkedFrom(String author, String scope);
+
+    Forks NONE = (a, s) -> Long.MAX_VALUE;
+  }
+
   /** The state after every entry, in order; null while no valid {@code task.created} is among them. */
   public static TaskState fold(List<TaskFactLog.Entry> entries) {
+    return fold(entries, Forks.NONE);
+  }
+
+  /**
+   * As {@link #fold(List)}, without the facts an author signed in a lane from the position it was
+   * proven to have forked: nodes whose stores kept different branches of that lane then fold the
+   * same facts.
+   */
+  public static TaskState fold(List<TaskFactLog.Entry> entries, Forks forks) {
     TaskState s = null;
-    for (TaskFactLog.Entry e : entries) s = step(s, e);
+    for (TaskFactLog.Entry e : entries) s = step(s, e, forks);
     return s;
+  }
+
+  /**
+   * One step, or none for a fact of a forked lane from its forked position on: such a fact leaves
+   * no trace at all (not even a rejection count), since nodes that kept different branches of
+   * that lane hold different facts there.
+   */
+  public static TaskState step(TaskState current, TaskFactLog.Entry e, Forks forks) {
+    if (e.seq() >= forks.forkedFrom(e.fact().author(), e.scope())) return current;
+    return step(current, e);
   }
 
   /**

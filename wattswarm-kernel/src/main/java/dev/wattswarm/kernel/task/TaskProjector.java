@@ -1,6 +1,8 @@
 package dev.wattswarm.kernel.task;
 
 import dev.wattswarm.kernel.event.Event;
+import dev.wattswarm.kernel.evidence.EquivocationProof;
+import dev.wattswarm.kernel.evidence.EvidenceProjector;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.kernel.store.ProjectionDoc;
 import dev.wattswarm.kernel.store.ProjectionTx;
@@ -24,9 +26,8 @@ public final class TaskProjector implements Projector {
   /**
    * Parsed documents by the exact bytes they came from: a task's events usually follow each other
    * closely, and re-parsing for every event dominated the writer's time. Keyed by content, so a
-   * rolled-back transaction can never leave a wrong entry behind. A {@code task_log} entry holds
-   * the log and the state folded from it (the task document is always that fold), so the writer
-   * reads one document per event, not two.
+   * rolled-back transaction can never leave a wrong entry behind, and what is cached is a pure
+   * function of the bytes (a log, or a state), never of anything else the node holds.
    */
   private static final Map<String, Cached> cache = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
@@ -35,22 +36,13 @@ public final class TaskProjector implements Projector {
     }
   };
 
-  /** {@code value} is a TaskState (task) or a Folded (task_log). */
+  /** {@code value} is a TaskState (task) or a TaskFactLog (task_log), never mutated once cached. */
   private record Cached(byte[] doc, Object value) {}
-
-  /** A log and its fold; neither is ever mutated once cached. */
-  private record Folded(TaskFactLog log, TaskState state) {}
 
   private static synchronized Object cached(String ns, ProjectionDoc d) {
     Cached c = cache.get(ns + "|" + d.key());
     if (c != null && Arrays.equals(c.doc(), d.doc())) return c.value();
-    Object v;
-    if (ns.equals(NS)) {
-      v = TaskState.fromJson(CanonicalJson.parse(d.doc()));
-    } else {
-      TaskFactLog log = TaskFactLog.decode(d.doc());
-      v = new Folded(log, TaskFold.fold(log.entries()));
-    }
+    Object v = ns.equals(NS) ? TaskState.fromJson(CanonicalJson.parse(d.doc())) : TaskFactLog.decode(d.doc());
     cache.put(ns + "|" + d.key(), new Cached(d.doc(), v));
     return v;
   }
@@ -69,8 +61,19 @@ public final class TaskProjector implements Projector {
     return (TaskState) cached(NS, d);
   }
 
+  /** The lanes proven forked, as the evidence projection holds them in this transaction. */
+  private static TaskFold.Forks forks(ProjectionTx tx) {
+    Map<String, Long> seen = new java.util.HashMap<>();
+    return (author, scope) -> seen.computeIfAbsent(author + " " + scope, k -> tx.get(EvidenceProjector.NS, k)
+        .map(d -> CanonicalJson.parse(d.doc()).path("seq").asLong(Long.MAX_VALUE)).orElse(Long.MAX_VALUE));
+  }
+
   @Override
   public void apply(Event e, ProjectionTx tx) {
+    if (e.type().equals(dev.wattswarm.kernel.event.EventTypes.EVIDENCE_EQUIVOCATION)) {
+      refoldForked(e, tx);
+      return;
+    }
     if (!e.type().startsWith("task.") || e.taskId().isEmpty()) return;
     TaskFact fact;
     try {
@@ -79,20 +82,47 @@ public final class TaskProjector implements Projector {
       return; // verified events carry canonical JSON; nothing else can reach here
     }
     String key = e.taskId();
-    Folded prior = tx.get(LOG_NS, key).map(d -> (Folded) cached(LOG_NS, d)).orElse(null);
     // the cached log is copied: it is mutated below, and the transaction may yet roll back
-    TaskFactLog log = prior == null ? TaskFactLog.empty() : prior.log().copy();
+    TaskFactLog log = tx.get(LOG_NS, key).map(d -> ((TaskFactLog) cached(LOG_NS, d)).copy()).orElseGet(TaskFactLog::empty);
     int at = log.insert(e, fact);
     if (at < 0) return;
+    TaskFold.Forks forks = forks(tx);
     TaskState next;
     if (at == log.size() - 1) {
-      next = TaskFold.step(prior == null ? null : prior.state(), log.entries().get(at));
+      TaskState current = tx.get(NS, key).map(d -> (TaskState) cached(NS, d)).orElse(null);
+      next = TaskFold.step(current, log.entries().get(at), forks);
     } else {
-      next = TaskFold.fold(log.entries());
+      next = TaskFold.fold(log.entries(), forks);
     }
     byte[] logBytes = log.encode();
     tx.put(LOG_NS, key, "log", logBytes);
-    remember(LOG_NS, key, logBytes, new Folded(log, next));
+    remember(LOG_NS, key, logBytes, log);
+    write(tx, key, next);
+  }
+
+  /**
+   * A lane was proven forked (the evidence projector, which runs first, has recorded it): every
+   * task that lane's events touched from the forked position on folds again without them.
+   */
+  private static void refoldForked(Event e, ProjectionTx tx) {
+    var proof = EquivocationProof.check(CanonicalJson.parse(e.payload()), e.networkId());
+    if (proof.isEmpty()) return;
+    TaskFold.Forks forks = forks(tx);
+    long from = forks.forkedFrom(proof.get().author(), proof.get().scope());
+    if (from == Long.MAX_VALUE) return;
+    for (String taskId : tx.taskIdsInLane(proof.get().author(), proof.get().scope(), from)) {
+      var logDoc = tx.get(LOG_NS, taskId);
+      if (logDoc.isEmpty()) continue;
+      TaskState next = TaskFold.fold(((TaskFactLog) cached(LOG_NS, logDoc.get())).entries(), forks);
+      if (next == null) {
+        tx.delete(NS, taskId);
+      } else {
+        write(tx, taskId, next);
+      }
+    }
+  }
+
+  private static void write(ProjectionTx tx, String key, TaskState next) {
     if (next == null) return;
     byte[] bytes = next.encode();
     tx.put(NS, key, next.phase().wire(), bytes);

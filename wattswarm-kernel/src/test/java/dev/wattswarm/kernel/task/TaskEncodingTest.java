@@ -30,7 +30,7 @@ class TaskEncodingTest {
     ArrayNode a = o.putArray("facts");
     for (TaskFactLog.Entry e : log.entries()) {
       ObjectNode f = a.addObject();
-      f.put("order", e.order()).put("id", e.id()).put("scope", e.scope()).put("type", e.fact().type())
+      f.put("order", e.order()).put("id", e.id()).put("scope", e.scope()).put("seq", e.seq()).put("type", e.fact().type())
           .put("author", e.fact().author())
           .put("at_ms", e.fact().atMs());
       f.set("payload", e.fact().payload());

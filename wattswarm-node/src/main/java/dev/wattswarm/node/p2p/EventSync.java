@@ -179,11 +179,21 @@ public final class EventSync implements AutoCloseable {
       while (!closed && local.seq() < l.head().seq()) {
         List<Event> batch = lane(peer, l.author(), l.scope(), local.seq());
         if (batch.isEmpty()) break;
+        boolean forked = false;
         for (Object outcome : nodeLog.ingestAll(batch)) {
+          if (outcome instanceof dev.wattswarm.kernel.event.EventRejectedException r
+              && r.reason() == dev.wattswarm.kernel.event.RejectReason.BAD_PREV && local.seq() > 0) {
+            forked = true;
+            break;
+          }
           if (outcome instanceof Throwable t) {
             counters.inc("rejected_events.backfill");
             throw new IllegalStateException("peer sent an event we refuse: " + t.getMessage());
           }
+        }
+        if (forked) {
+          probeFork(peer, l, local);
+          break;
         }
         fetched += batch.size();
         counters.add("backfilled", batch.size());
@@ -192,6 +202,23 @@ public final class EventSync implements AutoCloseable {
         if (next.seq() <= local.seq()) break;
         local = next;
       }
+    }
+  }
+
+  /**
+   * The peer's lane continues from another event than the one we hold at our head: the author
+   * signed two events at that position. Fetching the peer's one and offering it to the log makes
+   * the store refuse it as a fork, which turns into evidence every node can check
+   * ({@link dev.wattswarm.node.log.EquivocationWatch}). Our copy of the lane stays as it is.
+   */
+  private void probeFork(NodeId peer, Lane l, LaneHead local) throws Exception {
+    List<Event> theirs = lane(peer, l.author(), l.scope(), local.seq() - 1);
+    if (theirs.isEmpty() || theirs.get(0).id().equals(local.id())) return;
+    counters.inc("forks_found");
+    try {
+      nodeLog.ingest(theirs.get(0));
+    } catch (RuntimeException refusedAsFork) {
+      // expected: the store holds our branch at that position
     }
   }
 
@@ -270,7 +297,7 @@ public final class EventSync implements AutoCloseable {
    * ({@code ingest_queue_full}), sorted by key; safe from any thread.
    */
   public Map<String, Long> counters() {
-    return counters.snapshot("received", "backfilled", "ingest_queue_full", "timer_failures");
+    return counters.snapshot("received", "backfilled", "ingest_queue_full", "timer_failures", "forks_found");
   }
 
   public NetworkRules rules() {

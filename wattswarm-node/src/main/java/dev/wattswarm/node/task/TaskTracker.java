@@ -69,9 +69,23 @@ public final class TaskTracker implements AutoCloseable {
    * order may have changed more than this one step).
    */
   private void onEvent(Event e) {
+    if (e.type().equals(dev.wattswarm.kernel.event.EventTypes.EVIDENCE_EQUIVOCATION)) {
+      // proof of a fork can fold any task the forked lane touched again: look at them all
+      java.util.Set<String> ids = new java.util.TreeSet<>(live.keySet());
+      for (TaskPhase p : TaskPhase.values()) {
+        if (p.terminal()) continue;
+        for (ProjectionDoc d : log.store().projections(TaskProjector.NS, p.wire(), "", 10_000)) ids.add(d.key());
+      }
+      for (String id : ids) reread(id, e);
+      return;
+    }
     if (!e.type().startsWith("task.") || e.taskId().isEmpty()) return;
-    TaskState before = live.get(e.taskId());
-    Optional<ProjectionDoc> doc = log.store().projection(TaskProjector.NS, e.taskId());
+    reread(e.taskId(), e);
+  }
+
+  private void reread(String taskId, Event e) {
+    TaskState before = live.get(taskId);
+    Optional<ProjectionDoc> doc = log.store().projection(TaskProjector.NS, taskId);
     if (doc.isEmpty()) return;
     TaskState after;
     try {
@@ -81,7 +95,7 @@ public final class TaskTracker implements AutoCloseable {
     }
     if (before == null && after.phase().terminal()) return; // ended before this node started tracking it
     if (after.phase().terminal()) {
-      if (live.remove(e.taskId()) != null && !me.equals(after.coordinator())) foreign.merge(after.coordinator(), -1, Integer::sum);
+      if (live.remove(taskId) != null && !me.equals(after.coordinator())) foreign.merge(after.coordinator(), -1, Integer::sum);
     } else {
       if (before == null && !me.equals(after.coordinator())) {
         // another node's tasks cost this node timers and bids; one node may not fill it with them
@@ -91,7 +105,7 @@ public final class TaskTracker implements AutoCloseable {
         }
         foreign.merge(after.coordinator(), 1, Integer::sum);
       }
-      live.put(e.taskId(), after);
+      live.put(taskId, after);
     }
     Change c = new Change(before, after, e);
     for (Consumer<Change> l : listeners) l.accept(c);

@@ -80,4 +80,51 @@ class EquivocationWatchTest {
     assertThat(b.store().contains(y.id())).isTrue();
     assertThat(a.log().rejectedByReason()).containsEntry("fork", 1L);
   }
+
+  /**
+   * The liar bids for one task on two branches of its lane; each honest node holds one and so
+   * shows a different bidder, until the evidence reaches both: then both fold the task without
+   * the liar's forked facts and show the same document.
+   */
+  @Test
+  void nodesOnDifferentBranchesAgreeOnTheTaskOnceTheEvidenceArrives() {
+    KeyPair coordinator = KeyPair.generate(new SecureRandom()), liar = KeyPair.generate(new SecureRandom());
+    var spec = CanonicalJson.object().put("task_id", "t-fork").put("capability", "sum");
+    spec.putObject("inputs").put("prompt", "sum 1 2");
+    Event created = new EventSigner(coordinator, NET, Clock.systemUTC())
+        .sign(Scope.GLOBAL, EventKind.EVENTS, "task.created", "t-fork", spec);
+    java.util.function.Function<String, Event> bid = name -> {
+      EventSigner s = new EventSigner(liar, NET, Clock.systemUTC());
+      s.observe(created.clock());
+      var p = CanonicalJson.object().put("executor", liar.id() + "/" + name);
+      p.putArray("capabilities").add("sum");
+      return s.sign(Scope.GLOBAL, EventKind.EVENTS, "task.claimed", "t-fork", p);
+    };
+    Event x = bid.apply("w1"), y = bid.apply("w2");
+    Node a = node("a"), b = node("b");
+    for (Node n : List.of(a, b)) n.log().ingest(created);
+    a.log().ingest(x);
+    b.log().ingest(y);
+    assertThat(task(a)).isNotEqualTo(task(b)); // two branches, two different bidders
+
+    assertThatThrownBy(() -> a.log().ingest(y)).isInstanceOf(EventRejectedException.class);
+    await().atMost(Duration.ofSeconds(30)).until(() -> a.store().projection(EvidenceProjector.NS, liar.id() + " global").isPresent());
+    Event evidence = a.store().list(0, 100, EventFilter.ALL).events().stream()
+        .filter(e -> e.type().equals(EventTypes.EVIDENCE_EQUIVOCATION)).findFirst().orElseThrow();
+    b.log().ingest(evidence);
+    assertThat(task(b)).isEqualTo(task(a));
+    var doc = CanonicalJson.parse(task(a));
+    assertThat(doc.path("bids").size()).isZero();
+    assertThat(doc.path("events").asInt()).as("the forked bids leave no trace").isEqualTo(1);
+    // and a replay of each log rebuilds exactly this
+    for (Node n : List.of(a, b)) {
+      String before = n.store().dumpProjections();
+      n.store().replayProjections();
+      assertThat(n.store().dumpProjections()).isEqualTo(before);
+    }
+  }
+
+  static String task(Node n) {
+    return n.store().projection("task", "t-fork").orElseThrow().json();
+  }
 }

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Ten to fourteen whole nodes (log, store, sync, task runtime) over the simulated network, a third of them
  * Byzantine: each liar runs three executors that answer wrongly (stuffing quorums), and signs
  * mischief on every task it sees (finalizing, assigning and expiring tasks it does not
- * coordinate, claiming as other nodes' executors, flooding bids, voting without a slot). Honest
+ * coordinate, claiming as other nodes' executors, flooding bids, voting without a slot) and forks
+ * its lane, handing the second branch straight to some honest nodes. Honest
  * nodes must end with byte-identical task documents, and a quorum task whose honest slot holders
  * reach the threshold must finalize with the honest answer. The scenario is seeded: the seed is
  * printed, and {@code -Dwattswarm.byzantine.seed=N} replays its choices.
@@ -151,6 +152,34 @@ class ByzantineTaskSwarmTest {
     }
   }
 
+  /**
+   * Forks the liar's lane: signs a second bid at the position of one it published, and hands it
+   * straight to some honest nodes, so stores hold different branches until the evidence spreads.
+   */
+  static void fork(Peer liar, TaskState s, List<Peer> victims) {
+    String me = liar.node().nodeId().toString();
+    ObjectNode real = CanonicalJson.object().put("executor", me + "/liar1");
+    real.putArray("capabilities").add(s.spec().capability());
+    dev.wattswarm.kernel.event.Event x = liar.node().log().publish(s.spec().scope(), EventKind.EVENTS, TaskEventTypes.CLAIMED,
+        s.taskId(), real);
+    var forger = new dev.wattswarm.kernel.event.EventSigner(liar.node().key(), liar.node().networkId(), Clock.systemUTC());
+    forger.seed(x.scope(), new dev.wattswarm.kernel.event.LaneHead(x.laneSeq() - 1, x.prev()));
+    forger.observe(x.clock() - 1);
+    ObjectNode other = CanonicalJson.object().put("executor", me + "/liar2");
+    other.putArray("capabilities").add(s.spec().capability());
+    dev.wattswarm.kernel.event.Event y = forger.sign(x.scope(), EventKind.EVENTS, TaskEventTypes.CLAIMED, s.taskId(), other);
+    for (Peer v : victims) {
+      try {
+        // a victim must hold the lane up to just before the fork, or it refuses Y as a gap
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> v.node().store().laneHead(x.author(), x.scope()).seq() >= x.laneSeq() - 1);
+        v.node().log().ingest(y);
+      } catch (RuntimeException | AssertionError refused) {
+        // this victim already held the other branch (it proves the fork itself), or never caught up
+      }
+    }
+  }
+
   @Test
   void honestNodesAgreeAndLiarsCannotWinAQuorumTheyDoNotHold() {
     long seed = Long.getLong("wattswarm.byzantine.seed", System.nanoTime());
@@ -180,7 +209,12 @@ class ByzantineTaskSwarmTest {
     for (Peer liar : liars) {
       Random lr = new Random(r.nextLong());
       liar.tasks().tracker().subscribe(c -> {
-        if (c.before() == null) mischief(liar, c.after(), honest.get(lr.nextInt(honest.size())), lr);
+        if (c.before() != null) return;
+        mischief(liar, c.after(), honest.get(lr.nextInt(honest.size())), lr);
+        if (lr.nextInt(3) == 0) {
+          List<Peer> victims = honest.subList(0, 1 + lr.nextInt(honest.size() / 2));
+          Thread.ofVirtual().start(() -> fork(liar, c.after(), victims));
+        }
       });
     }
 
@@ -207,6 +241,9 @@ class ByzantineTaskSwarmTest {
       honest.get(r.nextInt(honest.size())).tasks().service().submit(t);
     }
 
+    await("every honest node holds the same proofs of the liars' forks").atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(500)).until(() -> honest.stream().map(ByzantineTaskSwarmTest::forks).distinct().count() == 1
+            && !forks(honest.get(0)).isEmpty());
     await("every honest node ends every task with the same document").atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofMillis(500)).until(() -> agreed(honest, ids));
 
@@ -237,6 +274,11 @@ class ByzantineTaskSwarmTest {
         + honestWins + " of " + quorumTasks + " quorum tasks won by the honest majority");
     // with two thirds of the nodes honest, some quorum must have been held and won by them
     assertThat(honestWins).as("seed %d: no quorum task was won by honest slot holders", seed).isPositive();
+  }
+
+  static List<String> forks(Peer p) {
+    return p.node().store().projections(dev.wattswarm.kernel.evidence.EvidenceProjector.NS, null, "", 1_000).stream()
+        .map(d -> d.json()).toList();
   }
 
   static JsonNode doc(Peer p, String id) {
