@@ -197,11 +197,15 @@ public final class HyParView {
    * our neighbour means the sender believes in a neighbourship we never took up: its JOIN or our
    * NEIGHBOR_REPLY was lost, or we dropped it and our DISCONNECT was. Left alone, the sender counts
    * us among its neighbours forever, and a newcomer whose only neighbour that is stays cut off
-   * from every broadcast (it asks others only at low priority, which full views decline). Telling
-   * it lets it put us in its passive view and look for a real neighbour.
+   * from every broadcast. With room in our active view we take the neighbourship up (the sender
+   * already holds it, so both sides agree again); without, we tell it, so it puts us in its
+   * passive view and looks for a real neighbour. Disowning even with room broke neighbourships
+   * that were only being re-formed after a crash (a stale DISCONNECT racing a new NEIGHBOR).
    */
   private void disownIfNotNeighbour(Link link) {
-    if (!active.containsKey(link.peer())) link.send(new WireWriter(FrameType.DISCONNECT).done());
+    if (active.containsKey(link.peer())) return;
+    if (active.size() < cfg.activeSize() && link.isOpen()) addActive(link, new PeerInfo(link.peer(), link.peerListenAddress()));
+    else link.send(new WireWriter(FrameType.DISCONNECT).done());
   }
 
   private void onJoin(Link link, PeerInfo newcomer) {
