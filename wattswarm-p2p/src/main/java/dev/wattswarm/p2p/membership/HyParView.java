@@ -170,7 +170,6 @@ public final class HyParView {
         PeerInfo origin = r.peer();
         int ttl = r.u8();
         List<PeerInfo> sample = r.peers(64);
-        disownIfNotNeighbour(link);
         onShuffle(link, origin, ttl, sample);
       }
       case FrameType.SHUFFLE_REPLY -> {
@@ -190,22 +189,6 @@ public final class HyParView {
       throw new MalformedFrameException("identity_claims", link.peer() + " sent a " + frame + " in the name of " + claimed.id());
     }
     return new PeerInfo(link.peer(), link.peerListenAddress());
-  }
-
-  /**
-   * A shuffle travels only over links its sender holds as active, so one from a peer that is not
-   * our neighbour means the sender believes in a neighbourship we never took up: its JOIN or our
-   * NEIGHBOR_REPLY was lost, or we dropped it and our DISCONNECT was. Left alone, the sender counts
-   * us among its neighbours forever, and a newcomer whose only neighbour that is stays cut off
-   * from every broadcast. With room in our active view we take the neighbourship up (the sender
-   * already holds it, so both sides agree again); without, we tell it, so it puts us in its
-   * passive view and looks for a real neighbour. Disowning even with room broke neighbourships
-   * that were only being re-formed after a crash (a stale DISCONNECT racing a new NEIGHBOR).
-   */
-  private void disownIfNotNeighbour(Link link) {
-    if (active.containsKey(link.peer())) return;
-    if (active.size() < cfg.activeSize() && link.isOpen()) addActive(link, new PeerInfo(link.peer(), link.peerListenAddress()));
-    else link.send(new WireWriter(FrameType.DISCONNECT).done());
   }
 
   private void onJoin(Link link, PeerInfo newcomer) {
