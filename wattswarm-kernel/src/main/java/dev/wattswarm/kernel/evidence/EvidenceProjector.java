@@ -19,6 +19,11 @@ import java.util.Optional;
 public final class EvidenceProjector implements Projector {
   public static final String NS = "equivocation";
 
+  /** The document key of a lane's evidence. */
+  public static String key(String author, String scope) {
+    return author + " " + scope;
+  }
+
   @Override
   public void apply(Event e, ProjectionTx tx) {
     if (!e.type().equals(EventTypes.EVIDENCE_EQUIVOCATION)) return;
@@ -31,7 +36,7 @@ public final class EvidenceProjector implements Projector {
     Optional<EquivocationProof> proof = EquivocationProof.check(payload, e.networkId());
     if (proof.isEmpty()) return;
     EquivocationProof p = proof.get();
-    String key = p.author() + " " + p.scope();
+    String key = key(p.author(), p.scope());
     var existing = tx.get(NS, key).map(d -> CanonicalJson.parse(d.doc()));
     if (existing.isPresent()) {
       long seq = existing.get().path("seq").asLong();

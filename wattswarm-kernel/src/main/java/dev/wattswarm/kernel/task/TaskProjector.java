@@ -64,7 +64,7 @@ public final class TaskProjector implements Projector {
   /** The lanes proven forked, as the evidence projection holds them in this transaction. */
   private static TaskFold.Forks forks(ProjectionTx tx) {
     Map<String, Long> seen = new java.util.HashMap<>();
-    return (author, scope) -> seen.computeIfAbsent(author + " " + scope, k -> tx.get(EvidenceProjector.NS, k)
+    return (author, scope) -> seen.computeIfAbsent(EvidenceProjector.key(author, scope), k -> tx.get(EvidenceProjector.NS, k)
         .map(d -> CanonicalJson.parse(d.doc()).path("seq").asLong(Long.MAX_VALUE)).orElse(Long.MAX_VALUE));
   }
 

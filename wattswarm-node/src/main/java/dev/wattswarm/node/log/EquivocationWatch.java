@@ -36,13 +36,13 @@ public final class EquivocationWatch implements AutoCloseable {
   public EquivocationWatch(NodeLog nodeLog) {
     this.nodeLog = nodeLog;
     nodeLog.onFork(e -> {
-      if (proven.size() < MAX_LANES && proven.add(e.author() + " " + e.scope())) worker.execute(() -> prove(e));
+      if (proven.size() < MAX_LANES && proven.add(EvidenceProjector.key(e.author().toString(), e.scope().toString()))) worker.execute(() -> prove(e));
     });
   }
 
   private void prove(Event incoming) {
     try {
-      String key = incoming.author() + " " + incoming.scope();
+      String key = EvidenceProjector.key(incoming.author().toString(), incoming.scope().toString());
       if (nodeLog.store().projection(EvidenceProjector.NS, key).isPresent()) return; // someone proved it already
       List<Event> held = nodeLog.store().laneAfter(incoming.author(), incoming.scope(), incoming.laneSeq() - 1, 1);
       if (held.isEmpty() || held.get(0).laneSeq() != incoming.laneSeq() || held.get(0).id().equals(incoming.id())) return;

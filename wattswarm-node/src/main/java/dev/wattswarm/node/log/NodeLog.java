@@ -392,10 +392,13 @@ public final class NodeLog implements AutoCloseable {
       try {
         complete(p, e, store.append(List.of(e)).get(0));
       } catch (RuntimeException ex) {
-        if (p instanceof Ingest && ex instanceof EventRejectedException r) count(r); // fork, gap, bad_prev by reason
-        else if (p instanceof Ingest) rejected.incrementAndGet();
-        if (p instanceof Ingest && ex instanceof EventRejectedException r && r.reason() == RejectReason.FORK) {
-          for (Consumer<Event> l : forkListeners) l.accept(e);
+        if (p instanceof Ingest) {
+          if (ex instanceof EventRejectedException r) {
+            count(r); // fork, gap, bad_prev by reason
+            if (r.reason() == RejectReason.FORK) for (Consumer<Event> l : forkListeners) l.accept(e);
+          } else {
+            rejected.incrementAndGet();
+          }
         }
         rewindIfOwn(p, e);
         p.future().completeExceptionally(ex);

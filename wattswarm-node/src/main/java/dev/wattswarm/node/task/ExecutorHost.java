@@ -225,10 +225,7 @@ public final class ExecutorHost implements AutoCloseable {
         free--;
         continue;
       }
-      ObjectNode p = CanonicalJson.object().put("executor", slot.id);
-      var caps = p.putArray("capabilities");
-      slot.executor.capabilities().stream().sorted().forEach(caps::add);
-      publish(s, TaskEventTypes.CLAIMED, p);
+      publish(s, TaskEventTypes.CLAIMED, claimPayload(slot));
       free--;
     }
     rotor = (rotor + 1) % Math.max(1, slots.size());
@@ -319,10 +316,15 @@ public final class ExecutorHost implements AutoCloseable {
   /** A direct run claims the slot it is using; that claim must not start the executor a second time. */
   private void claimRun(TaskState s, Slot slot, String runKey) {
     ranDirectly.add(runKey);
+    publish(s, TaskEventTypes.CLAIMED, claimPayload(slot));
+  }
+
+  /** A claim (or bid) for {@code slot}: its executor id and, sorted, what it can do. */
+  private static ObjectNode claimPayload(Slot slot) {
     ObjectNode p = CanonicalJson.object().put("executor", slot.id);
     var caps = p.putArray("capabilities");
     slot.executor.capabilities().stream().sorted().forEach(caps::add);
-    publish(s, TaskEventTypes.CLAIMED, p);
+    return p;
   }
 
   private void error(TaskState s, Slot slot, Throwable t) {

@@ -162,11 +162,15 @@ public final class TaskCoordinator implements AutoCloseable {
    * from their id, so usually one of them does it and the others see it done.
    */
   private void sweep(TaskState s, long now) {
-    long grace = s.spec().sweepGraceMs();
-    long stagger = Math.floorMod((me + s.taskId()).hashCode(), grace);
-    if (now >= s.expiresAtMs() + grace + stagger) {
+    if (now >= sweepAt(s)) {
       act(s, "sweep", TaskEventTypes.EXPIRED, reason("coordinator did not finish or expire the task; swept by " + me));
     }
+  }
+
+  /** When this node may sweep {@code s}: the grace after expiry, plus this node's stagger. */
+  private long sweepAt(TaskState s) {
+    long grace = s.spec().sweepGraceMs();
+    return s.expiresAtMs() + grace + Math.floorMod((me + s.taskId()).hashCode(), grace);
   }
 
   private boolean firstTick = true;
@@ -175,10 +179,7 @@ public final class TaskCoordinator implements AutoCloseable {
   /** The next moment time alone changes what this node should do about {@code s}. */
   private long nextDue(TaskState s) {
     long now = clock.millis();
-    if (!me.equals(s.coordinator())) {
-      long grace = s.spec().sweepGraceMs();
-      return DueTimes.nextAfter(now, s.expiresAtMs() + grace + Math.floorMod((me + s.taskId()).hashCode(), grace));
-    }
+    if (!me.equals(s.coordinator())) return DueTimes.nextAfter(now, sweepAt(s));
     long lease = Long.MAX_VALUE;
     for (long l : s.claims().values()) lease = Math.min(lease, l);
     return DueTimes.nextAfter(now, s.expiresAtMs(), lease, s.commitDeadlineMs(), s.revealDeadlineMs(), s.notBeforeMs() - 1);

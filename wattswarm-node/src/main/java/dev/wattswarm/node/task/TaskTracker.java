@@ -48,15 +48,20 @@ public final class TaskTracker implements AutoCloseable {
   }
 
   private void load(EventStore store) {
+    forEachUnfinished(store, d -> {
+      TaskState s = TaskProjector.state(d);
+      if (live.putIfAbsent(d.key(), s) == null && !me.equals(s.coordinator())) foreign.merge(s.coordinator(), 1, Integer::sum);
+    });
+  }
+
+  /** Every stored task document not in a terminal state, page by page. */
+  private static void forEachUnfinished(EventStore store, Consumer<ProjectionDoc> each) {
     for (TaskPhase p : TaskPhase.values()) {
       if (p.terminal()) continue;
       String after = "";
       while (true) {
         List<ProjectionDoc> page = store.projections(TaskProjector.NS, p.wire(), after, 1000);
-        for (ProjectionDoc d : page) {
-          TaskState s = TaskProjector.state(d);
-          if (live.putIfAbsent(d.key(), s) == null && !me.equals(s.coordinator())) foreign.merge(s.coordinator(), 1, Integer::sum);
-        }
+        page.forEach(each);
         if (page.size() < 1000) break;
         after = page.get(page.size() - 1).key();
       }
@@ -72,10 +77,7 @@ public final class TaskTracker implements AutoCloseable {
     if (e.type().equals(dev.wattswarm.kernel.event.EventTypes.EVIDENCE_EQUIVOCATION)) {
       // proof of a fork can fold any task the forked lane touched again: look at them all
       java.util.Set<String> ids = new java.util.TreeSet<>(live.keySet());
-      for (TaskPhase p : TaskPhase.values()) {
-        if (p.terminal()) continue;
-        for (ProjectionDoc d : log.store().projections(TaskProjector.NS, p.wire(), "", 10_000)) ids.add(d.key());
-      }
+      forEachUnfinished(log.store(), d -> ids.add(d.key()));
       for (String id : ids) reread(id, e);
       return;
     }
