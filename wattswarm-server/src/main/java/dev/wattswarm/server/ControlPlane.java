@@ -19,6 +19,9 @@ public final class ControlPlane {
     new TaskApi(tasks, sse).register(r);
     new AgentApi(agents, node.nodeId().toString()).register(r);
     new WorkflowApi(workflows).register(r);
-    return new ControlServer(host, port, node.stateDir().readToken(), r, sse);
+    String token = node.stateDir().readToken();
+    ControlContext ctx = ControlContext.of(node, tasks, network, agents, workflows, r, token);
+    ctx.installExtensions();
+    return new ControlServer(host, port, token, r, sse, ctx.authenticators());
   }
 }

@@ -29,11 +29,18 @@ public final class ControlServer implements AutoCloseable {
   private final byte[] token;
   private final Router router;
   private final SseHub sse;
+  private final java.util.List<Authenticator> authenticators;
+
+  public ControlServer(String host, int port, String token, Router router, SseHub sse) throws IOException {
+    this(host, port, token, router, sse, java.util.List.of());
+  }
 
   /**
    * @throws PortInUseException when the port is taken, so the CLI can say which and what to do
    */
-  public ControlServer(String host, int port, String token, Router router, SseHub sse) throws IOException {
+  public ControlServer(String host, int port, String token, Router router, SseHub sse,
+      java.util.List<Authenticator> authenticators) throws IOException {
+    this.authenticators = java.util.List.copyOf(authenticators);
     this.token = token.getBytes(StandardCharsets.US_ASCII);
     this.router = router;
     this.sse = sse;
@@ -65,10 +72,7 @@ public final class ControlServer implements AutoCloseable {
         return;
       }
       boolean isApi = path.startsWith("/v1/") || path.equals("/v1");
-      if (isApi && !authorized(ex)) {
-        throw new ApiException(401, "unauthorized",
-            "missing or wrong bearer token: send 'Authorization: Bearer <token>' with the token from <state-dir>/control.token", null);
-      }
+      if (isApi) authorize(ex);
       boolean[] wrongMethod = new boolean[1];
       var match = router.match(ex.getRequestMethod(), path, wrongMethod);
       if (match.isEmpty()) {
@@ -89,6 +93,21 @@ public final class ControlServer implements AutoCloseable {
       respondError(ex, 500, "internal", "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null);
     } finally {
       ex.close();
+    }
+  }
+
+  /** The bearer token decides when sent; otherwise the first extension credential found (a console session). */
+  private void authorize(HttpExchange ex) {
+    if (ex.getRequestHeaders().getFirst("Authorization") == null) {
+      for (Authenticator a : authenticators) {
+        Authenticator.Verdict v = a.check(ex);
+        if (v.kind() == Authenticator.Verdict.Kind.ACCEPT) return;
+        if (v.kind() == Authenticator.Verdict.Kind.DENY) throw new ApiException(v.status(), v.code(), v.message(), null);
+      }
+    }
+    if (!authorized(ex)) {
+      throw new ApiException(401, "unauthorized",
+          "missing or wrong bearer token: send 'Authorization: Bearer <token>' with the token from <state-dir>/control.token", null);
     }
   }
 

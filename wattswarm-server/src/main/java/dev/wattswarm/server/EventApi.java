@@ -23,7 +23,8 @@ final class EventApi {
     r.get("/v1/events", this::list);
     r.get("/v1/events/stream", req -> {
       long after = req.longQuery("after", lastEventId(req));
-      sse.stream(req.exchange(), after, filter(req), e -> false);
+      boolean named = !"false".equals(req.query("named", "true"));
+      sse.stream(req.exchange(), after, filter(req), e -> false, false, named);
       return null;
     });
     r.get("/v1/events/{id}", req -> {

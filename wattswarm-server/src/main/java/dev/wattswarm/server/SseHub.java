@@ -49,6 +49,16 @@ public final class SseHub implements AutoCloseable {
   /** @param stopWhenCaughtUp end the stream once everything committed so far was sent */
   public void stream(HttpExchange ex, long cursor, EventFilter filter, Predicate<Event> stopAfter,
       boolean stopWhenCaughtUp) throws IOException {
+    stream(ex, cursor, filter, stopAfter, stopWhenCaughtUp, true);
+  }
+
+  /**
+   * @param named send each event's type as the SSE event name; without it every event is a plain
+   *     "message", which is what a browser's EventSource needs to hear event types it cannot list
+   *     in advance
+   */
+  public void stream(HttpExchange ex, long cursor, EventFilter filter, Predicate<Event> stopAfter,
+      boolean stopWhenCaughtUp, boolean named) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.sendResponseHeaders(200, 0);
@@ -62,7 +72,8 @@ public final class SseHub implements AutoCloseable {
         Event e = page.events().get(i);
         long pos = page.positions().get(i);
         String data = EventJson.render(e, pos).toString();
-        out.write(("id: " + pos + "\nevent: " + e.type() + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        String name = named ? "\nevent: " + e.type() : "";
+        out.write(("id: " + pos + name + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         cursor = pos;
         if (stopAfter.test(e)) {
           out.flush();
