@@ -18,8 +18,10 @@ final class Http {
     h.set("Content-Security-Policy", CSP);
     h.set("X-Content-Type-Options", "nosniff");
     h.set("X-Frame-Options", "DENY");
-    // the login link's code must not leak to another site through Referer
-    h.set("Referrer-Policy", "no-referrer");
+    // nothing (a login link's code included) leaks to another site through Referer; same-origin
+    // rather than no-referrer, because no-referrer makes the browser send "Origin: null" on our
+    // own form posts, which the origin check must refuse
+    h.set("Referrer-Policy", "same-origin");
     h.set("Cache-Control", "no-store");
   }
 
