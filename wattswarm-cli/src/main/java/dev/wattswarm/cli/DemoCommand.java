@@ -135,6 +135,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             outvoted, quorum);
       }
       out.printf("control plane: %s  (token: %s)%n", host.controlUrl(), sd.file(StateDir.TOKEN));
+      out.printf("supervision console: %s/supervision  (log in: ./wattswarm --state-dir %s console%s)%n", host.controlUrl(),
+          stateDir, keepRunning ? "" : ", with demo --keep-running");
       out.flush();
       if (!done) {
         spec.commandLine().getErr().println("demo: not every task finished within " + timeoutSeconds + " s");
