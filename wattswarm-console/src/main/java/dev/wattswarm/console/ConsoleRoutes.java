@@ -121,7 +121,10 @@ final class ConsoleRoutes {
 
   /** POST /v1/console/login: a one-time login link, for holders of the control token only. */
   private Object mintCode(Request req) {
-    if (req.exchange().getAttribute(SessionAuth.ATTR) != null) {
+    // the control plane judged any Authorization header by the token alone, so one being here
+    // means the token was right; without one, the request came in on a session cookie.
+    // (Not an exchange attribute: the JDK server keeps those per context, shared by all requests.)
+    if (req.exchange().getRequestHeaders().getFirst("Authorization") == null) {
       throw new ApiException(403, "bearer_only", "login links are made with the control token (`wattswarm console`), not from a console session", null);
     }
     LoginCodes.Issued c = codes.issue();

@@ -13,8 +13,6 @@ import java.util.Optional;
  */
 final class SessionAuth implements Authenticator {
   static final String CSRF_HEADER = "X-Wattswarm-Csrf";
-  /** Exchange attribute set on requests let in by a session (so bearer-only routes can tell). */
-  static final String ATTR = "dev.wattswarm.console.session";
 
   private final Sessions sessions;
 
@@ -62,7 +60,6 @@ final class SessionAuth implements Authenticator {
             + " header (the console page sends it); reload the console and try again");
       }
     }
-    ex.setAttribute(ATTR, s.get());
     return Verdict.ACCEPT;
   }
 

@@ -159,6 +159,9 @@ class ConsoleAuthTest {
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(n.call("POST", "/v1/console/login", null).statusCode()).isEqualTo(401);
     assertThat(n.call("POST", "/v1/console/login", null, "Authorization", "Bearer nope").statusCode()).isEqualTo(401);
+    // a session's request leaves nothing behind that would change how the next request is judged
+    assertThat(n.call("GET", "/v1/node", null, "Cookie", n.cookie(s)).statusCode()).isEqualTo(200);
+    assertThat(n.call("POST", "/v1/console/login", null, "Authorization", "Bearer " + n.token).statusCode()).isEqualTo(201);
   }
 
   @Test

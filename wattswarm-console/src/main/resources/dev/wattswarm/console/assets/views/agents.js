@@ -19,7 +19,7 @@
   function who(e) {
     const p = e.payload || {};
     const r = p.result || {};
-    return r.agent_name ? r.agent_name + ' (' + WS.short(r.agent_id, 10) + ')' : p.executor || p.voter || p.verifier || e.author;
+    return r.agent_name ? r.agent_name + ' (' + WS.short(r.agent_id, 10) + ')' : shortNode(p.executor || p.voter || p.verifier || e.author);
   }
 
   function subject(e) {
@@ -48,7 +48,7 @@
         ['node', (a) => shortNode(a.node_id)], ['where', (a) => a.location], ['status', (a) => badge(a.status)], ['load', load]],
       [], { key: (a) => a.agent_id, empty: 'no agents known' });
       const decisions = table([['#', (e) => String(e.position)], ['time', (e) => time(e.created_at_ms)],
-        ['who', (e) => h('span', { class: 'mono' }, WS.short(who(e), 40))], ['decision', (e) => e.type.replace(/^[a-z]+\./, '')],
+        ['who', (e) => h('span', { class: 'mono' }, who(e))], ['decision', (e) => e.type.replace(/^[a-z]+\./, '')],
         ['on', subject], ['what', (e) => h('span', { class: 'dim mono' }, what(e))]],
       [], { key: (e) => String(e.position), empty: 'no decisions yet' });
       let names = new Set([focus]);

@@ -37,7 +37,8 @@
       const peers = table([['node', (p) => shortNode(p.node_id)], ['address', (p) => p.address], ['status', (p) => badge(p.status)]], [],
         { empty: 'no peers', key: (p) => p.node_id });
       const defense = table([['layer', (r) => r.group], ['counter', (r) => r.name],
-        ['value', (r) => h('span', { class: r.value ? 'nonzero' : 'dim' }, String(r.value))]], [], { empty: 'no counters' });
+        ['value', (r) => h('span', { class: 'nonzero' }, String(r.value))]], [], { empty: 'nothing refused, dropped or counted against a peer' });
+      const zeros = h('p', { class: 'dim' });
       const tasks = table([
         ['task', (t) => link(t.task_id, 'tasks', t.task_id)], ['state', (t) => badge(t.state)], ['profile', (t) => t.profile],
         ['executor', (t) => (t.executor ? shortNode(t.executor) : '')], ['updated', (t) => time(t.updated_at_ms)]], [],
@@ -45,7 +46,7 @@
       root.append(h('h2', {}, 'Overview'),
         h('div', { class: 'grid' }, card('Node', nodeBox), card('Network', netBox), card('Substrate health', healthBox)),
         h('div', { class: 'grid' }, card('Recent tasks', tasks), card('Peers', peers)),
-        h('div', { class: 'card' }, h('h3', {}, 'Defense counters'), defense));
+        h('div', { class: 'card' }, h('h3', {}, 'Defense counters'), defense, zeros));
 
       async function refresh() {
         const [node, ps, ts] = await Promise.all([api('/v1/node'), api('/v1/peers'), api('/v1/tasks?limit=200')]);
@@ -59,7 +60,10 @@
         healthBox.replaceChildren(h('p', {}, badge(state), ' ', why),
           kv(Object.entries((node.defense && node.defense.sync) || {}).map(([k, v]) => ['sync ' + k, String(v)])));
         peers.fill(ps.peers || []);
-        defense.fill(counters(node.defense));
+        const all = counters(node.defense);
+        const hot = all.filter((r) => r.value);
+        defense.fill(hot.sort((a, b) => b.value - a.value));
+        zeros.textContent = (all.length - hot.length) + ' other counters at 0: ' + all.filter((r) => !r.value).map((r) => r.name).join(', ');
         const recent = (ts.tasks || []).slice().sort((a, b) => (b.updated_at_ms || 0) - (a.updated_at_ms || 0)).slice(0, 12);
         tasks.fill(recent);
       }

@@ -14,7 +14,9 @@
   /** A map such as claims or verdicts as a table: its key (who) and what they said. */
   function facts(title, map, valueTitle) {
     const rows = Object.entries(map || {}).map(([k, v]) => ({ k, v }));
-    const render = (v) => (v !== null && typeof v === 'object' ? h('span', { class: 'mono' }, preview(v, 240)) : String(v));
+    // epoch milliseconds (lease ends) read better as times
+    const render = (v) => (v !== null && typeof v === 'object' ? h('span', { class: 'mono dim' }, preview(v, 240))
+      : typeof v === 'number' && v > 1e12 ? time(v) : String(v));
     return card(title + ' (' + rows.length + ')', table([['by', (r) => shortNode(r.k)], [valueTitle, (r) => render(r.v)]], rows,
       { empty: 'none' }));
   }
@@ -112,8 +114,8 @@
     }
 
     function show(t) {
-      head.replaceChildren(h('h2', {}, 'Task ', h('span', { class: 'mono' }, t.task_id), ' ', badge(t.state)), phases(t.state),
-        TERMINAL.has(t.state) ? null : h('button', { class: 'danger', type: 'button', onclick: cancel }, 'Cancel task'));
+      head.replaceChildren(h('div', {}, h('h2', {}, 'Task ', h('span', { class: 'mono' }, t.task_id), ' ', badge(t.state)), phases(t.state),
+        TERMINAL.has(t.state) ? null : h('button', { class: 'danger', type: 'button', onclick: cancel }, 'Cancel task')));
       body.replaceChildren(
         h('div', { class: 'grid' },
           card('Summary', kv([['state', t.state], ['profile', t.profile], ['attempt', String(t.attempt ?? '')],

@@ -41,7 +41,9 @@
       return Object.assign(w, { started_at_ms: e.created_at_ms, coordinator_agent: e.payload.coordinator_agent });
     }
     const started = new Map();
-    const page = await api('/v1/events?limit=1000&type=workflow.started');
+    // /v1/events pages forwards from a cursor: look back a window from the head for the newest
+    const head = (await api('/v1/node')).log_head || 0;
+    const page = await api('/v1/events?limit=1000&type=workflow.started&cursor=' + Math.max(0, head - 50000));
     for (const e of (page.events || []).slice(-100)) started.set(e.payload.workflow_id, e);
     const all = await Promise.all([...started.values()].map((e) => one(e).catch(() => null)));
     rows.fill(all.filter(Boolean).sort((a, b) => b.started_at_ms - a.started_at_ms));
