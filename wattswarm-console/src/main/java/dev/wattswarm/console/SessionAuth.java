@@ -60,7 +60,8 @@ final class SessionAuth implements Authenticator {
             + " header (the console page sends it); reload the console and try again");
       }
     }
-    return Verdict.ACCEPT;
+    String sid = id.get();
+    return Verdict.accept(() -> sessions.find(sid).isPresent());
   }
 
   static boolean safe(String method) {

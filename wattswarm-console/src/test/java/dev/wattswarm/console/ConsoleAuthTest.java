@@ -82,6 +82,28 @@ class ConsoleAuthTest {
   }
 
   @Test
+  void anOpenEventStreamEndsWhenItsSessionIsLoggedOut() throws Exception {
+    String s = n.login();
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(n.url("/v1/events/stream?named=false")))
+        .header("Cookie", n.cookie(s)).build();
+    HttpResponse<java.io.InputStream> stream = n.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    java.util.concurrent.CompletableFuture<String> all = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try (var in = stream.body()) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(n.call("POST", "/supervision/logout", null, "Cookie", n.cookie(s), SessionAuth.CSRF_HEADER, n.csrf(s))
+        .statusCode()).isEqualTo(200);
+    // a new event wakes the stream up at once; it must find its session gone and end
+    n.call("POST", "/v1/tasks", TASK.formatted("after-logout"), "Authorization", "Bearer " + n.token);
+    String seen = all.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(seen).contains("node.started").doesNotContain("event: ");
+  }
+
+  @Test
   void withoutAValidCookieTheApiAnswers401() throws Exception {
     assertThat(n.call("GET", "/v1/node", null).statusCode()).isEqualTo(401);
     assertThat(n.call("GET", "/supervision/session", null).statusCode()).isEqualTo(401);

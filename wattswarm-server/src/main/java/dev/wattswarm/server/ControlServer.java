@@ -92,16 +92,32 @@ public final class ControlServer implements AutoCloseable {
       log.warn("control plane handler failed", e);
       respondError(ex, 500, "internal", "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null);
     } finally {
+      CREDENTIAL.remove();
       ex.close();
     }
   }
+
+  /**
+   * Whether the credential that opened the request on this thread still holds (a session can be
+   * logged out while its event stream is open); true for the bearer token. Each exchange runs on
+   * its own thread, so a thread-local is exactly the request's scope.
+   */
+  public static boolean credentialStillValid() {
+    java.util.function.BooleanSupplier v = CREDENTIAL.get();
+    return v == null || v.getAsBoolean();
+  }
+
+  private static final ThreadLocal<java.util.function.BooleanSupplier> CREDENTIAL = new ThreadLocal<>();
 
   /** The bearer token decides when sent; otherwise the first extension credential found (a console session). */
   private void authorize(HttpExchange ex) {
     if (ex.getRequestHeaders().getFirst("Authorization") == null) {
       for (Authenticator a : authenticators) {
         Authenticator.Verdict v = a.check(ex);
-        if (v.kind() == Authenticator.Verdict.Kind.ACCEPT) return;
+        if (v.kind() == Authenticator.Verdict.Kind.ACCEPT) {
+          CREDENTIAL.set(v.stillValid());
+          return;
+        }
         if (v.kind() == Authenticator.Verdict.Kind.DENY) throw new ApiException(v.status(), v.code(), v.message(), null);
       }
     }

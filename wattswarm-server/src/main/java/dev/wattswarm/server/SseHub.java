@@ -66,7 +66,8 @@ public final class SseHub implements AutoCloseable {
     out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
     out.flush();
     long lastBeat = System.nanoTime();
-    while (!closed) {
+    // a stream opened on a session ends when the session does (logout, expiry)
+    while (!closed && ControlServer.credentialStillValid()) {
       EventPage page = store.list(cursor, 256, filter);
       for (int i = 0; i < page.events().size(); i++) {
         Event e = page.events().get(i);
