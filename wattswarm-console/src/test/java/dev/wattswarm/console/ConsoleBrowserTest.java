@@ -106,6 +106,13 @@ class ConsoleBrowserTest {
     assertThat(((JavascriptExecutor) driver).executeScript("return document.cookie;")).isEqualTo("");
     awaitText("live");
 
+    // log out from the page: the login form comes back and the API is closed to this browser
+    driver.findElement(By.id("logout")).click();
+    await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+    Object status = ((JavascriptExecutor) driver).executeAsyncScript(
+        "const done = arguments[0]; fetch('/v1/node').then(r => done(r.status), e => done(String(e)));");
+    assertThat(status).isEqualTo(401L);
+
     // the same link a second time, in a browser with no session: refused, no way in
     driver.manage().deleteAllCookies();
     driver.get(n.url(path));

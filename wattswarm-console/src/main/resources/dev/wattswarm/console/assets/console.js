@@ -164,7 +164,11 @@ const WS = (() => {
     el.textContent = text;
   }
 
-  /** One EventSource for the whole page; a reconnect may replay, so events are taken once by position. */
+  /**
+   * One EventSource for the whole page. On any error it is closed and reopened from the last
+   * position seen (the browser's own retry would resume from the first URL's cursor), after
+   * checking that the session still holds; events are taken once each, by position.
+   */
   function connect() {
     if (source) source.close();
     source = new EventSource('/v1/events/stream?named=false&after=' + lastPosition);
@@ -180,11 +184,11 @@ const WS = (() => {
     };
     source.onerror = () => {
       setLive(false, 'reconnecting…');
-      if (source.readyState === EventSource.CLOSED) {
-        // refused (a 401 when the session ended): find out why before trying again
-        source = null;
-        api('/supervision/session').then(() => setTimeout(connect, 2000), () => {});
-      }
+      source.close();
+      source = null;
+      // a 401 here shows the login form (api does that); a node that is down is retried
+      api('/supervision/session').then(() => setTimeout(connect, 1000),
+        (e) => { if (!(e instanceof ApiError && e.status === 401)) setTimeout(connect, 3000); });
     };
   }
 
