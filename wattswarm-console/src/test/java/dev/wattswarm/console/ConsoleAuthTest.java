@@ -125,8 +125,25 @@ class ConsoleAuthTest {
     assertThat(viaLogin.statusCode()).isEqualTo(400);
     assertThat(n.sessionSet(viaLogin)).isEmpty();
     assertThat(viaLogin.body()).doesNotContain(n.token);
-    // the token is not a login code either
+    // the token is not a login code either, and nothing malformed or oversized is one
     assertThat(n.call("GET", "/supervision/login?code=" + n.token, null).statusCode()).isEqualTo(401);
+    assertThat(rawStatus("/supervision/login?code=%zz")).isEqualTo(400);
+    for (String bad : new String[] {"A".repeat(4000), "A".repeat(42) + "%2B", "A".repeat(43) + "&code=" + "B".repeat(43)}) {
+      int status = n.call("GET", "/supervision/login?code=" + bad, null).statusCode();
+      assertThat(status).as(bad).isIn(400, 401);
+    }
+  }
+
+  /** The status line of a GET sent as raw bytes: for URLs java.net.URI refuses to build. */
+  int rawStatus(String target) throws Exception {
+    java.net.URI u = java.net.URI.create(n.url(""));
+    try (var sock = new java.net.Socket(u.getHost(), u.getPort())) {
+      sock.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + u.getAuthority() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(sock.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      return Integer.parseInt(status.split(" ")[1]);
+    }
   }
 
   @Test
@@ -137,6 +154,8 @@ class ConsoleAuthTest {
     assertThat(n.sessionSet(wrong)).isEmpty();
     assertThat(wrong.body()).contains("Wrong control token").doesNotContain(n.token);
     assertThat(n.call("POST", "/supervision/login", "", "Content-Type", form).statusCode()).isEqualTo(400);
+    assertThat(n.call("POST", "/supervision/login", "token=%zz", "Content-Type", form).statusCode()).isEqualTo(400);
+    assertThat(n.call("POST", "/supervision/login", "token=" + "x".repeat(1_100_000), "Content-Type", form).statusCode()).isEqualTo(413);
     HttpResponse<String> foreign = n.call("POST", "/supervision/login", "token=" + n.token, "Content-Type", form,
         "Origin", "http://evil.example");
     assertThat(foreign.statusCode()).isEqualTo(403);
