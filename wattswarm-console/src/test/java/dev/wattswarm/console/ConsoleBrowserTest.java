@@ -135,7 +135,8 @@ class ConsoleBrowserTest {
     await.until(d -> d.findElements(By.cssSelector("h2 .badge")).stream().anyMatch(b -> b.getText().equals("claimed")));
     awaitText("/gated");
     awaitText("no output yet");
-    assertThat(body()).contains("task.claimed").doesNotContain("task.finalized");
+    awaitText("task.claimed");
+    assertThat(body()).doesNotContain("task.finalized");
     mark();
 
     gated.open();
