@@ -19,6 +19,10 @@ public final class ControlPlane {
     new TaskApi(tasks, sse).register(r);
     new AgentApi(agents, node.nodeId().toString()).register(r);
     new WorkflowApi(workflows).register(r);
-    return new ControlServer(host, port, node.stateDir().readToken(), r, sse);
+    var metrics = node.manage(new dev.wattswarm.server.metrics.NodeMetrics(node, tasks, network));
+    new dev.wattswarm.server.metrics.MetricsApi(metrics).register(r);
+    ControlServer server = new ControlServer(host, port, node.stateDir().readToken(), r, sse);
+    server.observe(metrics.requests());
+    return server;
   }
 }
