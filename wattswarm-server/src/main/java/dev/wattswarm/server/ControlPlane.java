@@ -21,8 +21,13 @@ public final class ControlPlane {
     new WorkflowApi(workflows).register(r);
     var metrics = node.manage(new dev.wattswarm.server.metrics.NodeMetrics(node, tasks, network));
     new dev.wattswarm.server.metrics.MetricsApi(metrics).register(r);
-    ControlServer server = new ControlServer(host, port, node.stateDir().readToken(), r, sse);
+    var mcp = node.manage(new dev.wattswarm.server.mcp.McpHttpEndpoint(node.version()));
+    mcp.register(r);
+    String token = node.stateDir().readToken();
+    ControlServer server = new ControlServer(host, port, token, r, sse);
     server.observe(metrics.requests());
+    // MCP tools call this control plane like any client; agent requests may wait up to 10 minutes
+    mcp.start(new dev.wattswarm.server.mcp.HttpControlCalls(server.url(), token, java.time.Duration.ofMinutes(11)));
     return server;
   }
 }
