@@ -6,12 +6,9 @@ import dev.wattswarm.node.state.StateDir;
 import dev.wattswarm.server.mcp.ControlCalls;
 import dev.wattswarm.server.mcp.HttpControlCalls;
 import dev.wattswarm.server.mcp.McpServers;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.wattswarm.server.mcp.StdioFraming;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -36,35 +33,10 @@ final class McpCommand implements Callable<Integer> {
     } catch (ControlCalls.Failure e) {
       throw new CliException(e.status() == 503 ? CliException.NOT_RUNNING : CliException.FAILED, e.getMessage());
     }
-    CountDownLatch eof = new CountDownLatch(1);
-    var server = McpServers.stdio(calls, new EofSignal(System.in, eof), System.out, Version.get());
-    eof.await();
+    var framing = new StdioFraming(System.in, System.out);
+    var server = McpServers.stdio(calls, framing.input(), framing.output(), Version.get());
+    framing.awaitEnd();
     server.closeGracefully();
     return 0;
-  }
-
-  /** Counts down when the client closes our stdin: that is how an MCP stdio session ends. */
-  private static final class EofSignal extends FilterInputStream {
-    private final CountDownLatch eof;
-
-    EofSignal(InputStream in, CountDownLatch eof) {
-      super(in);
-      this.eof = eof;
-    }
-
-    @Override
-    public int read() throws IOException {
-      return seen(super.read());
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return seen(super.read(b, off, len));
-    }
-
-    private int seen(int n) {
-      if (n < 0) eof.countDown();
-      return n;
-    }
   }
 }
