@@ -67,6 +67,7 @@ public final class Overlay implements Substrate, Transport.Listener {
   private final TopicMesh mesh;
   private BiFunction<NodeId, byte[], CompletableFuture<byte[]>> requestHandler = (p, b) -> CompletableFuture.completedFuture(null);
   private Supplier<byte[]> bundleProvider = () -> null;
+  private volatile RequestObserver requestObserver = RequestObserver.NONE;
   private volatile boolean closed;
   /** Neighbours as of the last change, readable from any thread. */
   private volatile Map<NodeId, PeerInfo> neighbours = Map.of();
@@ -251,6 +252,12 @@ public final class Overlay implements Substrate, Transport.Listener {
   @Override
   public CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
+    RequestObserver obs = requestObserver;
+    if (obs != RequestObserver.NONE) {
+      long start = System.nanoTime();
+      int service = payload.length == 0 ? -1 : payload[0] & 0xff;
+      f.whenComplete((answer, failure) -> obs.completed(service, RequestObserver.outcome(answer, failure), System.nanoTime() - start));
+    }
     scheduler.execute(() -> {
       Link l = membership.link(peer);
       for (var it = topics.values().iterator(); l == null && it.hasNext(); ) l = it.next().linkOf(peer);
@@ -261,6 +268,11 @@ public final class Overlay implements Substrate, Transport.Listener {
       requests.ask(l, payload, timeoutMs, f);
     });
     return f;
+  }
+
+  @Override
+  public void observeRequests(RequestObserver observer) {
+    this.requestObserver = observer == null ? RequestObserver.NONE : observer;
   }
 
   /** What to send a joining node that asks for the network's bootstrap bundle. */

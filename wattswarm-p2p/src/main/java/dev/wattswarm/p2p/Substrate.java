@@ -44,6 +44,9 @@ public interface Substrate extends AutoCloseable {
   /** Asks a peer; fails with a TimeoutException after {@code timeoutMs}. */
   CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs);
 
+  /** Measures this node's outgoing requests; the default substrate reports nothing. */
+  default void observeRequests(RequestObserver observer) {}
+
   /** Answers peers' requests, possibly asynchronously; completing with null means no answer. */
   void onRequest(BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler);
 

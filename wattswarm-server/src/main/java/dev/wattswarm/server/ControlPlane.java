@@ -19,9 +19,17 @@ public final class ControlPlane {
     new TaskApi(tasks, sse).register(r);
     new AgentApi(agents, node.nodeId().toString()).register(r);
     new WorkflowApi(workflows).register(r);
+    var metrics = node.manage(new dev.wattswarm.server.metrics.NodeMetrics(node, tasks, network));
+    new dev.wattswarm.server.metrics.MetricsApi(metrics).register(r);
+    var mcp = node.manage(new dev.wattswarm.server.mcp.McpHttpEndpoint(node.version()));
+    mcp.register(r);
     String token = node.stateDir().readToken();
     ControlContext ctx = ControlContext.of(node, tasks, network, agents, workflows, r, token);
     ctx.installExtensions();
-    return new ControlServer(host, port, token, r, sse, ctx.authenticators());
+    ControlServer server = new ControlServer(host, port, token, r, sse, ctx.authenticators());
+    server.observe(metrics.requests());
+    // MCP tools call this control plane like any client; agent requests may wait up to 10 minutes
+    mcp.start(new dev.wattswarm.server.mcp.HttpControlCalls(server.url(), token, java.time.Duration.ofMinutes(11)));
+    return server;
   }
 }

@@ -63,7 +63,21 @@ public final class ControlServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** Told of every exchange when it ends (metrics); the route is the matched template or "unmatched". */
+  @FunctionalInterface
+  public interface ExchangeObserver {
+    void completed(String method, String route, int status, long nanos);
+  }
+
+  private volatile ExchangeObserver observer = (m, r, s, n) -> {};
+
+  public void observe(ExchangeObserver o) {
+    this.observer = o;
+  }
+
   private void handle(HttpExchange ex) {
+    long start = System.nanoTime();
+    String[] route = {"unmatched"};
     // not try-with-resources: that would close the exchange before the catch blocks answer
     try {
       String path = ex.getRequestURI().getPath();
@@ -71,7 +85,7 @@ public final class ControlServer implements AutoCloseable {
         respond(ex, 200, CanonicalJson.object().put("status", "ok"));
         return;
       }
-      boolean isApi = path.startsWith("/v1/") || path.equals("/v1");
+      boolean isApi = path.startsWith("/v1/") || path.equals("/v1") || path.equals("/mcp");
       if (isApi) authorize(ex);
       boolean[] wrongMethod = new boolean[1];
       var match = router.match(ex.getRequestMethod(), path, wrongMethod);
@@ -79,6 +93,7 @@ public final class ControlServer implements AutoCloseable {
         if (wrongMethod[0]) throw new ApiException(405, "method_not_allowed", ex.getRequestMethod() + " is not allowed on " + path, null);
         throw ApiException.notFound("no such endpoint: " + path + " (see docs/openapi.yaml)");
       }
+      route[0] = match.get().template();
       Object body = match.get().handler().handle(new Request(ex, match.get().params()));
       if (body instanceof Router.Status st) respond(ex, st.code(), st.body());
       else if (body != null) respond(ex, match.get().status(), body);
@@ -94,6 +109,7 @@ public final class ControlServer implements AutoCloseable {
     } finally {
       CREDENTIAL.remove();
       ex.close();
+      observer.completed(ex.getRequestMethod(), route[0], ex.getResponseCode(), System.nanoTime() - start);
     }
   }
 

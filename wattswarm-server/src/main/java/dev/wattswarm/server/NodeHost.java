@@ -24,6 +24,7 @@ import java.time.Clock;
  * no client is sent to a node that is going away.
  */
 public final class NodeHost implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeHost.class);
   private final Node node;
   private final ControlServer control;
   private final TaskRuntime tasks;
@@ -118,6 +119,7 @@ public final class NodeHost implements AutoCloseable {
       dir.writeRuntime(new RuntimeInfo(ProcessHandle.current().pid(), node.nodeId().toString(), node.networkId(),
           config.mode().wire(), control.url(), net == null ? "" : net.advertisedAddress(), node.version(),
           node.startedAtMs(), node.store().backend()));
+      log.info("node {} up: network {}, control plane {}", node.nodeId(), node.networkId(), control.url());
     } catch (RuntimeException e) {
       host.close();
       throw e;
@@ -139,6 +141,7 @@ public final class NodeHost implements AutoCloseable {
 
   @Override
   public void close() {
+    log.info("node {} stopping", node.nodeId());
     node.stateDir().deleteRuntime();
     control.close();
     node.close();

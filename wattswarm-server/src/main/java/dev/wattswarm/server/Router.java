@@ -17,9 +17,10 @@ public final class Router {
   /** A handler result with a status other than the route's default (201 vs 200, say). */
   public record Status(int code, Object body) {}
 
-  record Route(String method, String[] segments, Handler handler, int status) {}
+  record Route(String method, String[] segments, Handler handler, int status, String template) {}
 
-  record Match(Handler handler, Map<String, String> params, int status) {}
+  /** @param template the route's path template, a bounded label for metrics */
+  record Match(Handler handler, Map<String, String> params, int status, String template) {}
 
   private final List<Route> routes = new ArrayList<>();
 
@@ -32,7 +33,7 @@ public final class Router {
   }
 
   public Router add(String method, String path, Handler h, int status) {
-    routes.add(new Route(method, path.substring(1).split("/"), h, status));
+    routes.add(new Route(method, path.substring(1).split("/"), h, status, path));
     return this;
   }
 
@@ -57,7 +58,7 @@ public final class Router {
         methodMismatch[0] = true;
         continue;
       }
-      return Optional.of(new Match(r.handler, params, r.status));
+      return Optional.of(new Match(r.handler, params, r.status, r.template));
     }
     return Optional.empty();
   }

@@ -325,6 +325,20 @@ final class JdbcEventStore implements EventStore {
   }
 
   @Override
+  public Map<String, Long> countProjectionsByTag(String namespace) {
+    return readers.with(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT tag, COUNT(*) FROM ws_projections WHERE ns = ? GROUP BY tag")) {
+        ps.setString(1, namespace);
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.put(rs.getString(1) == null ? "" : rs.getString(1), rs.getLong(2));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
   public void replayProjections() {
     synchronized (writeLock) {
       ensureOpen();

@@ -66,6 +66,17 @@ public interface EventStore extends AutoCloseable {
   /** Documents of a namespace in key order after {@code afterKey}; {@code tag} null for any. */
   List<ProjectionDoc> projections(String namespace, String tag, String afterKey, int limit);
 
+  /** How many documents of a namespace carry each tag (tasks by state, say); one pass, for metrics. */
+  default java.util.Map<String, Long> countProjectionsByTag(String namespace) {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    String after = null;
+    for (List<ProjectionDoc> page; !(page = projections(namespace, null, after, 1_000)).isEmpty(); ) {
+      for (ProjectionDoc d : page) counts.merge(d.tag() == null ? "" : d.tag(), 1L, Long::sum);
+      after = page.get(page.size() - 1).key();
+    }
+    return counts;
+  }
+
   /** Deletes every projection and rebuilds them all from the log in log order, in one transaction. */
   void replayProjections();
 

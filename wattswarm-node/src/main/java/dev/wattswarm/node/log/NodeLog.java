@@ -292,6 +292,16 @@ public final class NodeLog implements AutoCloseable {
     return m;
   }
 
+  /** Events waiting to be written (published and ingested alike); bounded by the queue's capacity. */
+  public int writeQueueDepth() {
+    return queue.size();
+  }
+
+  /** Committed events waiting to be handed to listeners. */
+  public int dispatchQueueDepth() {
+    return committed.size();
+  }
+
   /** Events refused at ingest since start. */
   public long rejectedCount() {
     return rejected.get();

@@ -14,6 +14,7 @@ import java.util.function.BiFunction;
  */
 public final class RequestRouter {
   private final Map<Integer, BiFunction<NodeId, byte[], CompletableFuture<byte[]>>> services = new ConcurrentHashMap<>();
+  private volatile dev.wattswarm.p2p.RequestObserver observer = dev.wattswarm.p2p.RequestObserver.NONE;
 
   public RequestRouter(Substrate substrate) {
     substrate.onRequest(this::route);
@@ -23,9 +24,21 @@ public final class RequestRouter {
     if (services.putIfAbsent(firstByte, handler) != null) throw new IllegalStateException("service " + firstByte + " is taken");
   }
 
+  /** Measures the requests this node answers, from arrival until the answer is ready. */
+  public void observe(dev.wattswarm.p2p.RequestObserver o) {
+    this.observer = o == null ? dev.wattswarm.p2p.RequestObserver.NONE : o;
+  }
+
   private CompletableFuture<byte[]> route(NodeId peer, byte[] request) {
     if (request.length == 0) return CompletableFuture.completedFuture(null);
     var h = services.get(request[0] & 0xff);
-    return h == null ? CompletableFuture.completedFuture(null) : h.apply(peer, request);
+    if (h == null) return CompletableFuture.completedFuture(null);
+    var obs = observer;
+    if (obs == dev.wattswarm.p2p.RequestObserver.NONE) return h.apply(peer, request);
+    long start = System.nanoTime();
+    int service = request[0] & 0xff;
+    CompletableFuture<byte[]> f = h.apply(peer, request);
+    f.whenComplete((answer, failure) -> obs.completed(service, dev.wattswarm.p2p.RequestObserver.outcome(answer, failure), System.nanoTime() - start));
+    return f;
   }
 }
