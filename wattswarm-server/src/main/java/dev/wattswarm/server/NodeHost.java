@@ -92,8 +92,8 @@ public final class NodeHost implements AutoCloseable {
       if (networked) net = NetworkRuntime.start(node, config, network[0].bundle(), startup.contacts());
       tasks = TaskRuntime.start(node, execs, networked);
       if (net != null) {
-        var scopes = net.scopes();
-        tasks.service().routableScopes(scopes::contains);
+        tasks.service().routableScopes(net.sync()::subscribed); // live: groups are joined and left at run time
+        tasks.service().taskGroupJoin(net::joinTaskGroup);
       }
       if (networked) tasks.service().networkParams(network[0].bundle().params());
       var fromFile = dev.wattswarm.agents.AgentsFile.load(dir.root());
@@ -103,7 +103,8 @@ public final class NodeHost implements AutoCloseable {
       agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
           s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
-      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort());
+      var social = dev.wattswarm.social.Social.start(node, net, random);
+      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort(), social);
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
