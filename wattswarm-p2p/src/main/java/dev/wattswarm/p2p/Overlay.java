@@ -221,6 +221,11 @@ public final class Overlay implements Substrate, Transport.Listener {
   }
 
   @Override
+  public void topicPeerFilter(java.util.function.BiPredicate<String, NodeId> allowed) {
+    mesh.peerFilter(allowed);
+  }
+
+  @Override
   public void unsubscribe(String topic) {
     scheduler.execute(() -> {
       Plumtree t = topics.remove(topic);

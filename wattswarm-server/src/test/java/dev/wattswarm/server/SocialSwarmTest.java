@@ -35,67 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recovers its DMs by backfill.
  */
 @org.junit.jupiter.api.Timeout(300)
-class SocialSwarmTest {
-  @TempDir Path tmp;
-  final List<NodeHost> hosts = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (NodeHost h : hosts) {
-      try {
-        h.close();
-      } catch (RuntimeException ignored) {
-        // closed by the test already
-      }
-    }
-  }
-
-  NodeHost start(String name, String ip, String mode, Contact contact) throws Exception {
-    Path dir = tmp.resolve(name);
-    Files.createDirectories(dir);
-    StateDir sd = new StateDir(dir);
-    if (contact != null && !Files.exists(sd.file(StateDir.STARTUP_CONFIG))) {
-      new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
-    }
-    NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", mode, "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0"))
-        .withControlPort(0);
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), List.of());
-    hosts.add(h);
-    return h;
-  }
-
-  static Contact contactOf(NodeHost h) {
-    return new Contact(h.node().nodeId(), h.network().advertisedAddress());
-  }
-
-  static Social social(NodeHost h) {
-    return h.social();
-  }
-
-  static NodeId id(NodeHost h) {
-    return h.node().nodeId();
-  }
-
-  static RelationshipState state(NodeHost h, NodeHost peer) {
-    var v = social(h).relationships().view(id(peer));
-    return v == null ? null : v.state();
-  }
-
-  static List<String> texts(NodeHost h, NodeHost peer) {
-    return social(h).dms().list(id(peer), 1_000).stream().map(DmRow::text).toList();
-  }
-
-  /** Every byte of a node's database files, so a plaintext anywhere in it would be found. */
-  static String storeBytes(Path dir) throws Exception {
-    StringBuilder sb = new StringBuilder();
-    try (var files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("wattswarm.db")).toList()) {
-        sb.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
-      }
-    }
-    return sb.toString();
-  }
-
+class SocialSwarmTest extends SocialNodes {
   @Test
   void twoRelatedNodesTalkInCiphertextAndTheThirdNeverHoldsThePlaintext() throws Exception {
     NodeHost a = start("a", "127.0.0.61", "network", null);
@@ -142,14 +82,6 @@ class SocialSwarmTest {
     assertThat(state(b, a)).isEqualTo(RelationshipState.BLOCKED);
     await().atMost(Duration.ofSeconds(30)).until(() -> state(a, b) != RelationshipState.ACCEPTED);
     assertThatThrownBy(() -> social(a).dms().send(id(b), "let me in")).isInstanceOf(SocialException.class);
-  }
-
-  static String name(NodeHost h, NodeHost a, NodeHost b, NodeHost c) {
-    return h == a ? "a" : h == b ? "b" : "c";
-  }
-
-  static List<Event> established(NodeHost h) {
-    return h.node().store().list(0, 1000, new EventFilter("relationship_established", "", "")).events();
   }
 
   @Test

@@ -24,6 +24,7 @@ public final class Social implements AutoCloseable {
     ContactCard card = ContactCard.sign(node.key(), node.networkId(), key.publicKey());
     Relationships rels = new Relationships(node.log(), card);
     DirectMessages dms = new DirectMessages(node.log(), rels, key, net == null ? null : net.sync(), random);
+    if (net != null) net.substrate().topicPeerFilter(dms::allowedInTree);
     return node.manage(new Social(rels, dms));
   }
 

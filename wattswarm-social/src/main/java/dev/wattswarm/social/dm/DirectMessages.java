@@ -46,6 +46,8 @@ public final class DirectMessages implements SyncPolicy {
   private final SecureRandom random;
   /** Thread scope -> the other party, for every pair that has a relationship state. */
   private final Map<Scope, NodeId> threads = new ConcurrentHashMap<>();
+  /** The same, by topic name, for the overlay's tree filter. */
+  private final Map<String, NodeId> topics = new ConcurrentHashMap<>();
   /** Shared secrets by peer and peer key, so a key change never reuses a stale secret. */
   private final Map<String, byte[]> secrets = new ConcurrentHashMap<>();
   private final Object sendLock = new Object();
@@ -72,6 +74,7 @@ public final class DirectMessages implements SyncPolicy {
     if (v == null) return;
     Scope s = thread(me, v.peer());
     threads.put(s, v.peer());
+    topics.put(dev.wattswarm.node.p2p.Topics.of(log.networkId(), s, EventKind.MESSAGES), v.peer());
     if (sync == null) return;
     if (v.accepted()) sync.join(s, java.util.EnumSet.of(EventKind.MESSAGES));
     else sync.leave(s);
@@ -155,6 +158,16 @@ public final class DirectMessages implements SyncPolicy {
 
   private byte[] secret(NodeId peer, ContactCard card) {
     return secrets.computeIfAbsent(peer + "|" + Hashes.hex(card.x25519()), k -> key.agree(card.x25519()));
+  }
+
+  /**
+   * The overlay's tree filter: a DM thread's topic takes only the other party (so no third node is
+   * ever pushed its ciphertext); every other topic anyone.
+   */
+  public boolean allowedInTree(String topic, NodeId peer) {
+    NodeId party = topics.get(topic);
+    if (party != null) return party.equals(peer);
+    return !topic.contains(".group:" + PairDigest.DM_PREFIX);
   }
 
   @Override
