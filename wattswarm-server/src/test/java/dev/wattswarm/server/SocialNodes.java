@@ -54,7 +54,7 @@ abstract class SocialNodes {
     }
     NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", mode, "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0"))
         .withControlPort(0);
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), List.of());
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), (List<dev.wattswarm.node.task.Executor>) null);
     hosts.add(h);
     return h;
   }
