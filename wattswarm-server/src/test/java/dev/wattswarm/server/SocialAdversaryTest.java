@@ -74,6 +74,8 @@ class SocialAdversaryTest extends SocialNodes {
     await().atMost(Duration.ofSeconds(60)).until(() -> texts(b, a).contains("original"));
     var thread = PairDigest.dmScope(id(a), id(b));
     Event original = a.node().store().list(0, 10, new EventFilter(SocialEventTypes.TOPIC_MESSAGE_POSTED, "", "")).events().get(0);
+    // the same event again (a relay replaying it) is a duplicate: stored and shown once
+    assertThat(b.node().log().ingest(original)).isEqualTo(dev.wattswarm.kernel.store.AppendOutcome.DUPLICATE);
 
     // a re-signs the same ciphertext at its next lane position: the sequence is bound, so it does not open
     a.node().log().publish(thread, EventKind.MESSAGES, SocialEventTypes.TOPIC_MESSAGE_POSTED, "", CanonicalJson.parse(original.payload()));

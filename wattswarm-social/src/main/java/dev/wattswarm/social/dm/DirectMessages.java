@@ -102,6 +102,9 @@ public final class DirectMessages implements SyncPolicy {
       throw new SocialException(SocialException.Kind.REFUSED, "no verified contact card from " + peer + " yet; try again shortly");
     }
     if (sync == null) throw new SocialException(SocialException.Kind.OFFLINE, "DMs need networking; start the node in network/lan/wan mode");
+    if (!sync.rules().gossips(EventKind.MESSAGES)) {
+      throw new SocialException(SocialException.Kind.OFFLINE, "this network's signed gossip_kinds leave out 'messages', so DMs cannot travel");
+    }
     Scope s = thread(me, peer);
     String digest = s.id().substring(PairDigest.DM_PREFIX.length());
     byte[] shared = secret(peer, v.peerCard());
