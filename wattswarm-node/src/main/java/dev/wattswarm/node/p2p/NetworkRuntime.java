@@ -78,6 +78,8 @@ public final class NetworkRuntime implements AutoCloseable {
   }
 
   public static NetworkRuntime start(Node node, NodeConfig cfg, NetworkBundle bundle, List<Contact> contacts) {
+    // checked before anything is started, so a bad value fails the start cleanly
+    Set<Scope> startGroups = new LinkedHashSet<>(GroupScopes.fromEnv(System.getenv()));
     InetSocketAddress listen = listenAddress(cfg);
     boolean lo = loopback(listen.getHostString());
     TcpTransport transport = TcpTransport.start(node.key(), node.networkId(), listen, tcpConfig(cfg));
@@ -110,7 +112,6 @@ public final class NetworkRuntime implements AutoCloseable {
       advertised = firstSiteLocal() + advertised.substring(advertised.indexOf(':'));
     }
     NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, router, advertised, node.stateDir());
-    Set<Scope> startGroups = new LinkedHashSet<>(GroupScopes.fromEnv(System.getenv()));
     startGroups.addAll(GroupScopes.read(node.stateDir()));
     for (Scope g : startGroups) {
       if (rt.groups.size() < GroupScopes.MAX_GROUPS) rt.joinScope(g, rt.groups);
