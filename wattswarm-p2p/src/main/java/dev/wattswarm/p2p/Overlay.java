@@ -113,6 +113,13 @@ public final class Overlay implements Substrate, Transport.Listener {
       List<String> scoped = new ArrayList<>();
       for (String t : topics.keySet()) if (TopicMesh.scoped(t)) scoped.add(t);
       if (scoped.isEmpty()) return;
+      if (scoped.size() > bcfg.directoryTopicsPerPeer()) {
+        // a longer announcement is refused by everyone; the topics left out still get trees
+        // from the other side, whose announcements we answer with TOPIC_JOIN
+        counters.inc("announce_truncated");
+        java.util.Collections.sort(scoped);
+        scoped = new ArrayList<>(scoped.subList(0, bcfg.directoryTopicsPerPeer()));
+      }
       byte[] a = TopicMesh.announcement(membership.self(), scoped, scheduler.now());
       Plumtree dir = topics.get(TopicMesh.DIRECTORY);
       if (dir != null) dir.broadcast(TopicMesh.idOf(a), a);
@@ -219,6 +226,11 @@ public final class Overlay implements Substrate, Transport.Listener {
       }
       topics.put(topic, t);
     });
+  }
+
+  @Override
+  public void topicPeerFilter(java.util.function.BiPredicate<String, NodeId> allowed) {
+    mesh.peerFilter(allowed);
   }
 
   @Override

@@ -41,6 +41,13 @@ public interface Substrate extends AutoCloseable {
 
   void unsubscribe(String topic);
 
+  /**
+   * Which peers may be in which scoped topic's broadcast tree; a private topic (a DM thread) names
+   * only its parties, so no one else is pushed its messages. The default substrate has no trees
+   * to keep anyone out of, so it ignores the filter.
+   */
+  default void topicPeerFilter(java.util.function.BiPredicate<String, NodeId> allowed) {}
+
   /** Asks a peer; fails with a TimeoutException after {@code timeoutMs}. */
   CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs);
 

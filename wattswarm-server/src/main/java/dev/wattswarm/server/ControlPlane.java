@@ -11,6 +11,14 @@ public final class ControlPlane {
       dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents,
       dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port)
       throws IOException {
+    return start(node, tasks, network, agents, workflows, host, port, null);
+  }
+
+  /** @param social relationships and DMs, or null to serve none */
+  public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks,
+      dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents,
+      dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port, dev.wattswarm.social.Social social)
+      throws IOException {
     SseHub sse = new SseHub(node.log(), 15_000);
     Router r = new Router();
     new NodeApi(node, network, agents == null ? java.util.Map::of : agents::counters, tasks::counters).register(r);
@@ -19,6 +27,8 @@ public final class ControlPlane {
     new TaskApi(tasks, sse).register(r);
     new AgentApi(agents, node.nodeId().toString()).register(r);
     new WorkflowApi(workflows).register(r);
+    new GroupApi(network).register(r);
+    if (social != null) new SocialApi(social).register(r);
     var metrics = node.manage(new dev.wattswarm.server.metrics.NodeMetrics(node, tasks, network));
     new dev.wattswarm.server.metrics.MetricsApi(metrics).register(r);
     var mcp = node.manage(new dev.wattswarm.server.mcp.McpHttpEndpoint(node.version()));

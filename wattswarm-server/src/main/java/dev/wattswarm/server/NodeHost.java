@@ -30,6 +30,12 @@ public final class NodeHost implements AutoCloseable {
   private final TaskRuntime tasks;
   private final NetworkRuntime network;
   private final dev.wattswarm.agents.AgentRuntime agents;
+  private dev.wattswarm.social.Social social;
+
+  /** This node's relationships and DMs. */
+  public dev.wattswarm.social.Social social() {
+    return social;
+  }
 
   private NodeHost(Node node, ControlServer control, TaskRuntime tasks, NetworkRuntime network,
       dev.wattswarm.agents.AgentRuntime agents) {
@@ -89,12 +95,13 @@ public final class NodeHost implements AutoCloseable {
     TaskRuntime tasks;
     NetworkRuntime net = null;
     dev.wattswarm.agents.AgentRuntime agentRuntime;
+    dev.wattswarm.social.Social social;
     try {
       if (networked) net = NetworkRuntime.start(node, config, network[0].bundle(), startup.contacts());
       tasks = TaskRuntime.start(node, execs, networked);
       if (net != null) {
-        var scopes = net.scopes();
-        tasks.service().routableScopes(scopes::contains);
+        tasks.service().routableScopes(net.sync()::subscribed); // live: groups are joined and left at run time
+        tasks.service().taskGroupJoin(net::joinTaskGroup);
       }
       if (networked) tasks.service().networkParams(network[0].bundle().params());
       var fromFile = dev.wattswarm.agents.AgentsFile.load(dir.root());
@@ -104,12 +111,14 @@ public final class NodeHost implements AutoCloseable {
       agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
           s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
-      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort());
+      social = dev.wattswarm.social.Social.start(node, net, random);
+      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort(), social);
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
     }
     NodeHost host = new NodeHost(node, control, tasks, net, agentRuntime);
+    host.social = social;
     try {
       node.announceStart(control.url());
       if (network[0] != null && network[0].founded()) {

@@ -42,6 +42,7 @@ public final class EventTypes {
         WORKFLOW_STEP_FAILED, WORKFLOW_FINISHED));
     s.addAll(dev.wattswarm.kernel.task.TaskEventTypes.ALL);
     s.add(EVIDENCE_EQUIVOCATION);
+    s.addAll(dev.wattswarm.kernel.social.SocialEventTypes.ALL);
     return new EventTypes(s);
   }
 

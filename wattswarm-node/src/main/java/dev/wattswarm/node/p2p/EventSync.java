@@ -46,8 +46,10 @@ public final class EventSync implements AutoCloseable {
   private final NodeLog nodeLog;
   private final EventStore store;
   private final Substrate overlay;
-  private final Set<Scope> scopes;
+  /** Subscribed scopes and the kinds taken in each; changes at run time (groups, DM threads). */
+  private final Map<Scope, Set<EventKind>> scopes = new ConcurrentHashMap<>();
   private final SyncConfig cfg;
+  private volatile SyncPolicy policy = SyncPolicy.OPEN;
   private final NodeId me;
   private final ExecutorService ingest;
   private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
@@ -74,16 +76,9 @@ public final class EventSync implements AutoCloseable {
     this.nodeLog = nodeLog;
     this.store = nodeLog.store();
     this.overlay = overlay;
-    this.scopes = Set.copyOf(scopes);
     this.cfg = cfg;
     this.me = nodeLog.nodeId();
-    for (Scope s : this.scopes) {
-      for (EventKind k : EventKind.values()) {
-        if (!rules.gossips(k)) continue; // the network does not carry this kind: neither subscribed nor accepted
-        overlay.subscribe(Topics.of(nodeLog.networkId(), s, k), gate.forTopic(s, k),
-            (topic, id, payload, from) -> onGossip(gate.accepted(id, payload), from));
-      }
-    }
+    for (Scope s : scopes) join(s, java.util.EnumSet.allOf(EventKind.class));
     router.register(SyncWire.HEADS, this::answer);
     router.register(SyncWire.LANE, this::answer);
     overlay.addMembershipListener(new Substrate.MembershipListener() {
@@ -99,6 +94,46 @@ public final class EventSync implements AutoCloseable {
     schedule(overlay.scheduler());
   }
 
+  /**
+   * Subscribes to {@code scope} for {@code kinds} (those the network gossips): its topics are
+   * joined and its lanes are sent, answered and backfilled from now on. Joining again is a no-op.
+   */
+  public void join(Scope scope, Set<EventKind> kinds) {
+    Set<EventKind> taken = java.util.EnumSet.noneOf(EventKind.class);
+    for (EventKind k : kinds) if (rules.gossips(k)) taken.add(k); // the network does not carry the others
+    if (closed || scopes.putIfAbsent(scope, Set.copyOf(taken)) != null) return;
+    for (EventKind k : taken) {
+      overlay.subscribe(Topics.of(nodeLog.networkId(), scope, k), gate.forTopic(scope, k),
+          (topic, id, payload, from) -> onGossip(gate.accepted(id, payload), from));
+    }
+  }
+
+  /** Stops taking {@code scope}: its topics are left; what the log holds of it stays. */
+  public void leave(Scope scope) {
+    Set<EventKind> kinds = scopes.remove(scope);
+    if (kinds == null) return;
+    for (EventKind k : kinds) overlay.unsubscribe(Topics.of(nodeLog.networkId(), scope, k));
+  }
+
+  /** The scopes subscribed now (a snapshot). */
+  public Set<Scope> scopes() {
+    return Set.copyOf(scopes.keySet());
+  }
+
+  public boolean subscribed(Scope scope) {
+    return scopes.containsKey(scope);
+  }
+
+  private boolean subscribed(Scope scope, EventKind kind) {
+    Set<EventKind> k = scopes.get(scope);
+    return k != null && k.contains(kind);
+  }
+
+  /** Who may be served which lanes, and which received events are taken (see {@link SyncPolicy}). */
+  public void policy(SyncPolicy p) {
+    this.policy = p;
+  }
+
   private void schedule(Scheduler s) {
     Periodic.start(s, "anti-entropy", cfg::antiEntropyMs, () -> closed, () -> {
       // one random neighbour, plus one random fellow subscriber of each scoped scope: neighbours
@@ -106,16 +141,18 @@ public final class EventSync implements AutoCloseable {
       var rnd = java.util.concurrent.ThreadLocalRandom.current();
       List<NodeId> peers = new ArrayList<>(overlay.neighbours().keySet());
       if (!peers.isEmpty()) backfillFrom(peers.get(rnd.nextInt(peers.size())), "anti-entropy");
-      for (Scope sc : scopes) {
-        if (sc.equals(Scope.GLOBAL)) continue;
-        List<NodeId> fellows = new ArrayList<>(overlay.peersFor(Topics.of(nodeLog.networkId(), sc, EventKind.EVENTS)));
+      for (var entry : scopes.entrySet()) {
+        Scope sc = entry.getKey();
+        if (sc.equals(Scope.GLOBAL) || entry.getValue().isEmpty()) continue;
+        EventKind any = entry.getValue().contains(EventKind.EVENTS) ? EventKind.EVENTS : entry.getValue().iterator().next();
+        List<NodeId> fellows = new ArrayList<>(overlay.peersFor(Topics.of(nodeLog.networkId(), sc, any)));
         if (!fellows.isEmpty()) backfillFrom(fellows.get(rnd.nextInt(fellows.size())), "anti-entropy in " + sc);
       }
     }, e -> counters.inc("timer_failures"));
   }
 
   private void onCommitted(Event e) {
-    if (closed || !e.author().equals(me) || !scopes.contains(e.scope())) return;
+    if (closed || !e.author().equals(me) || !subscribed(e.scope(), e.kind())) return;
     if (!rules.gossips(e.kind())) {
       counters.inc("unsent_events.kind_not_gossiped");
       return;
@@ -127,8 +164,13 @@ public final class EventSync implements AutoCloseable {
   private void onGossip(Event e, NodeId from) {
     counters.inc("received");
     ingest.execute(() -> {
-      if (!scopes.contains(e.scope())) {
+      if (!subscribed(e.scope())) {
         counters.inc("rejected_events.foreign_scope");
+        return;
+      }
+      String refusal = policy.refuse(e);
+      if (refusal != null) {
+        counters.inc("rejected_events." + refusal);
         return;
       }
       try {
@@ -168,16 +210,16 @@ public final class EventSync implements AutoCloseable {
     List<Lane> remote = SyncWire.readHeads(heads);
     long behind = 0;
     for (Lane l : remote) {
-      if (scopes.contains(l.scope())) behind += Math.max(0, l.head().seq() - store.laneHead(l.author(), l.scope()).seq());
+      if (subscribed(l.scope())) behind += Math.max(0, l.head().seq() - store.laneHead(l.author(), l.scope()).seq());
     }
     if (behind == 0) return;
     log.info("backfill from {} ({}): {} events behind", peer, why, behind);
     long fetched = 0;
     for (Lane l : remote) {
-      if (!scopes.contains(l.scope())) continue;
+      if (!subscribed(l.scope())) continue;
       LaneHead local = store.laneHead(l.author(), l.scope());
       while (!closed && local.seq() < l.head().seq()) {
-        List<Event> batch = lane(peer, l.author(), l.scope(), local.seq());
+        List<Event> batch = admitted(lane(peer, l.author(), l.scope(), local.seq()));
         if (batch.isEmpty()) break;
         boolean forked = false;
         for (Object outcome : nodeLog.ingestAll(batch)) {
@@ -222,6 +264,18 @@ public final class EventSync implements AutoCloseable {
     }
   }
 
+  /** The batch up to the first event the policy refuses: a lane cannot have holes. */
+  private List<Event> admitted(List<Event> batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      String refusal = policy.refuse(batch.get(i));
+      if (refusal != null) {
+        counters.inc("rejected_events." + refusal);
+        return batch.subList(0, i);
+      }
+    }
+    return batch;
+  }
+
   private List<Event> lane(NodeId peer, NodeId author, Scope scope, long after) throws Exception {
     WireReader r = new WireReader(call(peer, SyncWire.laneRequest(author, scope, after, cfg.batchEvents())));
     if (r.u8() != SyncWire.LANE) throw new IllegalStateException("unexpected answer to LANE");
@@ -254,7 +308,7 @@ public final class EventSync implements AutoCloseable {
       int type = r.u8();
       if (type == SyncWire.HEADS) {
         List<Lane> mine = new ArrayList<>();
-        for (Lane l : store.lanes()) if (scopes.contains(l.scope())) mine.add(l);
+        for (Lane l : store.lanes()) if (subscribed(l.scope()) && policy.mayServe(peer, l.scope())) mine.add(l);
         return SyncWire.headsAnswer(mine);
       }
       if (type == SyncWire.LANE) {
@@ -262,7 +316,7 @@ public final class EventSync implements AutoCloseable {
         Scope scope = Scope.parse(r.string(300));
         long after = r.i64();
         int limit = Math.max(1, Math.min(r.i32(), cfg.batchEvents()));
-        List<Event> events = scopes.contains(scope) ? store.laneAfter(author, scope, after, limit) : List.of();
+        List<Event> events = subscribed(scope) && policy.mayServe(peer, scope) ? store.laneAfter(author, scope, after, limit) : List.of();
         List<byte[]> parts = new ArrayList<>();
         int bytes = 0;
         for (Event e : events) {

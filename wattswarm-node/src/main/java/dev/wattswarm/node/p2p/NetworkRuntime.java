@@ -33,7 +33,9 @@ public final class NetworkRuntime implements AutoCloseable {
   private final Overlay overlay;
   private final EventSync sync;
   private final String advertised;
-  private final Set<Scope> scopes;
+  private final dev.wattswarm.node.state.StateDir stateDir;
+  /** Groups joined by the operator (env, groups.txt, `group join`); DM threads are not listed here. */
+  private final Set<Scope> groups = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
 
   private final RequestRouter router;
 
@@ -42,13 +44,13 @@ public final class NetworkRuntime implements AutoCloseable {
   }
 
   private NetworkRuntime(ThreadScheduler scheduler, Overlay overlay, EventSync sync, RequestRouter router, String advertised,
-      Set<Scope> scopes) {
+      dev.wattswarm.node.state.StateDir stateDir) {
     this.scheduler = scheduler;
     this.overlay = overlay;
     this.sync = sync;
     this.router = router;
     this.advertised = advertised;
-    this.scopes = scopes;
+    this.stateDir = stateDir;
   }
 
   /** Loopback deployments get the local presets (fast failure detection); others the mode's. */
@@ -76,6 +78,8 @@ public final class NetworkRuntime implements AutoCloseable {
   }
 
   public static NetworkRuntime start(Node node, NodeConfig cfg, NetworkBundle bundle, List<Contact> contacts) {
+    // checked before anything is started, so a bad value fails the start cleanly
+    Set<Scope> startGroups = new LinkedHashSet<>(GroupScopes.fromEnv(System.getenv()));
     InetSocketAddress listen = listenAddress(cfg);
     boolean lo = loopback(listen.getHostString());
     TcpTransport transport = TcpTransport.start(node.key(), node.networkId(), listen, tcpConfig(cfg));
@@ -107,7 +111,11 @@ public final class NetworkRuntime implements AutoCloseable {
     if (advertised.startsWith("0.0.0.0:")) {
       advertised = firstSiteLocal() + advertised.substring(advertised.indexOf(':'));
     }
-    NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, router, advertised, Set.copyOf(scopes));
+    NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, router, advertised, node.stateDir());
+    startGroups.addAll(GroupScopes.read(node.stateDir()));
+    for (Scope g : startGroups) {
+      if (rt.groups.size() < GroupScopes.MAX_GROUPS) rt.joinScope(g, rt.groups);
+    }
     // remember neighbours as they change, so even a kill -9 leaves a recent list behind
     overlay.addMembershipListener(new dev.wattswarm.p2p.Substrate.MembershipListener() {
       @Override
@@ -146,8 +154,56 @@ public final class NetworkRuntime implements AutoCloseable {
     return overlay.neighbours();
   }
 
+  /** Every scope subscribed now: global, regions, node scopes, groups and DM threads. */
   public Set<Scope> scopes() {
-    return scopes;
+    return sync.scopes();
+  }
+
+  /**
+   * Joins a group scope at run time and remembers it in {@code groups.txt}.
+   *
+   * @return false when already a member
+   * @throws IllegalArgumentException for a bad or reserved id, or past {@link GroupScopes#MAX_GROUPS}
+   */
+  public boolean joinGroup(String id) {
+    Scope g = GroupScopes.parse(id);
+    synchronized (groups) {
+      if (groups.contains(g)) return false;
+      if (groups.size() >= GroupScopes.MAX_GROUPS) {
+        throw new IllegalArgumentException("this node is in " + groups.size() + " groups, the most it may join;"
+            + " leave one first (`group leave ID`)");
+      }
+      joinScope(g, groups);
+      GroupScopes.write(stateDir, groups);
+      return true;
+    }
+  }
+
+  /** A task submitted into {@code group:<its task id>}: joined for the run, not remembered. */
+  public void joinTaskGroup(Scope g) {
+    sync.join(g, java.util.EnumSet.allOf(dev.wattswarm.kernel.event.EventKind.class));
+  }
+
+  /** @return false when not a member */
+  public boolean leaveGroup(String id) {
+    Scope g = GroupScopes.parse(id);
+    synchronized (groups) {
+      if (!groups.remove(g)) return false;
+      sync.leave(g);
+      GroupScopes.write(stateDir, groups);
+      return true;
+    }
+  }
+
+  public List<Scope> groups() {
+    synchronized (groups) {
+      return List.copyOf(groups);
+    }
+  }
+
+  private void joinScope(Scope g, Set<Scope> into) {
+    into.add(g);
+    sync.join(g, java.util.EnumSet.allOf(dev.wattswarm.kernel.event.EventKind.class));
   }
 
   public Substrate substrate() {

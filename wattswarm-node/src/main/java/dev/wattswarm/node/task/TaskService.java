@@ -95,6 +95,16 @@ public final class TaskService {
     this.routable = p;
   }
 
+  private volatile java.util.function.Consumer<dev.wattswarm.kernel.event.Scope> taskGroupJoin = s -> {};
+
+  /**
+   * How to join {@code group:<task_id>} when a task is submitted into its own group (the seed's
+   * advice for busy tasks): the coordinator must hold the scope its task's events travel in.
+   */
+  public void taskGroupJoin(java.util.function.Consumer<dev.wattswarm.kernel.event.Scope> join) {
+    this.taskGroupJoin = join;
+  }
+
   /**
    * @throws TaskValidationException naming every bad field, or why this node cannot run the task
    */
@@ -104,10 +114,14 @@ public final class TaskService {
       Optional<JsonNode> existing = get(spec.taskId());
       if (existing.isPresent()) return new Submitted(spec.taskId(), false, existing.get());
       if (!networked) checkLocalCapacity(spec);
+      if (spec.scope().kind() == dev.wattswarm.kernel.event.Scope.Kind.GROUP && spec.scope().id().equals(spec.taskId())
+          && !routable.test(spec.scope())) {
+        taskGroupJoin.accept(spec.scope());
+      }
       if (!routable.test(spec.scope())) {
         throw new TaskValidationException(List.of(new FieldError("inputs.swarm_scope", "this node does not subscribe to "
             + spec.scope() + ", so the task's events could not reach anyone; subscribe with WATTSWARM_P2P_REGION_IDS /"
-            + " WATTSWARM_P2P_NODE_IDS, or submit it on a node that does")));
+            + " WATTSWARM_P2P_NODE_IDS or `group join ID`, or submit it on a node that does")));
       }
       var created = log.publish(spec.scope(), EventKind.EVENTS, TaskEventTypes.CREATED, spec.taskId(), spec.toJson());
       // the state right after creation, derived as the projector did, without reading it back

@@ -60,6 +60,7 @@ public final class TopicMesh {
   private final DefenseCounters counters;
   private final Set<String> leaveSent = new HashSet<>();
   private Runnable announce = () -> {};
+  private volatile java.util.function.BiPredicate<String, NodeId> allowed = (topic, peer) -> true;
 
   /**
    * @param members known members that are not neighbours (the passive view), to top up global trees
@@ -78,6 +79,11 @@ public final class TopicMesh {
     this.topics = topics;
     this.random = random;
     this.announceMs = announceMs;
+  }
+
+  /** Which peers may join which topic's tree (private topics: only their parties). */
+  public void peerFilter(java.util.function.BiPredicate<String, NodeId> f) {
+    this.allowed = f;
   }
 
   /** How to publish this node's announcement (set by the overlay once the directory topic exists). */
@@ -196,7 +202,7 @@ public final class TopicMesh {
       } else {
         candidates.addAll(members.get());
       }
-      candidates.removeIf(p -> p.id().equals(transport.localId()) || t.hasPeer(p.id()));
+      candidates.removeIf(p -> p.id().equals(transport.localId()) || t.hasPeer(p.id()) || !allowed.test(topic, p.id()));
       java.util.Collections.shuffle(candidates, random);
       for (PeerInfo k : candidates.subList(0, Math.min(TARGET - t.peerCount(), candidates.size()))) {
         Link existing = neighbourLink.apply(k.id());
@@ -222,7 +228,10 @@ public final class TopicMesh {
     String topic = r.string(512);
     Plumtree t = topics.apply(topic);
     if (type == FrameType.TOPIC_JOIN) {
-      if (t == null) link.send(new WireWriter(FrameType.TOPIC_LEAVE).string(topic).done());
+      if (t != null && !allowed.test(topic, link.peer())) {
+        counters.inc("dropped_frames.topic_join_refused");
+        link.send(new WireWriter(FrameType.TOPIC_LEAVE).string(topic).done());
+      } else if (t == null) link.send(new WireWriter(FrameType.TOPIC_LEAVE).string(topic).done());
       else if (!t.hasPeer(link.peer())) t.neighborUp(link.peer(), link);
     } else if (type == FrameType.TOPIC_LEAVE && t != null) {
       t.neighborDown(link.peer());
