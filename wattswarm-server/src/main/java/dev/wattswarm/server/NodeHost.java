@@ -30,6 +30,7 @@ public final class NodeHost implements AutoCloseable {
   private final NetworkRuntime network;
   private final dev.wattswarm.agents.AgentRuntime agents;
   private dev.wattswarm.server.publicapi.PublicListener publicListener;
+  private dev.wattswarm.node.discovery.DiscoveryService discovery;
 
   private NodeHost(Node node, ControlServer control, TaskRuntime tasks, NetworkRuntime network,
       dev.wattswarm.agents.AgentRuntime agents) {
@@ -122,8 +123,10 @@ public final class NodeHost implements AutoCloseable {
     }
     NodeHost host = new NodeHost(node, control, tasks, net, agentRuntime);
     try {
-      if (net != null && publicHttp.enabled()) {
-        host.publicListener = PublicMounts.start(host, publicHttp, network[0].bundle());
+      if (net != null) {
+        var started = PublicMounts.start(host, publicHttp, network[0].bundle());
+        host.publicListener = started.listener();
+        host.discovery = started.discovery();
       }
       node.announceStart(control.url());
       if (network[0] != null && network[0].founded()) {
@@ -133,7 +136,7 @@ public final class NodeHost implements AutoCloseable {
       dir.writeRuntime(new RuntimeInfo(ProcessHandle.current().pid(), node.nodeId().toString(), node.networkId(),
           config.mode().wire(), control.url(), net == null ? "" : net.advertisedAddress(), node.version(),
           node.startedAtMs(), node.store().backend(), host.publicUrl()));
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       host.close();
       throw e;
     }
@@ -150,6 +153,11 @@ public final class NodeHost implements AutoCloseable {
 
   public String controlUrl() {
     return control.url();
+  }
+
+  /** Discovery v1 (signed node records), or null when the node is not networked. */
+  public dev.wattswarm.node.discovery.DiscoveryService discovery() {
+    return discovery;
   }
 
   /** Base URL of the public listener, or "" when it is off. */

@@ -1,7 +1,8 @@
 package dev.wattswarm.server.publicapi;
 
 import dev.wattswarm.node.config.Mode;
-import dev.wattswarm.node.discovery.GeoPoint;
+import dev.wattswarm.node.discovery.GreatCircle;
+import dev.wattswarm.node.network.NodeRecord.Location;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ import java.util.Optional;
  */
 public record PublicConfig(boolean enabled, String host, int port, boolean explicit, double ratePerSecond, int burst,
     int maxClients, int maxBodyBytes, int maxConnections, long idleTimeoutMs, List<String> discoveryUrls,
-    Optional<GeoPoint> location) {
+    Optional<Location> location) {
 
   public static final int DEFAULT_PORT = 7788;
 
@@ -41,7 +42,7 @@ public record PublicConfig(boolean enabled, String host, int port, boolean expli
   }
 
   /** Limits fit for a node on the internet: a client gets 20 requests a second with bursts of 40. */
-  private static PublicConfig of(boolean on, String host, int port, boolean explicit, List<String> urls, Optional<GeoPoint> loc) {
+  private static PublicConfig of(boolean on, String host, int port, boolean explicit, List<String> urls, Optional<Location> loc) {
     return new PublicConfig(on, host, port, explicit, 20, 40, 10_000, 64 * 1024, 512, 30_000, urls, loc);
   }
 
@@ -62,7 +63,7 @@ public record PublicConfig(boolean enabled, String host, int port, boolean expli
    */
   public static PublicConfig fromEnv(Mode mode, Map<String, String> env) {
     List<String> urls = urls(env.get("WATTSWARM_PUBLIC_DISCOVERY_URLS"));
-    Optional<GeoPoint> loc = location(env.get("WATTSWARM_NODE_LOCATION"));
+    Optional<Location> loc = location(env.get("WATTSWARM_NODE_LOCATION"));
     String addr = env.get("WATTSWARM_PUBLIC_HTTP_ADDR");
     if (addr == null || addr.isBlank()) {
       return of(mode != Mode.LOCAL, "0.0.0.0", DEFAULT_PORT, false, urls, loc);
@@ -94,10 +95,10 @@ public record PublicConfig(boolean enabled, String host, int port, boolean expli
     return out;
   }
 
-  private static Optional<GeoPoint> location(String v) {
+  private static Optional<Location> location(String v) {
     if (v == null || v.isBlank()) return Optional.empty();
     try {
-      return Optional.of(GeoPoint.parse(v));
+      return Optional.of(GreatCircle.parse(v));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("WATTSWARM_NODE_LOCATION: " + e.getMessage());
     }
@@ -109,7 +110,7 @@ public record PublicConfig(boolean enabled, String host, int port, boolean expli
         discoveryUrls, location);
   }
 
-  public PublicConfig withDiscovery(List<String> urls, Optional<GeoPoint> loc) {
+  public PublicConfig withDiscovery(List<String> urls, Optional<Location> loc) {
     return new PublicConfig(enabled, host, port, explicit, ratePerSecond, burst, maxClients, maxBodyBytes, maxConnections, idleTimeoutMs,
         urls, loc);
   }
