@@ -17,9 +17,15 @@ public final class RecordIntake {
     if (json.length > NodeRecord.MAX_BYTES) {
       throw new Refusal(413, "too_large", "record of " + json.length + " bytes is over the cap of " + NodeRecord.MAX_BYTES + " bytes");
     }
+    com.fasterxml.jackson.databind.JsonNode tree;
+    try {
+      tree = CanonicalJson.parse(json);
+    } catch (IllegalArgumentException e) {
+      throw new Refusal(400, "malformed", "not a discovery record: the body is not valid JSON (send one signed record as a JSON object)");
+    }
     NodeRecord r;
     try {
-      r = NodeRecord.fromJson(CanonicalJson.parse(json));
+      r = NodeRecord.fromJson(tree);
     } catch (IllegalArgumentException e) {
       throw new Refusal(400, "malformed", "not a discovery record: " + e.getMessage());
     }
