@@ -30,13 +30,15 @@ import org.slf4j.LoggerFactory;
  */
 final class DiscoveryGossip implements Substrate.MembershipListener {
   private static final Logger log = LoggerFactory.getLogger(DiscoveryGossip.class);
-  static final int SERVICE = 20;
+  /** Request router service byte (20 is the dialling layer's record exchange). */
+  static final int SERVICE = 21;
   static final long SNAPSHOT_TIMEOUT_MS = 10_000;
 
   private final DiscoveryService service;
   private final Node node;
   private final Substrate substrate;
   private final String topic;
+  private final SnapshotQuota served;
   private volatile boolean announcedToNeighbours;
   private volatile boolean closed;
 
@@ -45,11 +47,15 @@ final class DiscoveryGossip implements Substrate.MembershipListener {
     this.node = node;
     this.substrate = net.substrate();
     this.topic = node.networkId() + ".global.discovery";
+    this.served = new SnapshotQuota(service.config().refreshMs() / 3, node.clock());
     substrate.subscribe(topic, this::judge, (t, id, payload, from) -> {
       NodeRecord r = NodeRecord.decode(payload);
       service.admitChecked(r);
     });
-    net.router().register(SERVICE, (peer, req) -> CompletableFuture.completedFuture(snapshot()));
+    // built off the p2p thread: sorting and encoding a full book is not protocol work
+    net.router().register(SERVICE, (peer, req) -> served.allow(peer)
+        ? CompletableFuture.supplyAsync(this::snapshot, r -> Thread.ofVirtual().name("ws-discovery-snapshot").start(r))
+        : CompletableFuture.completedFuture(null));
     substrate.addMembershipListener(this);
   }
 

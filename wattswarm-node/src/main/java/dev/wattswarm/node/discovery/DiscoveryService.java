@@ -56,10 +56,20 @@ public final class DiscoveryService implements AutoCloseable {
    */
   public DiscoveryService(Node node, NetworkRuntime net, DiscoveryConfig cfg, List<String> ownUrls, Optional<Location> location,
       Supplier<List<String>> capabilities) {
+    this(node, net, cfg, ownUrls, location, capabilities, new NodeRecordBook(node.networkId(), cfg.capacity()));
+  }
+
+  /**
+   * @param book where verified records are kept; pass the dialling layer's book so records found
+   *     by discovery are also dialled, and records it gossips are also served
+   */
+  public DiscoveryService(Node node, NetworkRuntime net, DiscoveryConfig cfg, List<String> ownUrls, Optional<Location> location,
+      Supplier<List<String>> capabilities, NodeRecordBook book) {
+    if (!book.networkId().equals(node.networkId())) throw new IllegalArgumentException("the record book is for another network");
     this.node = node;
     this.net = net;
     this.cfg = cfg;
-    this.book = new NodeRecordBook(node.networkId(), cfg.capacity());
+    this.book = book;
     this.ownUrls = List.copyOf(ownUrls);
     this.learned = new BootnodeUrls(node.stateDir());
     this.location = location;
