@@ -71,7 +71,8 @@ final class NodeUpCommand implements Callable<Integer> {
     }
     if (controlPort != null) cfg = cfg.withControlPort(controlPort);
     if (p2pPort != null) cfg = cfg.withP2pPort(p2pPort);
-    NodeHost host = NodeHost.start(cfg, dir, Clock.systemUTC(), new SecureRandom(), null, agentList);
+    NodeHost host = NodeHost.start(cfg, dir, Clock.systemUTC(), new SecureRandom(), null, agentList, java.util.Map.of(),
+        dev.wattswarm.server.publicapi.PublicConfig.fromEnv(cfg.mode(), System.getenv()));
     CountDownLatch stopped = new CountDownLatch(1);
     long graceMs = cfg.shutdownGrace().toMillis();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -95,6 +96,7 @@ final class NodeUpCommand implements Callable<Integer> {
     out.printf("  control   %s  (token: %s)%n", host.controlUrl(), dir.file(StateDir.TOKEN));
     if (host.network() != null) out.printf("  p2p       %s (contact: %s@%s)%n", host.network().advertisedAddress(),
         host.node().nodeId(), host.network().advertisedAddress());
+    if (!host.publicUrl().isEmpty()) out.printf("  public    %s%n", host.publicUrl());
     for (var a : agentList) out.printf("  agent     %s (%s) %s%n", a.name(), a.role().wire(), a.capabilities());
     out.printf("  storage   %s%n", host.node().store().backend());
     out.printf("  state dir %s%n", dir.root());

@@ -31,6 +31,8 @@ final class NodeProcess implements AutoCloseable {
     cmd.addAll(List.of(extra));
     Path log = stateDir.resolveSibling(stateDir.getFileName() + "-" + System.nanoTime() + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    // test nodes keep their public listener on loopback, off the well-known port
+    pb.environment().put("WATTSWARM_PUBLIC_HTTP_ADDR", "127.0.0.1:0");
     pb.environment().putAll(env);
     return new NodeProcess(stateDir, pb.start(), log);
   }

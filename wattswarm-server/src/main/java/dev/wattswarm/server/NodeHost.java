@@ -36,6 +36,8 @@ public final class NodeHost implements AutoCloseable {
   public dev.wattswarm.social.Social social() {
     return social;
   }
+  private dev.wattswarm.server.publicapi.PublicListener publicListener;
+  private dev.wattswarm.node.discovery.DiscoveryService discovery;
 
   private NodeHost(Node node, ControlServer control, TaskRuntime tasks, NetworkRuntime network,
       dev.wattswarm.agents.AgentRuntime agents) {
@@ -82,6 +84,17 @@ public final class NodeHost implements AutoCloseable {
   public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
       List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders)
       throws IOException {
+    return start(config, dir, clock, random, executors, agents, responders,
+        dev.wattswarm.server.publicapi.PublicConfig.embedded(config.mode()));
+  }
+
+  /**
+   * @param publicHttp the public listener ({@code node up} reads it from the environment; embedded
+   *     nodes get loopback and a free port when networked); it runs only when the node is networked
+   */
+  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
+      List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders,
+      dev.wattswarm.server.publicapi.PublicConfig publicHttp) throws IOException {
     List<Executor> execs = executors != null ? executors : ExecutorsFile.load(dir.root());
     boolean networked = config.mode() != Mode.LOCAL && config.p2pEnabled();
     StartupConfig startup = StartupConfig.read(dir);
@@ -120,6 +133,11 @@ public final class NodeHost implements AutoCloseable {
     NodeHost host = new NodeHost(node, control, tasks, net, agentRuntime);
     host.social = social;
     try {
+      if (net != null) {
+        var started = PublicMounts.start(host, publicHttp, network[0].bundle());
+        host.publicListener = started.listener();
+        host.discovery = started.discovery();
+      }
       node.announceStart(control.url());
       if (network[0] != null && network[0].founded()) {
         node.log().publish(dev.wattswarm.kernel.event.Scope.GLOBAL, dev.wattswarm.kernel.event.EventKind.EVENTS,
@@ -127,9 +145,9 @@ public final class NodeHost implements AutoCloseable {
       }
       dir.writeRuntime(new RuntimeInfo(ProcessHandle.current().pid(), node.nodeId().toString(), node.networkId(),
           config.mode().wire(), control.url(), net == null ? "" : net.advertisedAddress(), node.version(),
-          node.startedAtMs(), node.store().backend()));
+          node.startedAtMs(), node.store().backend(), host.publicUrl()));
       log.info("node {} up: network {}, control plane {}", node.nodeId(), node.networkId(), control.url());
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       host.close();
       throw e;
     }
@@ -148,10 +166,21 @@ public final class NodeHost implements AutoCloseable {
     return control.url();
   }
 
+  /** Discovery v1 (signed node records), or null when the node is not networked. */
+  public dev.wattswarm.node.discovery.DiscoveryService discovery() {
+    return discovery;
+  }
+
+  /** Base URL of the public listener, or "" when it is off. */
+  public String publicUrl() {
+    return publicListener == null ? "" : publicListener.url();
+  }
+
   @Override
   public void close() {
     log.info("node {} stopping", node.nodeId());
     node.stateDir().deleteRuntime();
+    if (publicListener != null) publicListener.close();
     control.close();
     node.close();
   }
