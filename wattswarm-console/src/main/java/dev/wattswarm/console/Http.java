@@ -28,9 +28,7 @@ final class Http {
   static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
     secure(ex.getResponseHeaders());
     ex.getResponseHeaders().set("Content-Type", contentType);
-    boolean head = ex.getRequestMethod().equals("HEAD");
-    ex.sendResponseHeaders(status, head ? -1 : body.length);
-    if (head) return;
+    ex.sendResponseHeaders(status, body.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(body);
     }

@@ -51,7 +51,8 @@ class ConsoleBrowserTest {
   @BeforeEach
   void start() throws Exception {
     gated = new GatedExecutor();
-    n = new ConsoleNode(tmp.resolve("n"), Clock.systemUTC(), List.of(gated));
+    n = new ConsoleNode(tmp.resolve("n"), Clock.systemUTC(), List.of(gated),
+        List.of("lead:coordinator:coordination", "sec:specialist:security"));
     ChromeOptions o = new ChromeOptions();
     o.setBinary(CHROMIUM);
     o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900",
@@ -189,5 +190,30 @@ class ConsoleBrowserTest {
     token.submit();
     awaitText(n.host.node().nodeId().toString());
     assertThat(driver.getPageSource()).doesNotContain(n.token);
+  }
+
+  @Test
+  void aWorkflowStartedFromThePageRunsToItsSynthesisAndTheAgentsShowTheirDecisions() throws Exception {
+    loginThroughALink();
+    driver.get(n.url("/supervision/#/agents"));
+    awaitText("coordination");
+    awaitText("security");
+    driver.get(n.url("/supervision/#/workflows"));
+    await.until(ExpectedConditions.presenceOfElementLocated(By.tagName("summary"))).click();
+    WebElement goal = await.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("textarea[aria-label='goal JSON']")));
+    goal.clear();
+    goal.sendKeys("{\"code\":\"x = eval(y)\"}");
+    driver.findElement(By.cssSelector("input[placeholder^='capabilities']")).sendKeys("security");
+    driver.findElement(By.xpath("//button[text()='Start workflow']")).click();
+    await.until(ExpectedConditions.urlContains("#/workflows/wf-"));
+    await.until(d -> d.findElements(By.cssSelector("h2 .badge")).stream().anyMatch(b -> b.getText().equals("finished")));
+    awaitText("eval on untrusted input");
+    driver.findElement(By.linkText("Agents")).click();
+    awaitText("step_done");
+    driver.findElement(By.linkText("sec")).click();
+    // (headings are upper-cased by CSS, so read the DOM text rather than the rendered text)
+    await.until(d -> d.findElements(By.cssSelector("h3 span")).stream()
+        .anyMatch(e -> "Decisions of sec".equals(e.getDomProperty("textContent").strip())));
+    awaitText("step_done");
   }
 }

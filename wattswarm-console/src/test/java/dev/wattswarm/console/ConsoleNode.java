@@ -24,8 +24,14 @@ final class ConsoleNode implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ConsoleNode(Path dir, Clock clock, List<Executor> executors) throws Exception {
+    this(dir, clock, executors, List.of());
+  }
+
+  /** @param agents agent specs as {@code node up --agent} takes them ("name:role:capability") */
+  ConsoleNode(Path dir, Clock clock, List<Executor> executors, List<String> agents) throws Exception {
     StateDir sd = new StateDir(dir);
-    host = NodeHost.start(NodeConfig.local(sd.root()), sd, clock, new SecureRandom(), executors);
+    host = NodeHost.start(NodeConfig.local(sd.root()), sd, clock, new SecureRandom(), executors,
+        agents.stream().map(dev.wattswarm.agents.AgentSpec::parse).toList());
     token = sd.readToken();
   }
 

@@ -51,10 +51,17 @@
         ['who', (e) => h('span', { class: 'mono' }, who(e))], ['decision', (e) => e.type.replace(/^[a-z]+\./, '')],
         ['on', subject], ['what', (e) => h('span', { class: 'dim mono' }, what(e))]],
       [], { key: (e) => String(e.position), empty: 'no decisions yet' });
-      let names = new Set([focus]);
-      const mine = (e) => !focus || [...names].some((n) => n && JSON.stringify(e).includes(n));
-      root.append(h('h2', {}, 'Agents'), agents,
-        h('h3', {}, focus ? 'Decisions of ' + focus + ' ' : 'Decisions ', focus ? link('(all agents)', 'agents') : null), decisions);
+      let agent = { agent_id: focus, name: focus };
+      // one agent's decisions: replies it signed as that agent, or facts whose actor field names it
+      const mine = (e) => {
+        if (!focus) return true;
+        const p = e.payload || {};
+        const r = p.result || {};
+        if (r.agent_id) return r.agent_id === agent.agent_id;
+        return [p.executor, p.voter, p.verifier].some((x) => x && (x === agent.agent_id || x === agent.node_id + '/' + agent.name));
+      };
+      const whose = h('span', {}, focus ? 'Decisions of ' + WS.short(focus) + ' ' : 'Decisions ');
+      root.append(h('h2', {}, 'Agents'), agents, h('h3', {}, whose, focus ? link('(all agents)', 'agents') : null), decisions);
 
       async function refreshAgents() {
         const r = await api('/v1/agents');
@@ -63,7 +70,10 @@
         for (const bar of root.querySelectorAll('.bar i')) bar.style.width = bar.dataset.pct + '%';
         if (focus) {
           const a = list.find((x) => x.agent_id === focus || x.name === focus);
-          if (a) names = new Set([a.agent_id, a.name]);
+          if (a) {
+            agent = a;
+            whose.textContent = 'Decisions of ' + a.name + ' ';
+          }
         }
       }
       await refreshAgents();

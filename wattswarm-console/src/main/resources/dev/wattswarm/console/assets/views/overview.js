@@ -4,14 +4,17 @@
 (() => {
   const { h, api, kv, card, table, badge, link, shortNode, duration, time } = WS;
 
-  /** Substrate health from what the node reports: isolated with no peers, degraded once it refused peers or lost frames. */
+  /**
+   * Substrate health as connectivity: local (no network), isolated (no peer), connected; beside
+   * it how often the substrate had to defend itself, which is information, not a failure.
+   */
   function health(node) {
     if (node.peers === undefined) return ['local', 'no network: this node is a swarm of one (mode ' + node.mode + ')'];
     const sub = (node.defense && node.defense.substrate) || {};
-    const trouble = Object.values(sub).reduce((a, b) => a + (typeof b === 'number' ? b : 0), 0);
-    if (node.peers === 0) return ['isolated', 'connected to no peer'];
-    if (trouble > 0) return ['degraded', node.peers + ' peer(s); the substrate counted ' + trouble + ' defensive action(s)'];
-    return ['healthy', node.peers + ' peer(s), no defensive action needed'];
+    const actions = Object.values(sub).reduce((a, b) => a + (typeof b === 'number' ? b : 0), 0);
+    const defended = actions ? '; the substrate took ' + actions + ' defensive action(s), see below' : '';
+    if (node.peers === 0) return ['isolated', 'connected to no peer' + defended];
+    return ['connected', node.peers + ' peer(s)' + defended];
   }
 
   /** Every counter of the defense object as rows "group / name = value", non-zero ones marked. */
