@@ -194,8 +194,7 @@ public final class AgentRuntime implements AutoCloseable {
       for (LocalAgent a : agents.values()) if (a.spec().role() == Role.WORKER && a != from) fit.add(localRecord(a));
     }
     if (fit.isEmpty()) {
-      throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no agent has role, capability, name or id '" + target
-          + "'; known: " + known());
+      throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, noAgentFor(target));
     }
     AgentException last = null;
     for (int attempt = 0; attempt < 3 && !fit.isEmpty(); attempt++) {
@@ -354,6 +353,19 @@ public final class AgentRuntime implements AutoCloseable {
       counters.inc(r.counter);
       throw new AgentException(AgentException.Kind.BAD_MESSAGE, r.getMessage());
     }
+  }
+
+  /** Why nobody can answer, and what to do: usually the agent is on a node this one is not connected to. */
+  private String noAgentFor(String target) {
+    String known = "; agents known here offer: " + known();
+    if (substrate == null) {
+      return "no agent on this node has role, capability, name or id '" + target + "', and this node runs without a network"
+          + " (local mode), so you are not connected to any node that has it. Start it with `node up --mode network`, or"
+          + " join a network with `node add-bootstrap-contact`" + known;
+    }
+    int peers = substrate.neighbours().size();
+    return "no agent has role, capability, name or id '" + target + "': you are not connected to any node that has it ("
+        + peers + " peer(s) connected; `peers list` shows them, `agents list` what they offer)" + known;
   }
 
   private String known() {
