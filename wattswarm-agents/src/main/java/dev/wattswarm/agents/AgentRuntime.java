@@ -113,6 +113,22 @@ public final class AgentRuntime implements AutoCloseable {
           new ReplayGuard(node.clock(), config.skewMs(), config.replayCacheEntries()), rt.counters, rt.workers);
       router.register(SERVICE, inbound::answer);
     }
+    if (substrate != null) {
+      // a new neighbour learns this node's agents now rather than at the next heartbeat
+      substrate.addMembershipListener(new Substrate.MembershipListener() {
+        @Override
+        public void peerUp(dev.wattswarm.kernel.identity.NodeId peer) {
+          try {
+            rt.timer.schedule(rt::tick, 300, TimeUnit.MILLISECONDS);
+          } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // shutting down
+          }
+        }
+
+        @Override
+        public void peerDown(dev.wattswarm.kernel.identity.NodeId peer) {}
+      });
+    }
     rt.timer.scheduleWithFixedDelay(rt::tick, Math.min(200, config.heartbeatMs()), config.heartbeatMs(), TimeUnit.MILLISECONDS);
     return node.manage(rt);
   }
@@ -189,6 +205,17 @@ public final class AgentRuntime implements AutoCloseable {
   Reply request(LocalAgent from, String target, JsonNode body, Strategy strategy, long timeoutMs) {
     checkSize(body);
     List<AgentRecord> fit = new ArrayList<>(registry.matching(target));
+    // a node that just joined hears the others' agents within a heartbeat: wait that long, not the whole timeout
+    long waitUntil = node.clock().millis() + Math.min(timeoutMs, 2L * config.heartbeatMs() + 500);
+    while (fit.isEmpty() && substrate != null && !substrate.neighbours().isEmpty() && node.clock().millis() < waitUntil) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      fit.addAll(registry.matching(target));
+    }
     if (fit.isEmpty()) {
       // local fallback: a worker on this node takes what no specialist anywhere offers
       for (LocalAgent a : agents.values()) if (a.spec().role() == Role.WORKER && a != from) fit.add(localRecord(a));
