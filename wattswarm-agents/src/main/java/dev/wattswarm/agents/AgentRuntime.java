@@ -384,7 +384,7 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Why nobody can answer, and what to do: usually the agent is on a node this one is not connected to. */
   private String noAgentFor(String target) {
-    String known = "; agents known here offer: " + known();
+    String known = "; known: " + known();
     if (substrate == null) {
       return "no agent on this node has role, capability, name or id '" + target + "', and this node runs without a network"
           + " (local mode), so you are not connected to any node that has it. Start it with `node up --mode network`, or"
