@@ -62,7 +62,7 @@ final class TaskCommand {
       try {
         task = CanonicalJson.parse(body);
       } catch (IllegalArgumentException e) {
-        throw new CliException(ErrorReport.BAD_INPUT, (file.equals("-") ? "stdin" : file) + " is not a task: " + e.getMessage()
+        throw new CliException(ErrorReport.BAD_INPUT, (file.equals("-") ? "stdin" : file) + " is not valid JSON: " + e.getMessage().replaceFirst("^malformed JSON:? ?", "")
             + ". A task is JSON like {\"task_id\": \"t1\", \"inputs\": {\"prompt\": \"...\"}}");
       }
       JsonNode r = client().post("/v1/tasks", CanonicalJson.encode(task));
