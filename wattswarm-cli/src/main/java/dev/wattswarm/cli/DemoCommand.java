@@ -33,7 +33,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR", hidden = true, description = "Same as the global --state-dir.")
   Path dir;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "45", description = "Give up waiting after this long (default ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "Give up waiting after this long (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Override

@@ -161,7 +161,7 @@ final class DemoScript {
 
   /** node-1 asks for a security review; only node-2 has such an agent, so the message crosses the network. */
   private boolean agentRequest(ControlClient c) {
-    ObjectNode m = CanonicalJson.object().put("target", "security").put("timeout_ms", 15_000);
+    ObjectNode m = CanonicalJson.object().put("target", "security").put("timeout_ms", 30_000);
     m.putObject("body").put("code", "eval(input())");
     say("%nagent request from node-1 to capability 'security':");
     try {
@@ -177,7 +177,7 @@ final class DemoScript {
 
   /** Every node holds the same states for the demo's tasks, computed from the same set of events. */
   private boolean agreement() throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
+    long deadline = System.currentTimeMillis() + 30_000;
     for (DemoSwarm.Member m : swarm.members().subList(1, swarm.members().size())) {
       ControlClient c = m.client();
       boolean same = waitQuietly(deadline, () -> {
