@@ -3,8 +3,14 @@
 # docs, testing), each its own node process on its own loopback address, rules brains, one
 # synthesized review of a source file. Usage: docs/examples/code-review.sh [FILE]
 set -euo pipefail
+# check the file before starting anything, relative to where the user typed the command
+src=${1:-$(dirname "$0")/sample.py}
+if [[ ! -f $src || ! -r $src ]]; then
+  echo "error: no readable file '$src'; usage: docs/examples/code-review.sh [FILE] (default: docs/examples/sample.py)" >&2
+  exit 2
+fi
+file=$(readlink -f "$src")
 cd "$(dirname "$0")/../.."
-file=$(readlink -f "${1:-docs/examples/sample.py}")
 work=$(mktemp -d)
 cleanup() {
   for d in "$work"/*/; do ./wattswarm --state-dir "$d" node down >/dev/null 2>&1 || true; done

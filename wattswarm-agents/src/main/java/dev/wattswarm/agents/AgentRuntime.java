@@ -113,6 +113,22 @@ public final class AgentRuntime implements AutoCloseable {
           new ReplayGuard(node.clock(), config.skewMs(), config.replayCacheEntries()), rt.counters, rt.workers);
       router.register(SERVICE, inbound::answer);
     }
+    if (substrate != null) {
+      // a new neighbour learns this node's agents now rather than at the next heartbeat
+      substrate.addMembershipListener(new Substrate.MembershipListener() {
+        @Override
+        public void peerUp(dev.wattswarm.kernel.identity.NodeId peer) {
+          try {
+            rt.timer.schedule(rt::tick, 300, TimeUnit.MILLISECONDS);
+          } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // shutting down
+          }
+        }
+
+        @Override
+        public void peerDown(dev.wattswarm.kernel.identity.NodeId peer) {}
+      });
+    }
     rt.timer.scheduleWithFixedDelay(rt::tick, Math.min(200, config.heartbeatMs()), config.heartbeatMs(), TimeUnit.MILLISECONDS);
     return node.manage(rt);
   }
@@ -189,13 +205,23 @@ public final class AgentRuntime implements AutoCloseable {
   Reply request(LocalAgent from, String target, JsonNode body, Strategy strategy, long timeoutMs) {
     checkSize(body);
     List<AgentRecord> fit = new ArrayList<>(registry.matching(target));
+    // a node that just joined hears the others' agents within a heartbeat: wait that long, not the whole timeout
+    long waitUntil = node.clock().millis() + Math.min(timeoutMs, 2L * config.heartbeatMs() + 500);
+    while (fit.isEmpty() && substrate != null && !substrate.neighbours().isEmpty() && node.clock().millis() < waitUntil) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      fit.addAll(registry.matching(target));
+    }
     if (fit.isEmpty()) {
       // local fallback: a worker on this node takes what no specialist anywhere offers
       for (LocalAgent a : agents.values()) if (a.spec().role() == Role.WORKER && a != from) fit.add(localRecord(a));
     }
     if (fit.isEmpty()) {
-      throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no agent has role, capability, name or id '" + target
-          + "'; known: " + known());
+      throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, noAgentFor(target));
     }
     AgentException last = null;
     for (int attempt = 0; attempt < 3 && !fit.isEmpty(); attempt++) {
@@ -354,6 +380,19 @@ public final class AgentRuntime implements AutoCloseable {
       counters.inc(r.counter);
       throw new AgentException(AgentException.Kind.BAD_MESSAGE, r.getMessage());
     }
+  }
+
+  /** Why nobody can answer, and what to do: usually the agent is on a node this one is not connected to. */
+  private String noAgentFor(String target) {
+    String known = "; known: " + known();
+    if (substrate == null) {
+      return "no agent on this node has role, capability, name or id '" + target + "', and this node runs without a network"
+          + " (local mode), so you are not connected to any node that has it. Start it with `node up --mode network`, or"
+          + " join a network with `node add-bootstrap-contact`" + known;
+    }
+    int peers = substrate.neighbours().size();
+    return "no agent has role, capability, name or id '" + target + "': you are not connected to any node that has it ("
+        + peers + " peer(s) connected; `peers list` shows them, `agents list` what they offer)" + known;
   }
 
   private String known() {

@@ -3,8 +3,6 @@ package dev.wattswarm.agents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -19,7 +17,8 @@ public final class RulesResponder implements Responder {
     JsonNode code = body.path("goal").path("code").isTextual() ? body.path("goal").path("code") : body.path("code");
     String raw = code.isTextual() ? code.asText() : CanonicalJson.encodeString(body);
     String text = raw.toLowerCase(Locale.ROOT);
-    List<String> findings = new ArrayList<>();
+    // a set: capabilities that overlap (security and audit) must not report one finding twice
+    java.util.Set<String> findings = new java.util.LinkedHashSet<>();
     for (String cap : self.capabilities()) {
       switch (cap) {
         case "security", "audit" -> {

@@ -74,7 +74,8 @@ final class AgentCommands {
       try {
         m.set("body", CanonicalJson.parse(body));
       } catch (IllegalArgumentException e) {
-        throw new CliException(CliException.FAILED, "the message is not valid JSON: " + e.getMessage());
+        throw new CliException(ErrorReport.BAD_INPUT, "the message is not valid JSON: " + e.getMessage()
+            + ". Quote it for the shell, e.g. '{\"code\": \"x = 1\"}'");
       }
       return m;
     }

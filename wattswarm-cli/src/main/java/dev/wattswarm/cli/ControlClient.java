@@ -116,6 +116,10 @@ final class ControlClient {
         + why + "). Check `node status`; if the node died, start it again.");
   }
 
+  /**
+   * The node's refusal in the CLI's words: the message without HTTP status codes or endpoint
+   * hints (those are for API clients); bad input exits 2, as documented.
+   */
   static CliException failure(int status, String body) {
     String msg = body;
     try {
@@ -124,9 +128,21 @@ final class ControlClient {
         msg = err.path("message").asText() + (err.has("field") ? " (field: " + err.path("field").asText() + ")" : "");
       }
     } catch (IllegalArgumentException notJson) {
-      // keep the raw body
+      msg = msg.isBlank() ? "the node refused the request (HTTP " + status + ")" : msg;
     }
-    int code = status == 404 ? CliException.FAILED : CliException.FAILED;
-    return new CliException(code, "the node answered " + status + ": " + msg);
+    msg = cliWords(msg);
+    if (status == 401 || status == 403) {
+      return new CliException(CliException.FAILED, msg + " (the control token in the state dir does not match the running"
+          + " node's; is --state-dir the node's directory?)");
+    }
+    return new CliException(status == 400 || status == 413 || status == 422 ? ErrorReport.BAD_INPUT : CliException.FAILED, msg);
+  }
+
+  /** API hints become the matching command. */
+  static String cliWords(String msg) {
+    return msg.replace("see GET /v1/tasks", "see `wattswarm task list`")
+        .replace("see GET /v1/agents", "see `wattswarm agents list`")
+        .replace("see GET /v1/peers", "see `wattswarm peers list`")
+        .replaceAll("\\b(GET|POST|PUT|DELETE) (/v1/[^\\s)]*)", "$2");
   }
 }

@@ -14,7 +14,7 @@ import java.util.Locale;
  */
 public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
   static final String VARIABLE = "WATTSWARM_LOG_FORMAT";
-  static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n";
+  static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %wsmsg%wsex%n";
 
   private Encoder<ILoggingEvent> delegate;
 

@@ -2,8 +2,6 @@ package dev.wattswarm.cli;
 
 import dev.wattswarm.kernel.Version;
 import dev.wattswarm.node.state.StateDir;
-import dev.wattswarm.node.state.StateDirException;
-import dev.wattswarm.kernel.store.StoreException;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +32,8 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // a failure on a background thread is reported like any other: one line, trace only in debug
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> ErrorReport.report(e, new java.io.PrintWriter(System.err, true)));
     System.exit(run(args));
   }
 
@@ -46,21 +46,7 @@ public final class Main {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      String msg = switch (ex) {
-        case CliException c -> c.getMessage();
-        case StateDirException s -> s.getMessage();
-        case StoreException s -> s.getMessage();
-        case IllegalArgumentException i -> i.getMessage();
-        default -> ex.getClass().getSimpleName() + ": " + ex.getMessage();
-      };
-      cmd.getErr().println("error: " + msg);
-      if (!(ex instanceof CliException || ex instanceof StateDirException || ex instanceof StoreException
-          || ex instanceof IllegalArgumentException)) {
-        ex.printStackTrace(cmd.getErr());
-      }
-      return ex instanceof CliException c ? c.exitCode() : CliException.FAILED;
-    });
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> ErrorReport.report(ex, cmd.getErr()));
     return cl.execute(args);
   }
 

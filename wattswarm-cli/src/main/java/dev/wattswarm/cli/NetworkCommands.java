@@ -22,6 +22,7 @@ final class NetworkCommands {
   static final class ExportContact implements Callable<Integer> {
     @ParentCommand NodeCommand parent;
     @Spec CommandSpec spec;
+    @Option(names = "--json", description = "Print machine-readable JSON.") boolean json;
 
     @Override
     public Integer call() {
@@ -30,7 +31,12 @@ final class NetworkCommands {
         throw new CliException(CliException.FAILED, "the node runs without networking (mode " + rt.mode()
             + "); start it with `node up --mode network` (or lan/wan) and WATTSWARM_P2P_ENABLED=true");
       }
-      spec.commandLine().getOut().println(rt.nodeId() + "@" + rt.p2pAddr());
+      if (json) {
+        Output.json(spec.commandLine().getOut(), dev.wattswarm.kernel.json.CanonicalJson.object()
+            .put("contact", rt.nodeId() + "@" + rt.p2pAddr()).put("node_id", rt.nodeId()).put("address", rt.p2pAddr()));
+      } else {
+        spec.commandLine().getOut().println(rt.nodeId() + "@" + rt.p2pAddr());
+      }
       return 0;
     }
   }
@@ -62,6 +68,37 @@ final class NetworkCommands {
       var out = spec.commandLine().getOut();
       out.println("added bootstrap contact " + c + " to " + dir.file(StateDir.STARTUP_CONFIG) + " (mode wan)");
       if (dir.runtime().isPresent()) out.println("the running node picks it up on its next `node up`");
+      return 0;
+    }
+  }
+
+  @Command(name = "remove-bootstrap-contact", mixinStandardHelpOptions = true,
+      description = "Remove a bootstrap contact from startup_config.json (--all removes every one).")
+  static final class RemoveBootstrapContact implements Callable<Integer> {
+    @ParentCommand NodeCommand parent;
+    @Spec CommandSpec spec;
+    @Parameters(paramLabel = "CONTACT", arity = "0..1", description = "<node_id>@<host:port>, as stored.") String contact;
+    @Option(names = "--all", description = "Remove every stored contact.") boolean all;
+
+    @Override
+    public Integer call() {
+      StateDir dir = parent.main.stateDir();
+      if ((contact == null) == !all) throw new CliException(2, "name one CONTACT to remove, or pass --all");
+      Contact c;
+      try {
+        c = all ? null : Contact.parse(contact);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(2, e.getMessage());
+      }
+      StartupConfig sc = StartupConfig.read(dir);
+      StartupConfig after = sc.withoutContact(c);
+      if (after.contacts().size() == sc.contacts().size()) {
+        throw new CliException(CliException.FAILED, (all ? "no bootstrap contacts" : "no bootstrap contact " + contact)
+            + " in " + dir.file(StateDir.STARTUP_CONFIG) + "; stored: " + (sc.contacts().isEmpty() ? "none" : sc.contacts()));
+      }
+      after.write(dir);
+      spec.commandLine().getOut().println("removed " + (sc.contacts().size() - after.contacts().size())
+          + " bootstrap contact(s); " + after.contacts().size() + " left in " + dir.file(StateDir.STARTUP_CONFIG));
       return 0;
     }
   }

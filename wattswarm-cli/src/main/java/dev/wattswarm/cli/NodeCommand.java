@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code node up|status|down}. */
 @Command(name = "node", description = "Run and inspect the node on a state dir.",
     mixinStandardHelpOptions = true, subcommands = {NodeUpCommand.class, NodeCommand.Status.class, NodeCommand.Down.class,
-        NetworkCommands.ExportContact.class, NetworkCommands.AddBootstrapContact.class})
+        NetworkCommands.ExportContact.class, NetworkCommands.AddBootstrapContact.class,
+        NetworkCommands.RemoveBootstrapContact.class})
 final class NodeCommand {
   @ParentCommand Main main;
 
@@ -32,7 +33,9 @@ final class NodeCommand {
       JsonNode info = client.get("/v1/node");
       var out = spec.commandLine().getOut();
       if (json) {
-        Output.json(out, info);
+        var withUrl = ((com.fasterxml.jackson.databind.node.ObjectNode) info.deepCopy());
+        withUrl.put("control_url", dir.runtime().map(RuntimeInfo::controlUrl).orElse(""));
+        Output.json(out, withUrl);
       } else {
         RuntimeInfo rt = dir.runtime().orElseThrow();
         out.printf("running    pid %d%n", rt.pid());
@@ -43,6 +46,11 @@ final class NodeCommand {
         out.printf("uptime     %s%n", Output.duration(info.path("uptime_ms").asLong()));
         out.printf("storage    %s, %d events%n", info.path("storage").asText(), info.path("events").asLong());
         out.printf("version    %s%n", info.path("version").asText());
+        for (JsonNode e : info.path("executors")) {
+          out.printf("executor   %s: %s%s%n", e.path("name").asText(), e.path("healthy").asBoolean(true) ? "ok" : "UNHEALTHY",
+              e.path("healthy").asBoolean(true) ? "" : " (" + e.path("last_error").asText("no answer yet") + "; retrying in "
+                  + Output.duration(e.path("next_check_in_ms").asLong()) + ")");
+        }
         JsonNode d = info.path("defense");
         long refused = 0;
         for (JsonNode v : d.path("rejected_events")) refused += v.asLong();

@@ -24,11 +24,20 @@ final class SwarmCommand {
     @Spec CommandSpec spec;
     @Option(names = "--once", description = "Print one snapshot and exit.") boolean once;
     @Option(names = "--interval", defaultValue = "2", description = "Seconds between refreshes (default ${DEFAULT-VALUE}).") double interval;
+    @Option(names = "--json", description = "Print one snapshot as JSON (node, peers, agents) and exit.") boolean json;
 
     @Override
     public Integer call() throws Exception {
       ControlClient c = ControlClient.forStateDir(parent.main.stateDir());
       PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = dev.wattswarm.kernel.json.CanonicalJson.object();
+        o.set("node", c.get("/v1/node"));
+        o.set("peers", c.get("/v1/peers").path("peers"));
+        o.set("agents", c.get("/v1/agents").path("agents"));
+        Output.json(out, o);
+        return 0;
+      }
       while (true) {
         String frame = render(c.get("/v1/node"), c.get("/v1/peers"), c.get("/v1/agents"));
         if (!once) out.print("\033[H\033[2J");

@@ -62,7 +62,8 @@ final class TaskCommand {
       try {
         task = CanonicalJson.parse(body);
       } catch (IllegalArgumentException e) {
-        throw new CliException(CliException.FAILED, (file.equals("-") ? "stdin" : file) + " is not valid JSON: " + e.getMessage());
+        throw new CliException(ErrorReport.BAD_INPUT, (file.equals("-") ? "stdin" : file) + " is not valid JSON: " + e.getMessage().replaceFirst("^malformed JSON:? ?", "")
+            + ". A task is JSON like {\"task_id\": \"t1\", \"inputs\": {\"prompt\": \"...\"}}");
       }
       JsonNode r = client().post("/v1/tasks", CanonicalJson.encode(task));
       if (json) {
@@ -81,7 +82,7 @@ final class TaskCommand {
       try {
         return file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
       } catch (NoSuchFileException e) {
-        throw new CliException(CliException.FAILED, "no such file: " + file);
+        throw new CliException(ErrorReport.BAD_INPUT, "no such file: " + file + " (give a task JSON file, or - to read stdin)");
       } catch (IOException e) {
         throw new CliException(CliException.FAILED, "cannot read " + file + ": " + e.getMessage());
       }
@@ -139,12 +140,18 @@ final class TaskCommand {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List tasks, newest last; filter by state.")
   static final class ListTasks extends Sub {
+    static final java.util.List<String> STATES = java.util.Arrays.stream(dev.wattswarm.kernel.task.TaskPhase.values())
+        .map(dev.wattswarm.kernel.task.TaskPhase::wire).toList();
+
     @Option(names = "--state", description = "Only tasks in this state (e.g. finalized, open, expired).") String state;
     @Option(names = "--limit", defaultValue = "100", description = "At most this many (default ${DEFAULT-VALUE}).") int limit;
     @Option(names = "--json", description = "Print machine-readable JSON.") boolean json;
 
     @Override
     public Integer call() {
+      if (state != null && !STATES.contains(state)) {
+        throw new CliException(ErrorReport.BAD_INPUT, "--state " + state + " is not a task state; use one of " + String.join(", ", STATES));
+      }
       String q = "?limit=" + limit + (state == null ? "" : "&state=" + enc(state));
       JsonNode r = client().get("/v1/tasks" + q);
       if (json) {

@@ -64,13 +64,7 @@ final class WorkflowCommand {
       if (json) {
         Output.json(out, w);
       } else {
-        out.println("workflow " + wid + ": " + w.path("state").asText());
-        JsonNode syn = w.path("synthesis");
-        out.println(syn.path("summary").asText());
-        for (JsonNode f : syn.path("findings")) out.println("  - " + f.asText());
-        syn.path("by_capability").fields().forEachRemaining(e -> out.printf("  [%s] by %s on %s%n", e.getKey(),
-            e.getValue().path("agent").asText(), e.getValue().path("node_id").asText()));
-        for (JsonNode f : syn.path("failed_steps")) out.println("  FAILED " + f.path("step").asText() + ": " + f.path("error").asText());
+        print(out, wid, w);
       }
       if (!w.path("state").asText().equals("finished")) {
         throw new CliException(CliException.FAILED, "workflow " + wid + " did not finish within " + waitSeconds + " s; `workflow show " + wid + "` follows it");
@@ -85,11 +79,26 @@ final class WorkflowCommand {
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "ID") String id;
 
+    @Option(names = "--json", description = "Print the whole workflow as JSON.") boolean json;
+
     @Override
     public Integer call() {
-      Output.json(spec.commandLine().getOut(), ControlClient.forStateDir(parent.main.stateDir())
-          .get("/v1/workflows/" + URLEncoder.encode(id, StandardCharsets.UTF_8)));
+      JsonNode w = ControlClient.forStateDir(parent.main.stateDir()).get("/v1/workflows/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+      if (json) Output.json(spec.commandLine().getOut(), w);
+      else print(spec.commandLine().getOut(), id, w);
       return 0;
     }
+  }
+
+  /** The synthesis for a person: state, summary, findings, who did each part, what failed. */
+  static void print(java.io.PrintWriter out, String wid, JsonNode w) {
+    out.println("workflow " + wid + ": " + w.path("state").asText());
+    JsonNode syn = w.path("synthesis");
+    if (!syn.path("summary").asText().isEmpty()) out.println(syn.path("summary").asText());
+    for (JsonNode f : syn.path("findings")) out.println("  - " + f.asText());
+    syn.path("by_capability").fields().forEachRemaining(e -> out.printf("  [%s] by %s on %s%n", e.getKey(),
+        e.getValue().path("agent").asText(), e.getValue().path("node_id").asText()));
+    for (JsonNode f : syn.path("failed_steps")) out.println("  FAILED " + f.path("step").asText() + ": " + f.path("error").asText());
+    out.flush();
   }
 }

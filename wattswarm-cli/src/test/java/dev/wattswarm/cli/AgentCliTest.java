@@ -89,7 +89,7 @@ class AgentCliTest {
           "--wait", "1", "{\"code\":\"x = eval(y)\"}");
       assertThat(run.err()).contains("did not finish");
       await().atMost(Duration.ofSeconds(20)).until(() -> {
-        JsonNode w = CanonicalJson.parse(Cli.run("--state-dir", a.toString(), "workflow", "show", "wf-k").out());
+        JsonNode w = CanonicalJson.parse(Cli.run("--state-dir", a.toString(), "workflow", "show", "wf-k", "--json").out());
         return w.path("steps").path("fast1").path("state").asText().equals("done")
             && w.path("steps").path("fast2").path("state").asText().equals("done");
       });
@@ -98,7 +98,7 @@ class AgentCliTest {
       try (NodeProcess again = NodeProcess.start(a, envA, "--role", "coordinator")) {
         again.awaitReady();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
-          Cli show = Cli.run("--state-dir", a.toString(), "workflow", "show", "wf-k");
+          Cli show = Cli.run("--state-dir", a.toString(), "workflow", "show", "wf-k", "--json");
           return show.exit() == 0 && CanonicalJson.parse(show.out()).path("state").asText().equals("finished");
         });
         String events = Cli.run("--state-dir", a.toString(), "events", "tail", "-n", "1000", "--type", "workflow.", "--json").out();

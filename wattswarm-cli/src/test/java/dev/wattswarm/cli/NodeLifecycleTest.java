@@ -109,11 +109,11 @@ class NodeLifecycleTest {
     Path sd = tmp.resolve("e");
     try (NodeProcess node = NodeProcess.start(sd, Map.of("WATTSWARM_STORAGE_BACKEND", "mongo"))) {
       assertThat(node.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(node.process.exitValue()).isEqualTo(1);
+      assertThat(node.process.exitValue()).isEqualTo(2);
       assertThat(node.output()).contains("WATTSWARM_STORAGE_BACKEND");
     }
     Cli badMode = Cli.run("--state-dir", sd.toString(), "node", "up", "--mode", "galaxy");
-    assertThat(badMode.exit()).isEqualTo(1);
+    assertThat(badMode.exit()).isEqualTo(2); // bad input, as the README documents
     assertThat(badMode.err()).contains("local, lan, network, wan");
   }
 

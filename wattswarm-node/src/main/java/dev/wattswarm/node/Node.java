@@ -77,6 +77,7 @@ public final class Node implements AutoCloseable {
       dir.controlToken(random);
       String net = networkId.apply(key);
       store = EventStores.open(config.store(), projectors);
+      dev.wattswarm.node.state.StorageRecord.write(dir, config.store());
       // a member enforces its network's signed payload cap, not only its own configuration's
       var limits = dev.wattswarm.node.network.NetworkRules.stored(dir, net, config.limits()).limits(config.limits());
       EventVerifier verifier = new EventVerifier(net, limits, EventTypes.kernel(), 65_536);

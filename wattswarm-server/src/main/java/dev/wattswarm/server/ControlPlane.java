@@ -21,7 +21,7 @@ public final class ControlPlane {
       throws IOException {
     SseHub sse = new SseHub(node.log(), 15_000);
     Router r = new Router();
-    new NodeApi(node, network, agents == null ? java.util.Map::of : agents::counters, tasks::counters).register(r);
+    new NodeApi(node, network, agents == null ? java.util.Map::of : agents::counters, tasks::counters).executors(tasks::executors).register(r);
     new EventApi(node.store(), sse).register(r);
     new LogApi(node).register(r);
     new TaskApi(tasks, sse).register(r);

@@ -22,6 +22,13 @@ final class NodeApi {
   }
 
   private final java.util.function.Supplier<java.util.Map<String, Long>> taskCounters;
+  private java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> executors = CanonicalJson.MAPPER::createArrayNode;
+
+  /** Lists the node's executors and their health in {@code /v1/node}. */
+  NodeApi executors(java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> executors) {
+    this.executors = executors;
+    return this;
+  }
 
   void register(Router r) {
     r.get("/v1/node", req -> info());
@@ -45,6 +52,7 @@ final class NodeApi {
           .put("refused_events", network.sync().refused()).put("rejected_peers", network.substrate().rejectedPeers())
           .put("late_replies", network.substrate().lateResponses());
     }
+    o.set("executors", executors.get());
     o.set("defense", defense());
     return o;
   }

@@ -44,14 +44,14 @@ final class PostgresBackend {
       EventStores.closeQuietly(writer);
       String state = e.getSQLState() == null ? "" : e.getSQLState();
       if (state.startsWith("08")) {
-        throw new StoreException(where + " is unreachable: " + e.getMessage()
+        throw new StoreException(where + " is unreachable: " + dev.wattswarm.kernel.Secrets.redact(e.getMessage())
             + ". Check WATTSWARM_PG_URL and that PostgreSQL is running.", e);
       }
       if (state.startsWith("28")) {
-        throw new StoreException(where + " refused the login: " + e.getMessage()
+        throw new StoreException(where + " refused the login: " + dev.wattswarm.kernel.Secrets.redact(e.getMessage())
             + ". Check WATTSWARM_PG_USER and WATTSWARM_PG_PASSWORD.", e);
       }
-      throw new StoreException(where + " failed: " + e.getMessage(), e);
+      throw new StoreException(where + " failed: " + dev.wattswarm.kernel.Secrets.redact(e.getMessage()), e);
     } catch (RuntimeException e) {
       EventStores.closeQuietly(writer);
       throw e;
@@ -116,7 +116,7 @@ final class PostgresBackend {
         return sb.toString();
       }
     }
-    throw new StoreException("WATTSWARM_PG_URL '" + u.replaceAll(":[^:@/]*@", ":***@")
+    throw new StoreException("WATTSWARM_PG_URL '" + dev.wattswarm.kernel.Secrets.redact(u)
         + "' is not a PostgreSQL URL: use jdbc:postgresql://host:port/db or postgres://user:pw@host:port/db");
   }
 }

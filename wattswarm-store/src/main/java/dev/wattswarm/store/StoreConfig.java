@@ -93,6 +93,12 @@ public record StoreConfig(
   public String describe() {
     return backend == Backend.SQLITE
         ? "sqlite:" + sqlitePath
-        : "postgres:" + pgUrl.replaceAll("password=[^&]*", "password=***") + " schema " + pgSchema;
+        : "postgres:" + dev.wattswarm.kernel.Secrets.redact(pgUrl) + " schema " + pgSchema;
+  }
+
+  /** Like {@link #describe()}: a record's default toString would print the password. */
+  @Override
+  public String toString() {
+    return "StoreConfig[" + describe() + "]";
   }
 }

@@ -61,16 +61,35 @@ public final class CanonicalJson {
   /**
    * Parses JSON text strictly.
    *
-   * @throws IllegalArgumentException with Jackson's location-bearing message on malformed input
+   * @throws IllegalArgumentException saying what is wrong and at which line and column, on malformed input
    */
   public static JsonNode parse(byte[] json) {
     try {
       JsonNode n = MAPPER.readTree(json);
       if (n == null || n.isMissingNode()) throw new IllegalArgumentException("empty JSON document");
       return n;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(describe(e));
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed JSON: " + firstLine(e.getMessage()));
     }
+  }
+
+  /**
+   * "malformed JSON at line L, column C: what", without the parser's internals (source
+   * descriptions, feature names): the reader needs the position of the problem, not ours.
+   */
+  static String describe(com.fasterxml.jackson.core.JsonProcessingException e) {
+    String what = firstLine(e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage());
+    what = what.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+        .replaceAll("\\s*at \\[Source:[^\\]]*\\]", "")
+        .replaceAll("\\s*\\(for [A-Za-z.$]+\\)", "")
+        .replaceAll("\\s*\\(through reference chain:[^)]*\\)", "")
+        .replace("Unexpected end-of-input", "the document ends too early")
+        .strip();
+    var loc = e.getLocation();
+    if (loc == null || loc.getLineNr() < 1) return "malformed JSON: " + what;
+    return "malformed JSON at line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": " + what;
   }
 
   public static JsonNode parse(String json) {

@@ -77,7 +77,7 @@ public record NodeConfig(
         list(env.get("WATTSWARM_P2P_LISTEN_ADDRS")),
         list(env.get("WATTSWARM_P2P_REGION_IDS")),
         nodeIds,
-        StoreConfig.fromEnv(stateDir, env),
+        dev.wattswarm.node.state.StorageRecord.resolve(stateDir, env),
         EventLimits.DEFAULT,
         Duration.ofSeconds(4),
         heartbeat,

@@ -49,7 +49,9 @@ public final class Networks {
           failures.add(e.getMessage());
         }
       }
-      throw new IllegalStateException("could not join through any bootstrap contact: " + String.join("; ", failures));
+      throw new IllegalStateException("could not join through any bootstrap contact: " + String.join("; ", failures)
+          + ". Check that the node is running and that the contact is what its `node export-contact` prints; replace a"
+          + " wrong one with `node remove-bootstrap-contact CONTACT` and `node add-bootstrap-contact CONTACT`.");
     }
     if (mode == Mode.NETWORK) {
       NetworkBundle b = NetworkBundle.genesis(key, NetworkBundle.defaultParams(), nowMs);

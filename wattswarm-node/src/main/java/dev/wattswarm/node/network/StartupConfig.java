@@ -40,6 +40,17 @@ public record StartupConfig(Optional<Mode> mode, List<Contact> contacts) {
     return new StartupConfig(Optional.of(Mode.WAN), List.copyOf(cs));
   }
 
+  /**
+   * Removes a contact (all of them when {@code c} is null). The mode stays: the node still belongs
+   * to the network it joined; {@code node up --mode} overrides it.
+   */
+  public StartupConfig withoutContact(Contact c) {
+    List<Contact> cs = new ArrayList<>(contacts);
+    if (c == null) cs.clear();
+    else cs.removeIf(x -> x.nodeId().equals(c.nodeId()) && x.address().equals(c.address()));
+    return new StartupConfig(mode, List.copyOf(cs));
+  }
+
   public void write(StateDir dir) {
     ObjectNode o = CanonicalJson.object();
     mode.ifPresent(m -> o.put("mode", m.wire()));

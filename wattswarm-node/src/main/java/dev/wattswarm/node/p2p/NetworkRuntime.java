@@ -82,7 +82,16 @@ public final class NetworkRuntime implements AutoCloseable {
     Set<Scope> startGroups = new LinkedHashSet<>(GroupScopes.fromEnv(System.getenv()));
     InetSocketAddress listen = listenAddress(cfg);
     boolean lo = loopback(listen.getHostString());
-    TcpTransport transport = TcpTransport.start(node.key(), node.networkId(), listen, tcpConfig(cfg));
+    TcpTransport transport;
+    try {
+      transport = TcpTransport.start(node.key(), node.networkId(), listen, tcpConfig(cfg));
+    } catch (java.io.UncheckedIOException e) {
+      if (!(e.getCause() instanceof java.net.BindException)) throw e;
+      // two nodes on one host is the usual cause: say which knob moves this one
+      throw new IllegalStateException("P2P port " + listen.getHostString() + ":" + listen.getPort()
+          + " is already in use by another process (another node on this host?). Pick another with --p2p-port or"
+          + " WATTSWARM_P2P_PORT, or WATTSWARM_P2P_LISTEN_ADDRS=host:port (0 picks a free port).", e);
+    }
     ThreadScheduler scheduler = new ThreadScheduler("ws-p2p", node.clock());
     MembershipConfig m = lo ? MembershipConfig.local() : cfg.mode() == Mode.LAN ? MembershipConfig.lan() : MembershipConfig.wan();
     // every member enforces the network's signed parameters, whatever its own configuration says

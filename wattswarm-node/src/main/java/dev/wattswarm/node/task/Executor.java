@@ -28,6 +28,14 @@ public interface Executor {
   /** Judges another executor's output for the same task. */
   Verdict verify(TaskRequest task, JsonNode candidate) throws Exception;
 
+  /**
+   * How it is doing, for {@code node status}: at least {@code healthy}. Executors that depend on
+   * an outside service say when they last failed and when they try again.
+   */
+  default com.fasterxml.jackson.databind.node.ObjectNode status() {
+    return dev.wattswarm.kernel.json.CanonicalJson.object().put("healthy", true);
+  }
+
   /** A verifier's judgement. */
   record Verdict(String verdict, String reason) {
     public static Verdict passed(String reason) {

@@ -81,7 +81,7 @@ public final class ExecutorsFile {
             throw new IllegalArgumentException(at + ".base_url must be an http:// or https:// URL");
           }
           long timeout = e.path("timeout_ms").asLong(10_000);
-          out.add(new HttpExecutor(name, URI.create(url), caps, Duration.ofMillis(timeout), max));
+          out.add(new HttpExecutor(name, URI.create(url), caps, Duration.ofMillis(timeout), max).startProbing());
         }
         case "ollama", "openai-compatible" -> out.add(dev.wattswarm.node.brain.BrainExecutor.fromJson(e, at));
         default -> throw new IllegalArgumentException(at + ".kind must be rules, http, ollama or openai-compatible");

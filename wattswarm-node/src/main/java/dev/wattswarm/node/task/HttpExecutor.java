@@ -31,29 +31,42 @@ public final class HttpExecutor implements Executor {
   private final Duration timeout;
   private final int maxConcurrent;
   private final HttpClient http;
-  private final Set<String> capabilities;
+  private final Set<String> configured;
+  private final Probe probe;
+  private volatile Set<String> fetched = Set.of();
 
-  /** @param capabilities as configured, or empty to ask the service */
+  /**
+   * Never calls the service: a service that is down must not stop the node. The first use probes
+   * it in the background ({@code GET /health}, and {@code GET /capabilities} when none are
+   * configured); until a probe succeeds the executor offers no capabilities, so it claims nothing.
+   *
+   * @param capabilities as configured, or empty to ask the service
+   */
   public HttpExecutor(String name, URI base, Set<String> capabilities, Duration timeout, int maxConcurrent) {
     this.name = name;
     this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
     this.timeout = timeout;
     this.maxConcurrent = maxConcurrent;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
-    this.capabilities = capabilities.isEmpty() ? fetchCapabilities() : Set.copyOf(capabilities);
+    this.configured = Set.copyOf(capabilities);
+    this.probe = new Probe("executor " + name + " (" + this.base + ")", this::check, java.time.Clock.systemUTC());
   }
 
-  private Set<String> fetchCapabilities() {
-    try {
-      JsonNode r = call("GET", "capabilities", null);
-      JsonNode caps = r.get("capabilities");
-      if (caps == null || !caps.isArray()) throw new IOException("answered without a \"capabilities\" array");
+  /** Starts the first health check in the background; a node starts whether or not the service answers. */
+  public HttpExecutor startProbing() {
+    Thread.ofVirtual().start(probe::dueCheck);
+    return this;
+  }
+
+  /** One health check: the service answers, and says what it can do when the file did not. */
+  private void check() throws Exception {
+    call("GET", "health", null);
+    if (configured.isEmpty()) {
+      JsonNode caps = call("GET", "capabilities", null).get("capabilities");
+      if (caps == null || !caps.isArray()) throw new IOException("GET " + base.resolve("capabilities") + " answered without a \"capabilities\" array");
       Set<String> out = new LinkedHashSet<>();
       for (JsonNode c : caps) out.add(c.asText());
-      return Set.copyOf(out);
-    } catch (Exception e) {
-      throw new IllegalStateException("executor " + name + ": GET " + base.resolve("capabilities") + " failed: "
-          + e.getMessage() + ". Start the service, or list its capabilities in executors.json.", e);
+      fetched = Set.copyOf(out);
     }
   }
 
@@ -62,9 +75,12 @@ public final class HttpExecutor implements Executor {
     return name;
   }
 
+  /** What it can do while healthy; nothing while its service is down (probing starts on first use). */
   @Override
   public Set<String> capabilities() {
-    return capabilities;
+    probe.dueCheck();
+    if (!probe.healthy()) return Set.of();
+    return configured.isEmpty() ? fetched : configured;
   }
 
   @Override
@@ -72,14 +88,19 @@ public final class HttpExecutor implements Executor {
     return maxConcurrent;
   }
 
-  /** True when GET /health answers 2xx. */
+  /** True when the last probe succeeded. */
   public boolean healthy() {
-    try {
-      call("GET", "health", null);
-      return true;
-    } catch (Exception e) {
-      return false;
-    }
+    probe.dueCheck();
+    return probe.healthy();
+  }
+
+  @Override
+  public ObjectNode status() {
+    probe.dueCheck();
+    ObjectNode o = probe.toJson().put("kind", "http").put("base_url", base.toString());
+    var caps = o.putArray("capabilities");
+    (configured.isEmpty() ? fetched : configured).stream().sorted().forEach(caps::add);
+    return o;
   }
 
   @Override
@@ -117,6 +138,7 @@ public final class HttpExecutor implements Executor {
     } catch (java.net.http.HttpTimeoutException e) {
       throw new IOException(method + " " + uri + " timed out after " + timeout.toMillis() + " ms");
     } catch (java.net.ConnectException e) {
+      if (!path.equals("health")) probe.failed(method + " " + uri + ": connection refused");
       throw new IOException(method + " " + uri + ": connection refused");
     }
     if (r.statusCode() / 100 != 2) {

@@ -130,6 +130,21 @@ public final class TaskService {
     }
   }
 
+  /** This node's executors with their health, for {@code node status}. */
+  public com.fasterxml.jackson.databind.node.ArrayNode executors() {
+    var arr = CanonicalJson.MAPPER.createArrayNode();
+    for (ExecutorHost.Slot s : localExecutors.get()) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = arr.addObject().put("id", s.id()).put("name", s.executor().name());
+      o.setAll(s.executor().status());
+      if (!o.has("capabilities")) {
+        var caps = o.putArray("capabilities");
+        s.executor().capabilities().stream().sorted().forEach(caps::add);
+      }
+      o.put("running", s.running());
+    }
+    return arr;
+  }
+
   private void checkLocalCapacity(TaskSpec spec) {
     int able = 0;
     for (ExecutorHost.Slot s : localExecutors.get()) {

@@ -118,10 +118,30 @@ class HttpExecutorTest {
   }
 
   @Test
-  void anUnreachableServiceIsReportedAtStart() {
+  void anUnreachableServiceIsUnhealthyThenRecoversWithoutARestart() throws Exception {
+    int port = server.getAddress().getPort();
     server.stop(0);
-    assertThatThrownBy(this::executor).hasMessageContaining("executor svc").hasMessageContaining("capabilities")
-        .hasMessageContaining("Start the service");
+    HttpExecutor ex = executor().startProbing();
+    // down: it exists, offers nothing (so it claims nothing), and says why
+    assertThat(ex.capabilities()).isEmpty();
+    assertThat(ex.healthy()).isFalse();
+    assertThat(ex.status().path("last_error").asText()).contains("connection refused");
+    assertThat(ex.status().path("healthy").asBoolean()).isFalse();
+    // the service comes up on the same address: a backoff retry finds it
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    server.createContext("/health", h -> reply(h, 200, "{}"));
+    server.createContext("/capabilities", h -> reply(h, 200, "{\"capabilities\":[\"summarize\"]}"));
+    server.start();
+    await().atMost(Duration.ofSeconds(60)).until(ex::healthy);
+    assertThat(ex.capabilities()).containsExactly("summarize");
+  }
+
+  @Test
+  void staticCapabilitiesNeedNoCapabilitiesEndpoint() {
+    server.removeContext("/capabilities");
+    HttpExecutor ex = new HttpExecutor("svc", base, Set.of("summarize"), Duration.ofSeconds(1), 4).startProbing();
+    assertThat(ex.capabilities()).containsExactly("summarize");
+    assertThat(ex.status().path("capabilities").get(0).asText()).isEqualTo("summarize");
   }
 
   @Test
