@@ -140,7 +140,8 @@ public final class NodeHost implements AutoCloseable {
       }
       node.announceStart(control.url());
       if (network[0] != null && network[0].founded()) {
-        node.log().publish(dev.wattswarm.kernel.event.Scope.GLOBAL, dev.wattswarm.kernel.event.EventKind.EVENTS,
+        // the network's rules travel on the rules kind (see docs/social.md, "The five gossip kinds")
+        node.log().publish(dev.wattswarm.kernel.event.Scope.GLOBAL, dev.wattswarm.kernel.event.EventKind.RULES,
             dev.wattswarm.kernel.event.EventTypes.NETWORK_PARAMS, "", network[0].bundle().toJson());
       }
       dir.writeRuntime(new RuntimeInfo(ProcessHandle.current().pid(), node.nodeId().toString(), node.networkId(),
