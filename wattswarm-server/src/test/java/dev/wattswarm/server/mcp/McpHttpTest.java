@@ -173,6 +173,9 @@ class McpHttpTest {
     var xml = new java.util.HashMap<>(auth());
     xml.put("Content-Type", "text/xml");
     assertThat(post(list, xml).statusCode()).isEqualTo(415);
+    var html = new java.util.HashMap<>(auth());
+    html.put("Accept", "text/html");
+    assertThat(post(list, html).statusCode()).isEqualTo(406);
 
     // a notification is accepted without an answer; there is no GET stream
     assertThat(post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", auth()).statusCode()).isEqualTo(202);
