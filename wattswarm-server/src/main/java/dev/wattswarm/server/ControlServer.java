@@ -82,6 +82,7 @@ public final class ControlServer implements AutoCloseable {
     try {
       String path = ex.getRequestURI().getPath();
       if (path.equals("/healthz")) {
+        route[0] = "/healthz";
         respond(ex, 200, CanonicalJson.object().put("status", "ok"));
         return;
       }

@@ -42,7 +42,8 @@ public final class McpServers {
     List<McpStatelessServerFeatures.SyncToolSpecification> specs = McpCatalog.tools().stream()
         .map(t -> new McpStatelessServerFeatures.SyncToolSpecification(describe(t), (ctx, req) -> call(t, req.arguments(), control)))
         .toList();
-    return McpServer.sync(transport).serverInfo(NAME, version).instructions(INSTRUCTIONS)
+    // immediate: a tool runs on the exchange's own virtual thread, not on one of Reactor's platform threads
+    return McpServer.sync(transport).serverInfo(NAME, version).instructions(INSTRUCTIONS).immediateExecution(true)
         .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(specs).build();
   }
 

@@ -24,6 +24,9 @@ final class NodeGauges {
   private final Node node;
   private final NetworkRuntime network;
   private volatile Map<String, Long> tasksByState = Map.of();
+  private volatile long countedAtMs = -1;
+  /** /metrics needs no token, so scrapes in a tight loop must not turn into a stream of store queries. */
+  static final long MIN_COUNT_INTERVAL_MS = 1_000;
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
   NodeGauges(MeterRegistry registry, Node node, NetworkRuntime network) {
@@ -54,9 +57,13 @@ final class NodeGauges {
     }
   }
 
-  /** Reads the task counts once per scrape, and registers counters for reasons seen since the last. */
+  /** Reads the task counts (at most once a second), and registers counters for reasons seen since the last scrape. */
   void refresh() {
-    tasksByState = node.store().countProjectionsByTag(TaskProjector.NS);
+    long now = node.clock().millis();
+    if (countedAtMs < 0 || now - countedAtMs >= MIN_COUNT_INTERVAL_MS || now < countedAtMs) {
+      tasksByState = node.store().countProjectionsByTag(TaskProjector.NS);
+      countedAtMs = now;
+    }
     node.log().rejectedByReason().keySet().forEach(r ->
         keyed("wattswarm.events.rejected", "reason", r, "Events refused at ingest, by reason", () -> node.log().rejectedByReason()));
     if (network != null) {

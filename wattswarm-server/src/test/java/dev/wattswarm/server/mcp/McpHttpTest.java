@@ -40,7 +40,8 @@ class McpHttpTest {
   @BeforeEach
   void start() throws Exception {
     StateDir dir = new StateDir(tmp.resolve("n"));
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom());
+    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), null,
+        List.of(dev.wattswarm.agents.AgentSpec.parse("helper:worker:echo")));
     token = dir.readToken();
     var transport = HttpClientStreamableHttpTransport.builder(host.controlUrl()).endpoint("/mcp")
         .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token)).build();
@@ -91,7 +92,14 @@ class McpHttpTest {
     var missing = call("tasks_show", Map.of("task_id", "no-such-task"));
     assertThat(missing.isError()).isTrue();
     assertThat(text(missing)).contains("no task no-such-task").contains("HTTP 404");
-    assertThat(structured(call("agents_list", Map.of())).path("agents").isArray()).isTrue();
+    assertThat(structured(call("agents_list", Map.of("capability", "echo"))).path("agents").get(0).path("name").asText()).isEqualTo("helper");
+    var reply = call("agents_request", Map.of("target", "echo", "body", Map.of("text", "hello over mcp")));
+    assertThat(reply.isError()).as(text(reply)).isFalse();
+    assertThat(structured(reply).path("agent_name").asText()).isEqualTo("helper");
+    assertThat(structured(reply).path("reply").path("role").asText()).isEqualTo("worker");
+    // (a target nobody offers falls back to a local worker by design, so no refusal to see there)
+    var noBody = call("agents_request", Map.of("target", "echo"));
+    assertThat(noBody.isError()).as(text(noBody)).isTrue();
     assertThat(structured(call("peers_list", Map.of())).path("peers").isArray()).isTrue();
   }
 
@@ -173,6 +181,9 @@ class McpHttpTest {
     var xml = new java.util.HashMap<>(auth());
     xml.put("Content-Type", "text/xml");
     assertThat(post(list, xml).statusCode()).isEqualTo(415);
+    var html = new java.util.HashMap<>(auth());
+    html.put("Accept", "text/html");
+    assertThat(post(list, html).statusCode()).isEqualTo(406);
 
     // a notification is accepted without an answer; there is no GET stream
     assertThat(post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", auth()).statusCode()).isEqualTo(202);
