@@ -25,12 +25,14 @@ final class AgentCounters {
   static final String REGISTRY_DROPPED = "registry_dropped";
   static final String REPLAY_CACHE_FULL = "replay_cache_full";
   static final String REROUTES = "reroutes";
+  /** An announcement older than one already applied: gossip may deliver out of order, so not a replay by itself. */
+  static final String STALE_ANNOUNCEMENTS = "stale_announcements";
 
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
   AgentCounters() {
     for (String k : new String[] {FORGED_REPLIES, BAD_SIGNATURES, REPLAYS, OVERSIZED, MISADDRESSED, FORGED_REQUESTS, FOREIGN_AGENTS, IMPOSTORS,
-        INBOX_DROPPED, ASK_ASYNC_DROPPED, ASK_ASYNC_EXPIRED, LATE_REPLIES, REGISTRY_DROPPED, REPLAY_CACHE_FULL, REROUTES}) {
+        INBOX_DROPPED, ASK_ASYNC_DROPPED, ASK_ASYNC_EXPIRED, LATE_REPLIES, REGISTRY_DROPPED, REPLAY_CACHE_FULL, REROUTES, STALE_ANNOUNCEMENTS}) {
       counts.put(k, new AtomicLong());
     }
   }

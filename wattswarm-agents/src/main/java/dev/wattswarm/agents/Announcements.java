@@ -70,7 +70,9 @@ final class Announcements {
       long at = env.path("at_ms").asLong(Long.MIN_VALUE / 2);
       long now = node.clock().millis();
       if (Math.abs(now - at) > config.skewMs() || !registry.newer(from.toString(), at)) {
-        counters.inc(AgentCounters.REPLAYS); // an old announcement again: it would bring back stale load or departed agents
+        // an old announcement again (a replay, or gossip's lazy repair delivering late): applying it would bring
+        // back stale load or departed agents; counted apart from request replays, which only an attacker makes
+        counters.inc(AgentCounters.STALE_ANNOUNCEMENTS);
         return;
       }
       registry.replaceRemote(from.toString(), entries(from, env.path("agents"), now), at);
