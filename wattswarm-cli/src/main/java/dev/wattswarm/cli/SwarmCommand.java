@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code swarm dashboard}: a live terminal view of the swarm as this node sees it. */
-@Command(name = "swarm", mixinStandardHelpOptions = true, description = "The swarm at a glance.", subcommands = {SwarmCommand.Dashboard.class})
+@Command(name = "swarm", mixinStandardHelpOptions = true, description = "The swarm at a glance.", subcommands = {SwarmCommand.Dashboard.class,
+    SwarmViewCommands.Nodes.class, SwarmViewCommands.Status.class, SwarmViewCommands.Leader.class})
 final class SwarmCommand {
   @ParentCommand Main main;
 

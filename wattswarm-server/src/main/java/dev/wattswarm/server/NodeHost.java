@@ -75,21 +75,41 @@ public final class NodeHost implements AutoCloseable {
   public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
       List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders)
       throws IOException {
+    return start(config, dir, clock, random, executors, agents, responders,
+        dev.wattswarm.node.swarm.SwarmConfig.fromEnv(System.getenv()));
+  }
+
+  /** @param swarm the substrate (p2p or nats) and the swarm view's timings */
+  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
+      List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders,
+      dev.wattswarm.node.swarm.SwarmConfig swarm) throws IOException {
     List<Executor> execs = executors != null ? executors : ExecutorsFile.load(dir.root());
     boolean networked = config.mode() != Mode.LOCAL && config.p2pEnabled();
     StartupConfig startup = StartupConfig.read(dir);
     Networks.Resolved[] network = new Networks.Resolved[1];
-    Node node = Node.open(config, dir, clock, random, Projections.all(), key -> {
-      if (!networked) return "local:" + key.id();
-      network[0] = Networks.resolve(key, dir, config.mode(), startup.contacts(), NetworkRuntime.tcpConfig(config), clock.millis());
-      return network[0].bundle().networkId();
-    });
+    dev.wattswarm.nats.NatsLink[] nats = new dev.wattswarm.nats.NatsLink[1];
+    Node node;
+    try {
+      node = Node.open(config, dir, clock, random, Projections.all(), key -> {
+        if (!networked) return "local:" + key.id();
+        if (swarm.substrate() == dev.wattswarm.node.swarm.SwarmConfig.Substrate.NATS) {
+          nats[0] = dev.wattswarm.nats.NatsLink.connect(swarm.nats(), "wattswarm " + key.id());
+          network[0] = dev.wattswarm.node.network.NatsNetworks.resolve(key, dir, nats[0], clock.millis());
+        } else {
+          network[0] = Networks.resolve(key, dir, config.mode(), startup.contacts(), NetworkRuntime.tcpConfig(config), clock.millis());
+        }
+        return network[0].bundle().networkId();
+      });
+    } catch (RuntimeException e) {
+      if (nats[0] != null) nats[0].close();
+      throw e;
+    }
     ControlServer control;
     TaskRuntime tasks;
     NetworkRuntime net = null;
     dev.wattswarm.agents.AgentRuntime agentRuntime;
     try {
-      if (networked) net = NetworkRuntime.start(node, config, network[0].bundle(), startup.contacts());
+      if (networked) net = NetworkRuntime.start(node, config, network[0].bundle(), startup.contacts(), swarm, nats[0]);
       tasks = TaskRuntime.start(node, execs, networked);
       if (net != null) {
         var scopes = net.scopes();
@@ -103,9 +123,11 @@ public final class NodeHost implements AutoCloseable {
       agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
           s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
-      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort());
+      var swarmParts = SwarmParts.start(node, net, tasks, agentRuntime, swarm);
+      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, swarmParts, config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
+      if (nats[0] != null) nats[0].close();
       throw e;
     }
     NodeHost host = new NodeHost(node, control, tasks, net, agentRuntime);
