@@ -73,12 +73,12 @@ final class TopicInbound {
       counters.inc("rejected_gossip.bad_headers");
       return;
     }
+    if (from.equals(me)) return; // our own, echoed back (or someone's claim to be us: theirs is dropped too)
     String key = topic + "|" + idHex;
     if (seen.containsKey(key)) {
       counters.inc("duplicate_gossip");
       return;
     }
-    if (from.equals(me)) return; // our own, echoed back (or someone's claim to be us: theirs is dropped too)
     Verdict v;
     try {
       v = validator.validate(from, id, payload);

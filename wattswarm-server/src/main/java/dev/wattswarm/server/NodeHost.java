@@ -29,6 +29,7 @@ public final class NodeHost implements AutoCloseable {
   private final TaskRuntime tasks;
   private final NetworkRuntime network;
   private final dev.wattswarm.agents.AgentRuntime agents;
+  private SwarmParts swarm;
 
   private NodeHost(Node node, ControlServer control, TaskRuntime tasks, NetworkRuntime network,
       dev.wattswarm.agents.AgentRuntime agents) {
@@ -106,6 +107,7 @@ public final class NodeHost implements AutoCloseable {
     }
     ControlServer control;
     TaskRuntime tasks;
+    SwarmParts swarmParts;
     NetworkRuntime net = null;
     dev.wattswarm.agents.AgentRuntime agentRuntime;
     try {
@@ -123,7 +125,7 @@ public final class NodeHost implements AutoCloseable {
       agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
           s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
-      var swarmParts = SwarmParts.start(node, net, tasks, agentRuntime, swarm);
+      swarmParts = SwarmParts.start(node, net, tasks, agentRuntime, swarm);
       control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, swarmParts, config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
@@ -131,6 +133,7 @@ public final class NodeHost implements AutoCloseable {
       throw e;
     }
     NodeHost host = new NodeHost(node, control, tasks, net, agentRuntime);
+    host.swarm = swarmParts;
     try {
       node.announceStart(control.url());
       if (network[0] != null && network[0].founded()) {
@@ -149,6 +152,11 @@ public final class NodeHost implements AutoCloseable {
 
   public Node node() {
     return node;
+  }
+
+  /** The swarm view and leader lease. */
+  public SwarmParts swarm() {
+    return swarm;
   }
 
   public TaskRuntime tasks() {

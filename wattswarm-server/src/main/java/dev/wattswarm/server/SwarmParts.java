@@ -33,6 +33,7 @@ public record SwarmParts(SwarmView view, LeaderElection leader, NetworkRuntime n
       leader = new GossipLeaderElection(substrate, node.key(), node.networkId(), node.clock(), cfg.leaseMs(), true);
     }
     node.manage(leader);
+    tasks.sweepLeader(leader::heldTerm);
     String me = node.nodeId().toString();
     tasks.tracker().subscribe(c -> {
       if (!me.equals(c.after().coordinator())) return;
