@@ -31,7 +31,7 @@ final class SwarmCommand {
       ControlClient c = ControlClient.forStateDir(parent.main.stateDir());
       PrintWriter out = spec.commandLine().getOut();
       while (true) {
-        String frame = render(c.get("/v1/node"), c.get("/v1/peers"), c.get("/v1/agents"));
+        String frame = render(c.get("/v1/node"), c.get("/v1/peers"), c.get("/v1/agents")) + SwarmBoard.section(c);
         if (!once) out.print("\033[H\033[2J");
         out.print(frame);
         out.flush();

@@ -62,6 +62,7 @@ final class SwarmApi {
     o.set("totals", t);
     o.put("heartbeat_ms", cfg.heartbeatMs()).put("node_timeout_ms", cfg.nodeTimeoutMs()).put("preset", cfg.preset());
     var lease = parts.leader().current();
+    o.set("recent_tasks", parts.recent().toJson());
     ObjectNode vc = o.putObject("view_counters");
     parts.view().counters().forEach(vc::put);
     o.put("leader", lease.leader() == null ? "" : lease.leader().toString()).put("leader_term", lease.term());

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * uses: what this node says about itself (role from its agents, load and capacity from its
  * executors and agents), and the seed's log lines for tasks this node coordinates.
  */
-public record SwarmParts(SwarmView view, LeaderElection leader, NetworkRuntime network) {
+public record SwarmParts(SwarmView view, LeaderElection leader, NetworkRuntime network, RecentTasks recent) {
   private static final Logger log = LoggerFactory.getLogger("dev.wattswarm.swarm");
 
   static SwarmParts start(Node node, NetworkRuntime net, TaskRuntime tasks, dev.wattswarm.agents.AgentRuntime agents, SwarmConfig swarm) {
@@ -35,16 +35,24 @@ public record SwarmParts(SwarmView view, LeaderElection leader, NetworkRuntime n
     node.manage(leader);
     tasks.sweepLeader(leader::heldTerm);
     String me = node.nodeId().toString();
+    RecentTasks recent = new RecentTasks();
     tasks.tracker().subscribe(c -> {
       if (!me.equals(c.after().coordinator())) return;
       String type = c.event().type();
+      String id = c.after().taskId();
+      long at = c.event().createdAtMs();
       if (type.equals(TaskEventTypes.ASSIGNED) || type.equals(TaskEventTypes.CLAIMED)) {
-        log.info("Task assigned: {} to {}", c.after().taskId(), executorOf(c.event().payload()));
+        String ex = executorOf(c.event().payload());
+        log.info("Task assigned: {} to {}", id, ex);
+        recent.add(id, "assigned", ex, at);
       } else if (type.equals(TaskEventTypes.FINALIZED)) {
-        log.info("Task completed: {}", c.after().taskId());
+        log.info("Task completed: {}", id);
+        recent.add(id, "completed", c.after().result() == null ? "" : c.after().result().executor(), at);
+      } else if (c.after().phase().terminal()) {
+        recent.add(id, c.after().phase().wire(), "", at);
       }
     });
-    return new SwarmParts(view, leader, net);
+    return new SwarmParts(view, leader, net, recent);
   }
 
   private static String executorOf(byte[] payload) {
