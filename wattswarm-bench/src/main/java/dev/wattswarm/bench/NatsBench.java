@@ -62,7 +62,23 @@ final class NatsBench {
           lat[i] = System.nanoTime() - s;
         }
         out.set("two_nodes", stats(lat, System.nanoTime() - t0));
+        progress.println("bench agents (nats): substrate request/reply (signed, bound to the node asked) across two nodes");
+        b.network().router().register(99, (peer, req) -> java.util.concurrent.CompletableFuture.completedFuture(req));
+        var sub = a.network().substrate();
+        var to = b.node().nodeId();
+        byte[] req = new byte[64];
+        req[0] = 99;
+        for (int i = 0; i < 500; i++) sub.request(to, req, 10_000).get();
+        long[] sl = new long[n];
+        long s0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          long s = System.nanoTime();
+          sub.request(to, req, 10_000).get();
+          sl[i] = System.nanoTime() - s;
+        }
+        out.set("substrate_request_reply", stats(sl, System.nanoTime() - s0));
         double raw = out.path("baseline_raw_jnats_request_reply").path("p50_us").asDouble();
+        out.put("substrate_overhead_p50_x", Math.round(out.path("substrate_request_reply").path("p50_us").asDouble() / raw * 10) / 10.0);
         out.put("overhead_p50_x", Math.round(out.path("two_nodes").path("p50_us").asDouble() / raw * 10) / 10.0);
       }
     } finally {

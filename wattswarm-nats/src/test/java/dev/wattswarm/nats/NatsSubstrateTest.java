@@ -226,4 +226,36 @@ class NatsSubstrateTest {
     assertThat(b.got).containsExactly("in ours");
     assertThat(y.got).containsExactly("in other");
   }
+
+  @Test
+  void aSlowNodeHoldsAtMostMaxAckPendingAndGetsEverythingOnceItCatchesUp() throws Exception {
+    Node a = node(key());
+    // b's deliveries block until released: JetStream keeps the rest, not b's memory
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ThreadScheduler s = new ThreadScheduler("slow", Clock.systemUTC());
+    NatsLink l = NatsLink.connect(cfg().withMaxAckPending(20), "slow");
+    NatsSubstrate b = new NatsSubstrate(l, key(), NET, s, t -> t.endsWith(".events"));
+    List<String> got = new CopyOnWriteArrayList<>();
+    b.subscribe(EVENTS, (from, id, p) -> Verdict.ACCEPT, (t, id, p, from) -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      got.add(new String(p, StandardCharsets.UTF_8));
+    });
+    try {
+      for (int i = 0; i < 300; i++) a.send("s" + i);
+      await().atMost(Duration.ofSeconds(20)).until(() -> b.inHand() == 20);
+      assertThat(got).isEmpty();
+      release.countDown();
+      await().atMost(Duration.ofSeconds(60)).until(() -> got.size() == 300);
+      assertThat(new java.util.HashSet<>(got)).hasSize(300);
+    } finally {
+      release.countDown();
+      b.close();
+      l.close();
+      s.close();
+    }
+  }
 }

@@ -170,6 +170,43 @@ class NatsSwarmTest {
     assertThat(reply.nodeId()).isEqualTo(b.node().nodeId().toString());
   }
 
+  @Test
+  void eventsForgedOnTheSubjectsAreRefusedByEveryNode() throws Exception {
+    NatsServer server = NatsServer.start();
+    servers.add(server);
+    SwarmConfig sw = swarm(NatsConfig.of(List.of(server.url())));
+    NodeHost a = start("a", sw, null);
+    NodeHost b = start("b", sw, null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> statusOf(a, b).equals("online"));
+    submit(a, "real", null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> b.tasks().service().get("real").isPresent());
+    var genuine = a.node().store().laneAfter(a.node().nodeId(), dev.wattswarm.kernel.event.Scope.GLOBAL, 0, 1).get(0);
+    byte[] tampered = genuine.encoded().clone();
+    tampered[tampered.length - 5] ^= 1;
+    String subject = a.node().networkId() + ".global.events";
+    try (var forger = io.nats.client.Nats.connect(server.url())) {
+      var js = forger.jetStream();
+      // a tampered copy under the genuine id, garbage claiming to be from a, and a replay of the genuine event
+      var h = new io.nats.client.impl.Headers().put("Ws-Id", dev.wattswarm.kernel.crypto.Hashes.hex(genuine.id().bytes()))
+          .put("Ws-From", a.node().nodeId().toString());
+      js.publish(subject, h, tampered);
+      js.publish(subject, new io.nats.client.impl.Headers().put("Ws-Id", "00".repeat(32)).put("Ws-From", a.node().nodeId().toString()),
+          "not an event".getBytes());
+      js.publish(subject, h, genuine.encoded());
+    }
+    // the garbage is refused by the event gate; the tampered copy and the replay carry an id b already holds
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      var c = b.network().substrate().defenseCounters();
+      long rejected = c.entrySet().stream().filter(e -> e.getKey().startsWith("rejected_gossip.")).mapToLong(Map.Entry::getValue).sum();
+      return rejected >= 1 && c.getOrDefault("duplicate_gossip", 0L) >= 2;
+    });
+    long events = b.node().store().count();
+    submit(a, "after-forgery", null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> b.tasks().service().get("after-forgery").isPresent());
+    assertThat(b.node().store().count()).isGreaterThan(events);
+    assertThat(b.node().log().rejectedByReason().values().stream().mapToLong(Long::longValue).sum()).isZero();
+  }
+
   static List<String> rotate(List<String> l, int k) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < l.size(); i++) out.add(l.get((i + k) % l.size()));
