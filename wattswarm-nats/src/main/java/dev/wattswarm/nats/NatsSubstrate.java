@@ -78,10 +78,9 @@ public final class NatsSubstrate implements Substrate {
       byte[] d = m.getData();
       scheduler.execute(() -> members.accept(d));
     });
-    scheduler.execute(() -> {
-      members.load();
-      members.beat();
-    });
+    // the first heartbeat waits one period: the node wires its request handlers meanwhile, so
+    // nobody asks it for backfill before it can answer
+    scheduler.execute(members::load);
     Periodic.start(scheduler, "nats-heartbeat", cfg::heartbeatMs, () -> closed, () -> {
       members.beat();
       members.expire();

@@ -86,4 +86,25 @@ class SwarmViewP2pTest {
         && !NatsSwarmTest.leaderOf(other).equals(first));
     assertThat(other.swarm().leader().current().term()).isGreaterThan(term);
   }
+
+  @Test
+  void theLeaderSweepsATaskWhoseCoordinatorIsGoneUnderItsTerm() throws Exception {
+    NodeHost a = start("a", "127.0.0.64", "network", null);
+    NodeHost b = start("b", "127.0.0.65", "wan", contactOf(a));
+    NodeHost c = start("c", "127.0.0.66", "wan", contactOf(a));
+    await().atMost(Duration.ofSeconds(30)).until(() -> hosts.stream().filter(h -> h.swarm().leader().heldTerm() > 0).count() == 1);
+    NodeHost coordinator = hosts.stream().filter(h -> h.swarm().leader().heldTerm() <= 0).findFirst().orElseThrow();
+    var t = dev.wattswarm.kernel.json.CanonicalJson.object().put("task_id", "orphan").put("task_type", "swarm")
+        .put("capability", "nobody-has-it").put("expires_in_ms", 1_000);
+    t.putObject("inputs").put("prompt", "left behind");
+    coordinator.tasks().service().submit(t);
+    NodeHost watcher = hosts.stream().filter(h -> h != coordinator).findFirst().orElseThrow();
+    await().atMost(Duration.ofSeconds(30)).until(() -> watcher.tasks().service().get("orphan").isPresent());
+    coordinator.close();
+    hosts.remove(coordinator);
+    await().atMost(Duration.ofSeconds(60)).until(() -> watcher.tasks().service().get("orphan").orElseThrow().path("state").asText()
+        .equals("expired"));
+    assertThat(watcher.tasks().service().get("orphan").orElseThrow().path("last_error").asText()).contains("as swarm leader in term");
+    assertThat(List.of(a, b, c)).contains(watcher);
+  }
 }
