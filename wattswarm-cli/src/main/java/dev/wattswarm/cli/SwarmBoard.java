@@ -37,7 +37,8 @@ final class SwarmBoard {
     JsonNode sub = s.path("substrate");
     sb.append("\n[connections]\n");
     String where = sub.has("server") ? sub.path("server").asText() : sub.has("peers") ? sub.path("peers").asInt() + " peer(s)" : "";
-    sb.append(String.format("  %-8s %s %s%n", sub.path("kind").asText().toUpperCase(), sub.path("connected").asBoolean() ? "yes" : "NO", where));
+    if (sub.path("kind").asText().equals("none")) sb.append("  none (local mode)\n");
+    else sb.append(String.format("  %-8s %s %s%n", sub.path("kind").asText().toUpperCase(), sub.path("connected").asBoolean() ? "yes" : "NO", where));
     JsonNode t = s.path("totals");
     sb.append("\n[swarm]\n");
     sb.append(String.format("  Nodes:    %d total, %d online, %d busy, %d offline%n", t.path("total").asInt(), t.path("online").asInt(),

@@ -67,8 +67,12 @@ final class SwarmViewCommands {
       out.printf("node      %s (%s, %s, %d/%d)%n", s.path("node_id").asText(), s.path("role").asText(), s.path("status").asText(),
           s.path("load").asInt(), s.path("capacity").asInt());
       out.printf("network   %s%n", s.path("network_id").asText());
-      out.printf("substrate %s %s%s%n", sub.path("kind").asText(), sub.path("connected").asBoolean() ? "connected" : "NOT connected",
-          sub.has("server") ? " to " + sub.path("server").asText() : sub.has("peers") ? " (" + sub.path("peers").asInt() + " peers)" : "");
+      if (sub.path("kind").asText().equals("none")) {
+        out.println("substrate none (local mode: this node is the whole swarm)");
+      } else {
+        out.printf("substrate %s %s%s%n", sub.path("kind").asText(), sub.path("connected").asBoolean() ? "connected" : "NOT connected",
+            sub.has("server") ? " to " + sub.path("server").asText() : sub.has("peers") ? " (" + sub.path("peers").asInt() + " peers)" : "");
+      }
       out.printf("nodes     %d total, %d online, %d busy, %d offline%n", s.path("nodes").asInt(), s.path("online").asInt(),
           s.path("busy").asInt(), s.path("offline").asInt());
       out.printf("leader    %s%n", s.path("leader").asText().isEmpty() ? "(none yet)"
