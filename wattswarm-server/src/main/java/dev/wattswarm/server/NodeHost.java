@@ -95,7 +95,7 @@ public final class NodeHost implements AutoCloseable {
         if (!networked) return "local:" + key.id();
         if (swarm.substrate() == dev.wattswarm.node.swarm.SwarmConfig.Substrate.NATS) {
           nats[0] = dev.wattswarm.nats.NatsLink.connect(swarm.nats(), "wattswarm " + key.id());
-          network[0] = dev.wattswarm.node.network.NatsNetworks.resolve(key, dir, nats[0], clock.millis());
+          network[0] = dev.wattswarm.node.network.NatsNetworks.resolve(key, dir, nats[0], clock.millis(), swarm.expectedNetwork());
         } else {
           network[0] = Networks.resolve(key, dir, config.mode(), startup.contacts(), NetworkRuntime.tcpConfig(config), clock.millis());
         }

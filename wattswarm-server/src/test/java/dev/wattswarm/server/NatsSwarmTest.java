@@ -207,6 +207,20 @@ class NatsSwarmTest {
     assertThat(b.node().log().rejectedByReason().values().stream().mapToLong(Long::longValue).sum()).isZero();
   }
 
+  @Test
+  void aJoiningNodeCanPinTheNetworkItExpectsOnNats() throws Exception {
+    NatsServer server = NatsServer.start();
+    servers.add(server);
+    SwarmConfig sw = swarm(NatsConfig.of(List.of(server.url())));
+    NodeHost a = start("a", sw, null);
+    String other = "net:" + dev.wattswarm.kernel.identity.KeyPair.generate(new SecureRandom()).id();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> start("d", sw.expecting(other), null))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("WATTSWARM_NATS_NETWORK_ID").hasMessageContaining(a.node().networkId());
+    assertThat(tmp.resolve("d/network.json")).doesNotExist();
+    NodeHost e = start("e", sw.expecting(a.node().networkId()), null);
+    assertThat(e.node().networkId()).isEqualTo(a.node().networkId());
+  }
+
   static List<String> rotate(List<String> l, int k) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < l.size(); i++) out.add(l.get((i + k) % l.size()));

@@ -27,6 +27,11 @@ public final class NatsNetworks {
   private NatsNetworks() {}
 
   public static Networks.Resolved resolve(KeyPair key, StateDir dir, NatsLink link, long nowMs) {
+    return resolve(key, dir, link, nowMs, "");
+  }
+
+  /** @param expected the network a joining node must find (empty: the first valid bundle) */
+  public static Networks.Resolved resolve(KeyPair key, StateDir dir, NatsLink link, long nowMs, String expected) {
     String prefix = link.config().prefix();
     KeyValue kv = JetStreamSetup.bucket(link, NatsNames.rendezvousBucket(prefix), 0, 1L << 20);
     Path f = dir.file(Networks.FILE);
@@ -51,6 +56,10 @@ public final class NatsNetworks {
             + prefix + "' but this node belongs to " + mine.networkId() + "; set WATTSWARM_NATS_PREFIX to this network's prefix");
       }
       return new Networks.Resolved(mine, false);
+    }
+    if (!expected.isEmpty() && (there == null || !there.networkId().equals(expected))) {
+      throw new IllegalStateException("WATTSWARM_NATS_NETWORK_ID is " + expected + " but NATS at " + link.config().display() + " holds "
+          + (there == null ? "no network" : there.networkId()) + " under prefix '" + prefix + "'; check the URLs and WATTSWARM_NATS_PREFIX");
     }
     if (there == null) {
       NetworkBundle b = NetworkBundle.genesis(key, NetworkBundle.defaultParams(), nowMs);

@@ -17,8 +17,11 @@ import java.util.Map;
  *     which a node is shown offline
  * @param leaseMs {@code WATTSWARM_SWARM_LEADER_LEASE_MS} (default half the node timeout, 1-15 s): how long a
  *     leader's term lasts without renewal; a dead leader is replaced within about this long
+ * @param expectedNetwork {@code WATTSWARM_NATS_NETWORK_ID}: the network a node joining over NATS must find there
+ *     (e.g. {@code net:z6Mk...}); empty trusts the first signed bundle it finds, as a first join through a contact does
  */
-public record SwarmConfig(Substrate substrate, NatsConfig nats, String preset, long heartbeatMs, long nodeTimeoutMs, long leaseMs) {
+public record SwarmConfig(Substrate substrate, NatsConfig nats, String preset, long heartbeatMs, long nodeTimeoutMs, long leaseMs,
+    String expectedNetwork) {
   public enum Substrate {
     P2P,
     NATS;
@@ -32,6 +35,7 @@ public record SwarmConfig(Substrate substrate, NatsConfig nats, String preset, l
   public static final long DEFAULT_NODE_TIMEOUT_MS = 60_000;
 
   public SwarmConfig {
+    expectedNetwork = expectedNetwork == null ? "" : expectedNetwork;
     if (substrate == Substrate.NATS && nats == null) throw new IllegalArgumentException("WATTSWARM_SUBSTRATE=nats needs WATTSWARM_NATS_URLS");
     if (heartbeatMs < 100 || heartbeatMs > 3_600_000) {
       throw new IllegalArgumentException("WATTSWARM_SWARM_HEARTBEAT_MS=" + heartbeatMs + " must be milliseconds between 100 and 3600000");
@@ -52,12 +56,17 @@ public record SwarmConfig(Substrate substrate, NatsConfig nats, String preset, l
 
   /** Over NATS at {@code urls}, with the given timings (tests, embedding). */
   public static SwarmConfig nats(NatsConfig nats, long heartbeatMs, long nodeTimeoutMs) {
-    return new SwarmConfig(Substrate.NATS, nats, "", heartbeatMs, nodeTimeoutMs, defaultLease(nodeTimeoutMs));
+    return new SwarmConfig(Substrate.NATS, nats, "", heartbeatMs, nodeTimeoutMs, defaultLease(nodeTimeoutMs), "");
   }
 
   /** p2p with the given timings. */
   public static SwarmConfig p2p(long heartbeatMs, long nodeTimeoutMs) {
-    return new SwarmConfig(Substrate.P2P, null, "", heartbeatMs, nodeTimeoutMs, defaultLease(nodeTimeoutMs));
+    return new SwarmConfig(Substrate.P2P, null, "", heartbeatMs, nodeTimeoutMs, defaultLease(nodeTimeoutMs), "");
+  }
+
+  /** The same, requiring the network found on NATS to be {@code networkId}. */
+  public SwarmConfig expecting(String networkId) {
+    return new SwarmConfig(substrate, nats, preset, heartbeatMs, nodeTimeoutMs, leaseMs, networkId);
   }
 
   static long defaultLease(long nodeTimeoutMs) {
@@ -88,7 +97,11 @@ public record SwarmConfig(Substrate substrate, NatsConfig nats, String preset, l
       // a little quicker so a node is never offline in the view but present for requests
       nats = NatsConfig.fromEnv(env).withMemberTimings(Math.max(100, Math.min(hb, 2_000)), Math.max(2 * Math.min(hb, 2_000), Math.min(timeout, 10_000)));
     }
-    return new SwarmConfig(sub, nats, preset, hb, timeout, lease);
+    String expected = env.getOrDefault("WATTSWARM_NATS_NETWORK_ID", "").trim();
+    if (!expected.isEmpty() && !expected.startsWith("net:")) {
+      throw new IllegalArgumentException("WATTSWARM_NATS_NETWORK_ID='" + expected + "' must be a network id like net:z6Mk...");
+    }
+    return new SwarmConfig(sub, nats, preset, hb, timeout, lease, expected);
   }
 
   private static long ms(Map<String, String> env, String var, long dflt) {
