@@ -33,6 +33,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
 
   @Override
   public ObjectNode run(boolean quick, PrintStream progress) throws Exception {
+    if (NatsBench.enabled) return NatsBench.agents(quick, progress);
     int n = quick ? 500 : 5_000;
     ObjectNode out = CanonicalJson.object();
     out.put("requests", n);

@@ -79,6 +79,13 @@ public final class BenchRunner {
           }
           TaskBench.rates = args.get(++i);
         }
+        case "--substrate" -> {
+          if (i + 1 >= args.size() || !List.of("p2p", "nats").contains(args.get(i + 1))) {
+            err.println("error: --substrate needs p2p or nats");
+            return 2;
+          }
+          NatsBench.enabled = args.get(++i).equals("nats");
+        }
         case "--out" -> {
           if (i + 1 >= args.size()) {
             err.println("error: --out needs a file name");
@@ -88,7 +95,7 @@ public final class BenchRunner {
         }
         default -> {
           if (a.startsWith("-")) {
-            err.println("error: unknown bench option '" + a + "'; options are --quick, --out FILE and --rates LIST|auto");
+            err.println("error: unknown bench option '" + a + "'; options are --quick, --out FILE, --rates LIST|auto and --substrate p2p|nats");
             return 2;
           }
           suite = a;

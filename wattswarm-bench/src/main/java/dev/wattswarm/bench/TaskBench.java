@@ -79,6 +79,7 @@ final class TaskBench implements BenchRunner.ExternalSuite {
 
   @Override
   public ObjectNode run(boolean quick, PrintStream progress) throws Exception {
+    if (NatsBench.enabled) return NatsBench.tasks(quick, progress);
     ObjectNode out = CanonicalJson.object();
     out.put("store", "sqlite (durable, WAL, synchronous=NORMAL)");
     out.put("executor", "noop");

@@ -27,6 +27,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "tasks suite: offered loads in tasks/s (e.g. 500,1000,2000), or auto to find the highest sustained rate.")
   String rates;
 
+  @Option(names = "--substrate", paramLabel = "p2p|nats",
+      description = "agents and tasks suites: run over this substrate (nats starts a local nats-server -js and measures raw jnats beside it).")
+  String substrate;
+
   @Override
   public Integer call() {
     List<String> all = new ArrayList<>();
@@ -35,6 +39,10 @@ final class BenchCommand implements Callable<Integer> {
     if (out != null) {
       all.add("--out");
       all.add(out);
+    }
+    if (substrate != null) {
+      all.add("--substrate");
+      all.add(substrate);
     }
     if (rates != null) {
       all.add("--rates");

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code swarm dashboard}: a live terminal view of the swarm as this node sees it. */
-@Command(name = "swarm", mixinStandardHelpOptions = true, description = "The swarm at a glance.", subcommands = {SwarmCommand.Dashboard.class})
+@Command(name = "swarm", mixinStandardHelpOptions = true, description = "The swarm at a glance.", subcommands = {SwarmCommand.Dashboard.class,
+    SwarmViewCommands.Nodes.class, SwarmViewCommands.Status.class, SwarmViewCommands.Leader.class})
 final class SwarmCommand {
   @ParentCommand Main main;
 
@@ -39,7 +40,7 @@ final class SwarmCommand {
         return 0;
       }
       while (true) {
-        String frame = render(c.get("/v1/node"), c.get("/v1/peers"), c.get("/v1/agents"));
+        String frame = render(c.get("/v1/node"), c.get("/v1/peers"), c.get("/v1/agents")) + SwarmBoard.section(c);
         if (!once) out.print("\033[H\033[2J");
         out.print(frame);
         out.flush();

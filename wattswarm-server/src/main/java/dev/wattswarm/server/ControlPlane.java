@@ -11,13 +11,17 @@ public final class ControlPlane {
       dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents,
       dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port)
       throws IOException {
-    return start(node, tasks, network, agents, workflows, host, port, null);
+    return start(node, tasks, network, agents, workflows, host, port, null, null);
   }
 
-  /** @param social relationships and DMs, or null to serve none */
+  /**
+   * @param social relationships and DMs, or null to serve none
+   * @param swarm the swarm view and leader lease, or null to serve without {@code /v1/swarm/*}
+   */
   public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks,
       dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents,
-      dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port, dev.wattswarm.social.Social social)
+      dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port, dev.wattswarm.social.Social social,
+      SwarmParts swarm)
       throws IOException {
     SseHub sse = new SseHub(node.log(), 15_000);
     Router r = new Router();
@@ -29,6 +33,7 @@ public final class ControlPlane {
     new WorkflowApi(workflows).register(r);
     new GroupApi(network).register(r);
     if (social != null) new SocialApi(social).register(r);
+    if (swarm != null) new SwarmApi(node, swarm).register(r);
     var metrics = node.manage(new dev.wattswarm.server.metrics.NodeMetrics(node, tasks, network));
     new dev.wattswarm.server.metrics.MetricsApi(metrics).register(r);
     var mcp = node.manage(new dev.wattswarm.server.mcp.McpHttpEndpoint(node.version()));

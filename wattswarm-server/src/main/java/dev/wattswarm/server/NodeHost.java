@@ -38,6 +38,7 @@ public final class NodeHost implements AutoCloseable {
   }
   private dev.wattswarm.server.publicapi.PublicListener publicListener;
   private dev.wattswarm.node.discovery.DiscoveryService discovery;
+  private SwarmParts swarm;
 
   private NodeHost(Node node, ControlServer control, TaskRuntime tasks, NetworkRuntime network,
       dev.wattswarm.agents.AgentRuntime agents) {
@@ -85,7 +86,7 @@ public final class NodeHost implements AutoCloseable {
       List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders)
       throws IOException {
     return start(config, dir, clock, random, executors, agents, responders,
-        dev.wattswarm.server.publicapi.PublicConfig.embedded(config.mode()));
+        dev.wattswarm.server.publicapi.PublicConfig.embedded(config.mode()), dev.wattswarm.node.swarm.SwarmConfig.fromEnv(System.getenv()));
   }
 
   /**
@@ -95,22 +96,51 @@ public final class NodeHost implements AutoCloseable {
   public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
       List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders,
       dev.wattswarm.server.publicapi.PublicConfig publicHttp) throws IOException {
+    return start(config, dir, clock, random, executors, agents, responders, publicHttp,
+        dev.wattswarm.node.swarm.SwarmConfig.fromEnv(System.getenv()));
+  }
+
+  /** @param swarm the substrate (p2p or nats) and the swarm view's timings */
+  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
+      List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders,
+      dev.wattswarm.node.swarm.SwarmConfig swarm) throws IOException {
+    return start(config, dir, clock, random, executors, agents, responders,
+        dev.wattswarm.server.publicapi.PublicConfig.embedded(config.mode()), swarm);
+  }
+
+  /** Everything chosen by the caller: the public listener, the substrate and the swarm view. */
+  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
+      List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders,
+      dev.wattswarm.server.publicapi.PublicConfig publicHttp, dev.wattswarm.node.swarm.SwarmConfig swarm) throws IOException {
     List<Executor> execs = executors != null ? executors : ExecutorsFile.load(dir.root());
     boolean networked = config.mode() != Mode.LOCAL && config.p2pEnabled();
     StartupConfig startup = StartupConfig.read(dir);
     Networks.Resolved[] network = new Networks.Resolved[1];
-    Node node = Node.open(config, dir, clock, random, Projections.all(), key -> {
-      if (!networked) return "local:" + key.id();
-      network[0] = Networks.resolve(key, dir, config.mode(), startup.contacts(), NetworkRuntime.tcpConfig(config), clock.millis());
-      return network[0].bundle().networkId();
-    });
+    dev.wattswarm.nats.NatsLink[] nats = new dev.wattswarm.nats.NatsLink[1];
+    Node node;
+    try {
+      node = Node.open(config, dir, clock, random, Projections.all(), key -> {
+        if (!networked) return "local:" + key.id();
+        if (swarm.substrate() == dev.wattswarm.node.swarm.SwarmConfig.Substrate.NATS) {
+          nats[0] = dev.wattswarm.nats.NatsLink.connect(swarm.nats(), "wattswarm " + key.id());
+          network[0] = dev.wattswarm.node.network.NatsNetworks.resolve(key, dir, nats[0], clock.millis(), swarm.expectedNetwork());
+        } else {
+          network[0] = Networks.resolve(key, dir, config.mode(), startup.contacts(), NetworkRuntime.tcpConfig(config), clock.millis());
+        }
+        return network[0].bundle().networkId();
+      });
+    } catch (RuntimeException e) {
+      if (nats[0] != null) nats[0].close();
+      throw e;
+    }
     ControlServer control;
     TaskRuntime tasks;
+    SwarmParts swarmParts;
     NetworkRuntime net = null;
     dev.wattswarm.agents.AgentRuntime agentRuntime;
     dev.wattswarm.social.Social social;
     try {
-      if (networked) net = NetworkRuntime.start(node, config, network[0].bundle(), startup.contacts());
+      if (networked) net = NetworkRuntime.start(node, config, network[0].bundle(), startup.contacts(), swarm, nats[0]);
       tasks = TaskRuntime.start(node, execs, networked);
       if (net != null) {
         tasks.service().routableScopes(net.sync()::subscribed); // live: groups are joined and left at run time
@@ -125,13 +155,17 @@ public final class NodeHost implements AutoCloseable {
           s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
       social = dev.wattswarm.social.Social.start(node, net, random);
-      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort(), social);
+      swarmParts = SwarmParts.start(node, net, tasks, agentRuntime, swarm);
+      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort(),
+          social, swarmParts);
     } catch (IOException | RuntimeException e) {
       node.close();
+      if (nats[0] != null) nats[0].close();
       throw e;
     }
     NodeHost host = new NodeHost(node, control, tasks, net, agentRuntime);
     host.social = social;
+    host.swarm = swarmParts;
     try {
       if (net != null) {
         var started = PublicMounts.start(host, publicHttp, network[0].bundle());
@@ -157,6 +191,11 @@ public final class NodeHost implements AutoCloseable {
 
   public Node node() {
     return node;
+  }
+
+  /** The swarm view and leader lease. */
+  public SwarmParts swarm() {
+    return swarm;
   }
 
   public TaskRuntime tasks() {

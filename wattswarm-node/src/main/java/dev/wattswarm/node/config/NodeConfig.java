@@ -12,7 +12,8 @@ import java.util.Map;
  * then adjust with the {@code with*} methods (command-line flags win over the environment).
  *
  * @param mode network mode; {@code WATTSWARM_NODE_MODE}, default local
- * @param controlHost address the control plane binds; 127.0.0.1 unless told otherwise
+ * @param controlHost address the control plane binds; {@code WATTSWARM_CONTROL_HOST}, default 127.0.0.1 (0.0.0.0 in
+ *     containers, where the bearer token still guards every call)
  * @param controlPort control plane port; {@code WATTSWARM_CONTROL_PORT}, default 7777, 0 = any free
  * @param p2pEnabled {@code WATTSWARM_P2P_ENABLED}, default true (ignored in local mode)
  * @param p2pPort {@code WATTSWARM_P2P_PORT}, default 4001, 0 = any free
@@ -70,7 +71,7 @@ public record NodeConfig(
     long heartbeat = ms(env, "WATTSWARM_AGENT_HEARTBEAT_MS", DEFAULT_AGENT_HEARTBEAT_MS);
     return new NodeConfig(
         mode,
-        "127.0.0.1",
+        env.getOrDefault("WATTSWARM_CONTROL_HOST", "127.0.0.1"),
         port(env, "WATTSWARM_CONTROL_PORT", DEFAULT_CONTROL_PORT),
         bool(env, "WATTSWARM_P2P_ENABLED", true),
         port(env, "WATTSWARM_P2P_PORT", DEFAULT_P2P_PORT),

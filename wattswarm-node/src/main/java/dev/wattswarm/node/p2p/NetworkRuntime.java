@@ -30,7 +30,10 @@ import java.util.Set;
  */
 public final class NetworkRuntime implements AutoCloseable {
   private final ThreadScheduler scheduler;
-  private final Overlay overlay;
+  private final Substrate overlay;
+  /** The NATS connection under a nats substrate, closed last; null on p2p. */
+  private dev.wattswarm.nats.NatsLink natsLink;
+  private dev.wattswarm.node.swarm.SwarmConfig swarm = dev.wattswarm.node.swarm.SwarmConfig.defaults();
   private final EventSync sync;
   private final String advertised;
   private final dev.wattswarm.node.state.StateDir stateDir;
@@ -43,7 +46,7 @@ public final class NetworkRuntime implements AutoCloseable {
     return router;
   }
 
-  private NetworkRuntime(ThreadScheduler scheduler, Overlay overlay, EventSync sync, RequestRouter router, String advertised,
+  NetworkRuntime(ThreadScheduler scheduler, Substrate overlay, EventSync sync, RequestRouter router, String advertised,
       dev.wattswarm.node.state.StateDir stateDir) {
     this.scheduler = scheduler;
     this.overlay = overlay;
@@ -78,6 +81,19 @@ public final class NetworkRuntime implements AutoCloseable {
   }
 
   public static NetworkRuntime start(Node node, NodeConfig cfg, NetworkBundle bundle, List<Contact> contacts) {
+    return start(node, cfg, bundle, contacts, dev.wattswarm.node.swarm.SwarmConfig.defaults());
+  }
+
+  /** Over NATS when {@code swarm} says so (the link comes from founding or joining there), else the TLS overlay. */
+  public static NetworkRuntime start(Node node, NodeConfig cfg, NetworkBundle bundle, List<Contact> contacts,
+      dev.wattswarm.node.swarm.SwarmConfig swarm, dev.wattswarm.nats.NatsLink link) {
+    NetworkRuntime rt = link == null ? start(node, cfg, bundle, contacts, swarm) : NatsRuntime.start(node, cfg, bundle, link);
+    rt.swarm = swarm;
+    return rt;
+  }
+
+  private static NetworkRuntime start(Node node, NodeConfig cfg, NetworkBundle bundle, List<Contact> contacts,
+      dev.wattswarm.node.swarm.SwarmConfig swarm) {
     // checked before anything is started, so a bad value fails the start cleanly
     Set<Scope> startGroups = new LinkedHashSet<>(GroupScopes.fromEnv(System.getenv()));
     InetSocketAddress listen = listenAddress(cfg);
@@ -223,10 +239,25 @@ public final class NetworkRuntime implements AutoCloseable {
     return sync;
   }
 
+  /** The substrate and swarm-view settings this runtime was started with. */
+  public dev.wattswarm.node.swarm.SwarmConfig swarm() {
+    return swarm;
+  }
+
+  /** The NATS connection, or null on p2p. */
+  public dev.wattswarm.nats.NatsLink natsLink() {
+    return natsLink;
+  }
+
+  void natsLink(dev.wattswarm.nats.NatsLink l) {
+    this.natsLink = l;
+  }
+
   @Override
   public void close() {
     sync.close();
     overlay.close();
     scheduler.close();
+    if (natsLink != null) natsLink.close();
   }
 }

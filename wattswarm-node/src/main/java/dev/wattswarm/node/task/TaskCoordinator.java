@@ -162,14 +162,35 @@ public final class TaskCoordinator implements AutoCloseable {
    * from their id, so usually one of them does it and the others see it done.
    */
   private void sweep(TaskState s, long now) {
-    if (now >= sweepAt(s)) {
+    if (now < sweepAt(s)) return;
+    java.util.function.LongSupplier lead = sweepLeader;
+    long term = lead == null ? -1 : lead.getAsLong();
+    if (term > 0) {
+      // fenced: the term is read at the moment of acting, so a leader whose lease ran out does not sweep as leader
+      act(s, "sweep", TaskEventTypes.EXPIRED, reason("coordinator did not finish or expire the task; swept by " + me
+          + " as swarm leader in term " + term));
+    } else if (lead == null || now >= sweepAt(s) + s.spec().sweepGraceMs()) {
       act(s, "sweep", TaskEventTypes.EXPIRED, reason("coordinator did not finish or expire the task; swept by " + me));
     }
   }
 
-  /** When this node may sweep {@code s}: the grace after expiry, plus this node's stagger. */
+  /**
+   * With a swarm leader, the leader sweeps tasks whose coordinator is gone as soon as the grace
+   * has passed; other nodes only a grace later, in case there is no leader just then.
+   *
+   * @param heldTerm this node's leader term while it holds the lease, else -1
+   */
+  public void sweepLeader(java.util.function.LongSupplier heldTerm) {
+    this.sweepLeader = heldTerm;
+  }
+
+  private volatile java.util.function.LongSupplier sweepLeader;
+
+  /** When this node may sweep {@code s}: the grace after expiry, plus this node's stagger (none for the leader). */
   private long sweepAt(TaskState s) {
     long grace = s.spec().sweepGraceMs();
+    java.util.function.LongSupplier lead = sweepLeader;
+    if (lead != null && lead.getAsLong() > 0) return s.expiresAtMs() + grace;
     return s.expiresAtMs() + grace + Math.floorMod((me + s.taskId()).hashCode(), grace);
   }
 
@@ -179,7 +200,7 @@ public final class TaskCoordinator implements AutoCloseable {
   /** The next moment time alone changes what this node should do about {@code s}. */
   private long nextDue(TaskState s) {
     long now = clock.millis();
-    if (!me.equals(s.coordinator())) return DueTimes.nextAfter(now, sweepAt(s));
+    if (!me.equals(s.coordinator())) return DueTimes.nextAfter(now, sweepAt(s), sweepAt(s) + s.spec().sweepGraceMs());
     long lease = Long.MAX_VALUE;
     for (long l : s.claims().values()) lease = Math.min(lease, l);
     return DueTimes.nextAfter(now, s.expiresAtMs(), lease, s.commitDeadlineMs(), s.revealDeadlineMs(), s.notBeforeMs() - 1);

@@ -48,6 +48,11 @@ public final class TaskRuntime implements AutoCloseable {
     return tracker;
   }
 
+  /** Hands sweeping of tasks whose coordinator is gone to the swarm leader (see TaskCoordinator#sweepLeader). */
+  public void sweepLeader(java.util.function.LongSupplier heldTerm) {
+    coordinator.sweepLeader(heldTerm);
+  }
+
   public ExecutorHost executors() {
     return executors;
   }

@@ -1,0 +1,110 @@
+package dev.wattswarm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.wattswarm.agents.AgentSpec;
+import dev.wattswarm.node.config.NodeConfig;
+import dev.wattswarm.node.network.Contact;
+import dev.wattswarm.node.network.StartupConfig;
+import dev.wattswarm.node.state.StateDir;
+import dev.wattswarm.node.swarm.SwarmConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The swarm view and the leader lease on the p2p substrate (TLS on 127.0.0.x), filled as on nats. */
+@org.junit.jupiter.api.Timeout(300)
+class SwarmViewP2pTest {
+  @TempDir Path tmp;
+  final List<NodeHost> hosts = new ArrayList<>();
+  static final SwarmConfig SWARM = SwarmConfig.p2p(300, 2_000);
+
+  @AfterEach
+  void stop() {
+    for (NodeHost h : hosts) {
+      try {
+        h.close();
+      } catch (RuntimeException ignored) {
+        // closed by the test
+      }
+    }
+  }
+
+  NodeHost start(String name, String ip, String mode, Contact contact, String... agents) throws Exception {
+    Path dir = tmp.resolve(name);
+    Files.createDirectories(dir);
+    StateDir sd = new StateDir(dir);
+    if (contact != null) new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
+    NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", mode, "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0")).withControlPort(0);
+    List<AgentSpec> specs = new ArrayList<>();
+    for (String a : agents) specs.add(AgentSpec.parse(a));
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, specs, Map.of(), SWARM);
+    hosts.add(h);
+    return h;
+  }
+
+  static Contact contactOf(NodeHost h) {
+    return new Contact(h.node().nodeId(), h.network().advertisedAddress());
+  }
+
+  @Test
+  void nodesRolesStatusAndALeaderThatIsReplacedWhenItStops() throws Exception {
+    NodeHost a = start("a", "127.0.0.61", "network", null, "lead:coordinator:coordination");
+    NodeHost b = start("b", "127.0.0.62", "wan", contactOf(a), "sec:specialist:security");
+    NodeHost c = start("c", "127.0.0.63", "wan", contactOf(a));
+    await().atMost(Duration.ofSeconds(30)).until(() -> NatsSwarmTest.statusOf(a, b).equals("online")
+        && NatsSwarmTest.statusOf(a, c).equals("online") && NatsSwarmTest.statusOf(c, a).equals("online"));
+    var rows = new SwarmApi(a.node(), a.swarm()).nodes().path("nodes");
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(0).path("self").asBoolean()).isTrue();
+    assertThat(rows.get(0).path("role").asText()).isEqualTo("coordinator");
+    var status = new SwarmApi(c.node(), c.swarm()).status();
+    assertThat(status.path("substrate").path("kind").asText()).isEqualTo("p2p");
+    assertThat(status.path("online").asInt()).isEqualTo(3);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !NatsSwarmTest.leaderOf(a).isEmpty()
+        && NatsSwarmTest.leaderOf(a).equals(NatsSwarmTest.leaderOf(b)) && NatsSwarmTest.leaderOf(a).equals(NatsSwarmTest.leaderOf(c)));
+    String first = NatsSwarmTest.leaderOf(a);
+    // exactly one node may act as leader
+    await().atMost(Duration.ofSeconds(30)).until(() -> hosts.stream().filter(h -> h.swarm().leader().heldTerm() > 0).count() == 1);
+    NodeHost leader = hosts.stream().filter(h -> h.node().nodeId().toString().equals(first)).findFirst().orElseThrow();
+    NodeHost other = hosts.stream().filter(h -> h != leader).findFirst().orElseThrow();
+    long term = other.swarm().leader().current().term();
+    leader.close();
+    hosts.remove(leader);
+    await().atMost(Duration.ofSeconds(30)).until(() -> NatsSwarmTest.statusOf(other, leader).equals("offline"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !NatsSwarmTest.leaderOf(other).isEmpty()
+        && !NatsSwarmTest.leaderOf(other).equals(first));
+    assertThat(other.swarm().leader().current().term()).isGreaterThan(term);
+  }
+
+  @Test
+  void theLeaderSweepsATaskWhoseCoordinatorIsGoneUnderItsTerm() throws Exception {
+    NodeHost a = start("a", "127.0.0.64", "network", null);
+    NodeHost b = start("b", "127.0.0.65", "wan", contactOf(a));
+    NodeHost c = start("c", "127.0.0.66", "wan", contactOf(a));
+    await().atMost(Duration.ofSeconds(30)).until(() -> hosts.stream().filter(h -> h.swarm().leader().heldTerm() > 0).count() == 1);
+    NodeHost coordinator = hosts.stream().filter(h -> h.swarm().leader().heldTerm() <= 0).findFirst().orElseThrow();
+    var t = dev.wattswarm.kernel.json.CanonicalJson.object().put("task_id", "orphan").put("task_type", "swarm")
+        .put("capability", "nobody-has-it").put("expires_in_ms", 1_000);
+    t.putObject("inputs").put("prompt", "left behind");
+    coordinator.tasks().service().submit(t);
+    NodeHost watcher = hosts.stream().filter(h -> h != coordinator).findFirst().orElseThrow();
+    await().atMost(Duration.ofSeconds(30)).until(() -> watcher.tasks().service().get("orphan").isPresent());
+    coordinator.close();
+    hosts.remove(coordinator);
+    await().atMost(Duration.ofSeconds(60)).until(() -> watcher.tasks().service().get("orphan").orElseThrow().path("state").asText()
+        .equals("expired"));
+    assertThat(watcher.tasks().service().get("orphan").orElseThrow().path("last_error").asText()).contains("as swarm leader in term");
+    assertThat(List.of(a, b, c)).contains(watcher);
+  }
+}
