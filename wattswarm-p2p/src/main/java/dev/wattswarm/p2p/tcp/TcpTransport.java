@@ -115,6 +115,11 @@ public final class TcpTransport implements Transport {
   }
 
   @Override
+  public byte[] sign(byte[] message) {
+    return key.sign(message);
+  }
+
+  @Override
   public String networkId() {
     return networkId;
   }
