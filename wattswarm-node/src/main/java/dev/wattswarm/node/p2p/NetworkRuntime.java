@@ -41,8 +41,16 @@ public final class NetworkRuntime implements AutoCloseable {
     return router;
   }
 
-  private NetworkRuntime(ThreadScheduler scheduler, Overlay overlay, EventSync sync, RequestRouter router, String advertised,
-      Set<Scope> scopes) {
+  private final NodeRecords records;
+
+  /** The signed node records of this network: this node's own, and every member's it has verified. */
+  public NodeRecords records() {
+    return records;
+  }
+
+  private NetworkRuntime(ThreadScheduler scheduler, Overlay overlay, EventSync sync, RequestRouter router, NodeRecords records,
+      String advertised, Set<Scope> scopes) {
+    this.records = records;
     this.scheduler = scheduler;
     this.overlay = overlay;
     this.sync = sync;
@@ -57,7 +65,17 @@ public final class NetworkRuntime implements AutoCloseable {
   }
 
   public static InetSocketAddress listenAddress(NodeConfig cfg) {
-    String spec = cfg.p2pListenAddrs().isEmpty() ? "0.0.0.0:" + cfg.p2pPort() : cfg.p2pListenAddrs().get(0);
+    return parseListen(cfg.p2pListenAddrs().isEmpty() ? "0.0.0.0:" + cfg.p2pPort() : cfg.p2pListenAddrs().get(0));
+  }
+
+  /** Every address of {@code WATTSWARM_P2P_LISTEN_ADDRS} after the first: the transport listens on each as well. */
+  public static List<InetSocketAddress> extraListenAddresses(NodeConfig cfg) {
+    List<InetSocketAddress> out = new java.util.ArrayList<>();
+    for (int i = 1; i < cfg.p2pListenAddrs().size(); i++) out.add(parseListen(cfg.p2pListenAddrs().get(i)));
+    return out;
+  }
+
+  private static InetSocketAddress parseListen(String spec) {
     int colon = spec.lastIndexOf(':');
     if (colon <= 0) throw new IllegalArgumentException("WATTSWARM_P2P_LISTEN_ADDRS entry '" + spec + "' must be host:port");
     int port;
@@ -97,17 +115,23 @@ public final class NetworkRuntime implements AutoCloseable {
     for (String r : cfg.regionIds()) scopes.add(Scope.of("region", r));
     for (String n : cfg.nodeScopeIds()) scopes.add(Scope.of("node", n));
     RequestRouter router = new RequestRouter(overlay);
+    List<String> addrs = new java.util.ArrayList<>();
+    addrs.add(dialable(transport.localAddress()));
+    for (InetSocketAddress extra : extraListenAddresses(cfg)) {
+      String a = dialable(transport.listenAlso(extra));
+      if (!addrs.contains(a)) addrs.add(a);
+    }
+    // records live an hour (ten minutes on loopback, where test swarms come and go) and are re-signed at a third
+    NodeRecords records = new NodeRecords(node.key(), node.networkId(), node.clock(), overlay, router, addrs,
+        lo ? 10 * 60_000 : 3_600_000, 10_000);
     EventSync sync = new EventSync(node.log(), overlay, router, scopes, sc, rules);
     for (Contact c : contacts) overlay.join(c.address(), c.nodeId());
     // peers known from the last run: a restarted node (even on a new port) finds the swarm again
     for (Contact c : KnownPeers.read(node.stateDir())) {
       if (contacts.stream().noneMatch(x -> x.nodeId().equals(c.nodeId()))) overlay.join(c.address(), c.nodeId());
     }
-    String advertised = transport.localAddress();
-    if (advertised.startsWith("0.0.0.0:")) {
-      advertised = firstSiteLocal() + advertised.substring(advertised.indexOf(':'));
-    }
-    NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, router, advertised, Set.copyOf(scopes));
+    String advertised = addrs.get(0);
+    NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, router, records, advertised, Set.copyOf(scopes));
     // remember neighbours as they change, so even a kill -9 leaves a recent list behind
     overlay.addMembershipListener(new dev.wattswarm.p2p.Substrate.MembershipListener() {
       @Override
@@ -121,6 +145,13 @@ public final class NetworkRuntime implements AutoCloseable {
       public void peerDown(dev.wattswarm.kernel.identity.NodeId peer) {}
     });
     return node.manage(rt);
+  }
+
+  /** A bound address as peers dial it: a wildcard host becomes this machine's first site-local address. */
+  private static String dialable(String bound) {
+    if (bound.startsWith("0.0.0.0:")) return firstSiteLocal() + bound.substring(bound.indexOf(':'));
+    if (bound.startsWith("[::]:")) return firstSiteLocal() + bound.substring(bound.lastIndexOf(':'));
+    return bound;
   }
 
   private static String firstSiteLocal() {
@@ -160,6 +191,7 @@ public final class NetworkRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    records.close();
     sync.close();
     overlay.close();
     scheduler.close();
