@@ -295,6 +295,9 @@ public final class Overlay implements Substrate, Transport.Listener {
   @Override
   public CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
+    // the latency path: a peer with a link already found is asked from the caller's thread
+    Link l = reach.quickLink(peer);
+    if (l != null && requests.ask(l, payload, timeoutMs, f)) return f;
     scheduler.execute(() -> reach.ask(peer, payload, timeoutMs, f));
     return f;
   }
@@ -339,6 +342,19 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public void frame(Link link, byte[] frame) {
+    // answers are matched where they arrive: only one to a request we sent that very peer counts,
+    // so they need neither the queue nor the rate limit, and skip a thread hop
+    if (frame.length > 0 && frame[0] == FrameType.RESPONSE) {
+      try {
+        WireReader r = new WireReader(frame);
+        r.u8();
+        long id = r.i64();
+        requests.response(link.peer(), id, r.bytes(MAX_REQUEST_BYTES));
+      } catch (MalformedFrameException e) {
+        scheduler.execute(() -> violation(link, e));
+      }
+      return;
+    }
     if (!inbound.admit(link, frame.length)) return;
     scheduler.execute(() -> {
       inbound.taken(link, frame.length);
@@ -348,6 +364,10 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public void linkDown(Link link, String reason) {
+    // requests waiting on this link will get no answer on it: ask again by another way
+    for (Requests.Orphan o : requests.orphaned(link)) {
+      scheduler.execute(() -> reach.ask(o.peer(), o.payload(), Math.max(1, o.deadline() - scheduler.now()), o.future()));
+    }
     scheduler.execute(() -> {
       inbound.forget(link);
       reach.linkDown(link);
@@ -463,14 +483,18 @@ public final class Overlay implements Substrate, Transport.Listener {
         throw new MalformedFrameException("unknown frame type " + type);
       }
     } catch (MalformedFrameException e) {
-      if (e.reason().equals("bad_addresses")) counters.inc("bad_addresses");
-      if (e.reason().equals("identity_claims")) counters.inc("identity_claims");
-      if (e.reason().equals("malformed_frames")) counters.inc("malformed_frames");
-      strike(link.peer(), link, e.reason(), e.getMessage());
+      violation(link, e);
     } catch (IllegalArgumentException e) {
       counters.inc("malformed_frames");
       strike(link.peer(), link, "malformed_frames", e.getMessage());
     }
+  }
+
+  private void violation(Link link, MalformedFrameException e) {
+    if (e.reason().equals("bad_addresses")) counters.inc("bad_addresses");
+    if (e.reason().equals("identity_claims")) counters.inc("identity_claims");
+    if (e.reason().equals("malformed_frames")) counters.inc("malformed_frames");
+    strike(link.peer(), link, e.reason(), e.getMessage());
   }
 
   @Override

@@ -45,6 +45,9 @@ final class Reach {
   private final Map<NodeId, List<Ask>> dialing = new HashMap<>();
   private final Map<NodeId, Long> undialable = new HashMap<>();
   private volatile Function<NodeId, Collection<String>> addresses = p -> List.of();
+  /** Links found for peers, readable from any thread, so a request can skip the protocol thread. */
+  private final java.util.concurrent.ConcurrentHashMap<NodeId, Link> quick = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<Link> usedQuickly = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param ownedLink a neighbour's or topic tree's link to a peer, or null
@@ -91,8 +94,11 @@ final class Reach {
     }
     Link l = linkTo(peer);
     if (l != null) {
-      requests.ask(l, payload, timeoutMs, f);
-      return;
+      if (requests.ask(l, payload, timeoutMs, f)) {
+        quick.put(peer, l);
+        return;
+      }
+      quick.remove(peer, l); // closing: dial afresh below
     }
     long now = scheduler.now();
     Long until = undialable.get(peer);
@@ -159,13 +165,14 @@ final class Reach {
         return;
       }
       direct.put(link, scheduler.now());
+      quick.put(peer, link);
       undialable.remove(peer);
       List<Ask> asks = dialing.remove(peer);
       if (asks == null) return;
       for (Ask ask : asks) {
         long left = ask.deadline() - scheduler.now();
         if (left <= 0) ask.future().completeExceptionally(new TimeoutException("dialling " + peer + " took the whole timeout"));
-        else requests.ask(link, ask.payload(), left, ask.future());
+        else if (!requests.ask(link, ask.payload(), left, ask.future())) relay.ask(peer, ask.payload(), left, ask.future());
       }
     }));
   }
@@ -186,11 +193,28 @@ final class Reach {
     direct.put(link, scheduler.now());
   }
 
+  /** An open link found earlier for {@code peer}, or null; any thread. */
+  Link quickLink(NodeId peer) {
+    Link l = quick.get(peer);
+    if (l == null) return null;
+    if (l.isOpen()) {
+      usedQuickly.add(l);
+      return l;
+    }
+    quick.remove(peer, l);
+    return null;
+  }
+
   void linkDown(Link link) {
     direct.linkDown(link);
+    quick.remove(link.peer(), link);
   }
 
   void sweep() {
+    // requests on the quick path do not touch the direct-link cache: mark those links used now
+    // (an idle link leaves the quick map when it closes)
+    for (Link l : usedQuickly) if (direct.holds(l)) direct.get(l.peer(), scheduler.now());
+    usedQuickly.clear();
     direct.sweep(scheduler.now());
     relay.sweep();
     long now = scheduler.now();

@@ -86,10 +86,7 @@ public final class Relay {
    * and two thirds of the timeout.
    */
   public void ask(NodeId target, byte[] payload, long timeoutMs, CompletableFuture<byte[]> f) {
-    if (env.neighbourLinks().isEmpty()) {
-      f.completeExceptionally(new IllegalStateException(target + " is not reachable: this node has no neighbours to relay through"));
-      return;
-    }
+    // with no neighbour right now (membership repairing), the retries below flood once there are some
     List<String> keys = new ArrayList<>(3);
     Waiting w = new Waiting(target, f, keys);
     if (!flood(w, payload)) return;
