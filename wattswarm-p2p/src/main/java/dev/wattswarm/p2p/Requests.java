@@ -23,7 +23,7 @@ import java.util.function.BiFunction;
  * and an answer is matched on the transport's thread, with no hop through the protocol thread.
  */
 final class Requests {
-  private record Pending(NodeId peer, CompletableFuture<byte[]> future, Link link, byte[] payload, long deadline, boolean retried) {}
+  private record Pending(NodeId peer, CompletableFuture<byte[]> future, Link link, byte[] payload, long deadline) {}
 
   /** A request whose link went down before its answer came, to be asked again another way. */
   record Orphan(NodeId peer, byte[] payload, long deadline, CompletableFuture<byte[]> future) {}
@@ -49,11 +49,6 @@ final class Requests {
    *     full): the caller asks another way
    */
   boolean ask(Link link, byte[] payload, long timeoutMs, CompletableFuture<byte[]> f) {
-    return ask(link, payload, timeoutMs, f, false);
-  }
-
-  /** @param retried whether this is the second try after a link failed (there is no third) */
-  boolean ask(Link link, byte[] payload, long timeoutMs, CompletableFuture<byte[]> f, boolean retried) {
     NodeId peer = link.peer();
     int waiting = pendingPerPeer.merge(peer, 1, Integer::sum);
     if (waiting > limits.maxPendingRequestsPerPeer()) {
@@ -63,7 +58,7 @@ final class Requests {
       return true;
     }
     long id = nextId.getAndIncrement();
-    pending.put(id, new Pending(peer, f, link, payload, scheduler.now() + timeoutMs, retried));
+    pending.put(id, new Pending(peer, f, link, payload, scheduler.now() + timeoutMs));
     if (!link.send(new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done())) {
       remove(id);
       return false;
@@ -129,14 +124,14 @@ final class Requests {
   }
 
   /**
-   * Takes the requests sent on {@code link}, which went down, that have not been retried yet: their
-   * futures are still open and the caller asks again another way.
+   * Takes the requests sent on {@code link}, which went down: their futures are still open and the
+   * caller asks again another way, within the same deadline.
    */
   java.util.List<Orphan> orphaned(Link link) {
     java.util.List<Orphan> out = new java.util.ArrayList<>();
     for (var e : pending.entrySet()) {
       Pending p = e.getValue();
-      if (p.link() != link || p.retried()) continue;
+      if (p.link() != link) continue;
       if (remove(e.getKey()) != null) out.add(new Orphan(p.peer(), p.payload(), p.deadline(), p.future()));
     }
     return out;

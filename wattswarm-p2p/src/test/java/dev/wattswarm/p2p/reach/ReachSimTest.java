@@ -87,4 +87,25 @@ class ReachSimTest {
     var sizes = s.nodes.get(0).boundedSizes();
     assertThat(sizes.get("direct_links")).isLessThanOrEqualTo(ReachConfig.defaults().maxDirectLinks());
   }
+
+  @Test
+  void directLinksAreBoundedExpireWhenIdleAndLeaveMembershipAlone() {
+    long seed = seed();
+    ReachSwarm s = new ReachSwarm(seed, 40, 0, ReachConfig.defaults().withDirectLinks(4, 30_000));
+    s.joinAll();
+    var asker = s.nodes.get(0);
+    var viewBefore = Set.copyOf(asker.membership().activeView());
+    List<Asked> asked = new ArrayList<>();
+    for (int to = 1; to < 40 && asked.size() < 12; to++) {
+      if (viewBefore.contains(s.id(to))) continue;
+      String q = "q" + to;
+      asked.add(new Asked(0, to, q, s.ask(0, to, q)));
+    }
+    assertAllAnswered(s, asked, "twelve non-neighbours");
+    assertThat(asker.boundedSizes().get("direct_links")).as("at most 4 direct links kept").isLessThanOrEqualTo(4);
+    assertThat(Set.copyOf(asker.membership().activeView())).as("direct links never enter the active view").isEqualTo(viewBefore);
+    s.net.scheduler().runFor(60_000);
+    assertThat(asker.boundedSizes().get("direct_links")).as("idle direct links are closed").isZero();
+    for (Asked a : asked) assertThat(s.nodes.get(a.to()).boundedSizes().get("direct_links")).isZero();
+  }
 }

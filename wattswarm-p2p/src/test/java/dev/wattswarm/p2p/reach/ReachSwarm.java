@@ -36,6 +36,10 @@ final class ReachSwarm {
   final List<Set<String>> heard = new ArrayList<>();
 
   ReachSwarm(long seed, int n, int firewalledCount) {
+    this(seed, n, firewalledCount, ReachConfig.defaults());
+  }
+
+  ReachSwarm(long seed, int n, int firewalledCount, ReachConfig reach) {
     net = new SimNetwork(seed);
     random = new Random(seed);
     for (int i = 0; i < n; i++) {
@@ -43,7 +47,7 @@ final class ReachSwarm {
       random.nextBytes(secret);
       SimTransport t = net.newNode(new KeyPair(secret), NET);
       Overlay o = new Overlay(t, net.scheduler(), MembershipConfig.local(), BroadcastConfig.local(), PeerLimits.defaults(),
-          ReachConfig.defaults(), new Random(random.nextLong()));
+          reach, new Random(random.nextLong()));
       String me = t.localId().toString();
       Set<String> mine = new HashSet<>();
       heard.add(mine);
