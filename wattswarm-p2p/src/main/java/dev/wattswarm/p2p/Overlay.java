@@ -141,7 +141,9 @@ public final class Overlay implements Substrate, Transport.Listener {
             counters.inc(key);
             Overlay.this.strike(link.peer(), link, key, detail);
           }
-        }, new Random(random.nextLong()), MAX_REQUEST_BYTES);
+        // its own stream, not drawn from the overlay's: adding reach must not reshuffle a seeded
+        // simulation's membership (relay ids need only be unique; signatures, not secrecy, protect them)
+        }, new Random(java.util.Arrays.hashCode(transport.localId().keyBytes()) * 31L + 17), MAX_REQUEST_BYTES);
     transport.setListener(this);
     this.mesh = new TopicMesh(transport, scheduler, topics::get, membership::link, membership::passivePeers,
         () -> List.copyOf(topics.values()), new Random(random.nextLong()),
