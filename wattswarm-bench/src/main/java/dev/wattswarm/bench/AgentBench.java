@@ -71,6 +71,8 @@ final class AgentBench implements BenchRunner.ExternalSuite {
         progress.println("bench agents: across two processes (a `node up` child, TLS, loopback)");
         out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, progress));
       }
+      progress.println("bench agents: to non-neighbour nodes of a ten-node swarm (TLS, loopback)");
+      out.set("ten_nodes_non_neighbours", SwarmReachBench.run(dir.resolve("swarm"), n, progress));
     } finally {
       try (var s = Files.walk(dir)) {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -203,7 +205,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
     }
   }
 
-  private static ObjectNode stats(long[] lat, long totalNs) {
+  static ObjectNode stats(long[] lat, long totalNs) {
     long[] s = lat.clone();
     Arrays.sort(s);
     ObjectNode o = CanonicalJson.object();

@@ -10,6 +10,9 @@ import dev.wattswarm.p2p.limits.Penalties;
 import dev.wattswarm.p2p.limits.PeerLimits;
 import dev.wattswarm.p2p.membership.HyParView;
 import dev.wattswarm.p2p.membership.MembershipConfig;
+import dev.wattswarm.p2p.reach.ReachConfig;
+import dev.wattswarm.p2p.reach.Relay;
+import dev.wattswarm.p2p.reach.RelayFrames;
 import dev.wattswarm.p2p.transport.Link;
 import dev.wattswarm.p2p.transport.Periodic;
 import dev.wattswarm.p2p.transport.Scheduler;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's view of the swarm over any {@link Transport}: HyParView membership, a PlumTree per
- * subscribed topic, and request/response to neighbours. Everything runs on one {@link Scheduler}
+ * subscribed topic, and request/response to any node (see {@link Reach}). Everything runs on one {@link Scheduler}
  * (virtual time in the simulator, a real thread in a node), so the protocols need no locks; frames
  * from the transport are handed over to it through a bounded queue per link.
  *
@@ -65,6 +68,8 @@ public final class Overlay implements Substrate, Transport.Listener {
   private final Requests requests;
   private final InboundQueues inbound;
   private final TopicMesh mesh;
+  private final Reach reach;
+  private final ReachConfig reachCfg;
   private BiFunction<NodeId, byte[], CompletableFuture<byte[]>> requestHandler = (p, b) -> CompletableFuture.completedFuture(null);
   private Supplier<byte[]> bundleProvider = () -> null;
   private volatile RequestObserver requestObserver = RequestObserver.NONE;
@@ -80,6 +85,12 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg, PeerLimits limits,
       Random random) {
+    this(transport, scheduler, mcfg, bcfg, limits, ReachConfig.defaults(), random);
+  }
+
+  public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg, PeerLimits limits,
+      ReachConfig reachCfg, Random random) {
+    this.reachCfg = reachCfg;
     this.penalties = new Penalties(limits, counters);
     this.requests = new Requests(scheduler, limits, counters);
     this.inbound = new InboundQueues(limits, counters);
@@ -104,6 +115,36 @@ public final class Overlay implements Substrate, Transport.Listener {
         for (MembershipListener l : neighbourListeners) tell(() -> l.peerDown(peer));
       }
     });
+    this.reach = new Reach(transport, scheduler, reachCfg, requests, counters, this::ownedLink, this::heardAddresses,
+        new Relay.Env() {
+          @Override
+          public Link linkTo(NodeId peer) {
+            return reach.linkTo(peer);
+          }
+
+          @Override
+          public java.util.Collection<Link> neighbourLinks() {
+            List<Link> out = new ArrayList<>();
+            for (NodeId p : membership.activeView()) {
+              Link l = membership.link(p);
+              if (l != null && l.isOpen()) out.add(l);
+            }
+            return out;
+          }
+
+          @Override
+          public CompletableFuture<byte[]> handle(NodeId origin, byte[] payload) {
+            return requestHandler.apply(origin, payload);
+          }
+
+          @Override
+          public void strike(Link link, String key, String detail) {
+            counters.inc(key);
+            Overlay.this.strike(link.peer(), link, key, detail);
+          }
+        // its own stream, not drawn from the overlay's: adding reach must not reshuffle a seeded
+        // simulation's membership (relay ids need only be unique; signatures, not secrecy, protect them)
+        }, new Random(java.util.Arrays.hashCode(transport.localId().keyBytes()) * 31L + 17), MAX_REQUEST_BYTES);
     transport.setListener(this);
     this.mesh = new TopicMesh(transport, scheduler, topics::get, membership::link, membership::passivePeers,
         () -> List.copyOf(topics.values()), new Random(random.nextLong()),
@@ -127,6 +168,7 @@ public final class Overlay implements Substrate, Transport.Listener {
     Periodic.start(scheduler, "mesh", () -> mcfg.shuffleMs() / 2 + random.nextLong(mcfg.shuffleMs()), () -> closed, () -> {
       mesh.tick(new ArrayList<>(topics.keySet()));
       penalties.sweep(scheduler.now());
+      reach.sweep();
       refreshTopicPeers();
     }, e -> counters.inc("timer_failures"));
   }
@@ -260,7 +302,11 @@ public final class Overlay implements Substrate, Transport.Listener {
     this.requestHandler = handler;
   }
 
-  /** Asks a neighbour; fails with a TimeoutException after {@code timeoutMs}, or at once if it is not a neighbour. */
+  /**
+   * Asks any node of the network: over an existing link, a direct link dialled from the addresses
+   * it signed, or through the overlay (see {@link Reach}). Fails with a TimeoutException after
+   * {@code timeoutMs}.
+   */
   @Override
   public CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
@@ -270,21 +316,37 @@ public final class Overlay implements Substrate, Transport.Listener {
       int service = payload.length == 0 ? -1 : payload[0] & 0xff;
       f.whenComplete((answer, failure) -> obs.completed(service, RequestObserver.outcome(answer, failure), System.nanoTime() - start));
     }
-    scheduler.execute(() -> {
-      Link l = membership.link(peer);
-      for (var it = topics.values().iterator(); l == null && it.hasNext(); ) l = it.next().linkOf(peer);
-      if (l == null) {
-        f.completeExceptionally(new IllegalStateException(peer + " is not a neighbour"));
-        return;
-      }
-      requests.ask(l, payload, timeoutMs, f);
-    });
+    // the latency path: a peer with a link already found is asked from the caller's thread
+    Link l = reach.quickLink(peer);
+    if (l != null && requests.ask(l, payload, timeoutMs, f)) return f;
+    scheduler.execute(() -> reach.ask(peer, payload, timeoutMs, f));
     return f;
   }
 
   @Override
   public void observeRequests(RequestObserver observer) {
     this.requestObserver = observer == null ? RequestObserver.NONE : observer;
+  }
+
+  /**
+   * Where to find the addresses a node signed for itself (its node record), to dial a node that is
+   * not a neighbour. Called on the protocol thread; must not block.
+   */
+  public void addressResolver(java.util.function.Function<NodeId, java.util.Collection<String>> resolver) {
+    reach.addresses(resolver);
+  }
+
+  /** A neighbour's or topic tree's link to {@code peer}, or null. */
+  private Link ownedLink(NodeId peer) {
+    Link l = membership.link(peer);
+    for (var it = topics.values().iterator(); l == null && it.hasNext(); ) l = it.next().linkOf(peer);
+    return l;
+  }
+
+  /** Addresses membership heard for {@code peer} (unsigned: a dial proves or refutes them). */
+  private java.util.Collection<String> heardAddresses(NodeId peer) {
+    for (PeerInfo p : membership.passivePeers()) if (p.id().equals(peer)) return List.of(p.address());
+    return List.of();
   }
 
   /** What to send a joining node that asks for the network's bootstrap bundle. */
@@ -306,6 +368,19 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public void frame(Link link, byte[] frame) {
+    // answers are matched where they arrive: only one to a request we sent that very peer counts,
+    // so they need neither the queue nor the rate limit, and skip a thread hop
+    if (frame.length > 0 && frame[0] == FrameType.RESPONSE) {
+      try {
+        WireReader r = new WireReader(frame);
+        r.u8();
+        long id = r.i64();
+        requests.response(link.peer(), id, r.bytes(MAX_REQUEST_BYTES));
+      } catch (MalformedFrameException e) {
+        scheduler.execute(() -> violation(link, e));
+      }
+      return;
+    }
     if (!inbound.admit(link, frame.length)) return;
     scheduler.execute(() -> {
       inbound.taken(link, frame.length);
@@ -315,8 +390,13 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public void linkDown(Link link, String reason) {
+    // requests waiting on this link will get no answer on it: ask again by another way
+    for (Requests.Orphan o : requests.orphaned(link)) {
+      scheduler.execute(() -> reach.ask(o.peer(), o.payload(), Math.max(1, o.deadline() - scheduler.now()), o.future()));
+    }
     scheduler.execute(() -> {
       inbound.forget(link);
+      reach.linkDown(link);
       membership.linkDown(link);
       mesh.linkDown(link, List.copyOf(topics.values()));
     });
@@ -377,6 +457,10 @@ public final class Overlay implements Substrate, Transport.Listener {
     m.put("ihave_missing_max_topic", missing);
     m.put("ihave_missing_max_peer", perPeer);
     m.put("inbound_queues", (long) inbound.links());
+    m.put("direct_links", (long) reach.direct().size());
+    m.put("relay_routes", (long) reach.relay().routes());
+    m.put("relay_seen", (long) reach.relay().seenIds());
+    m.put("relay_waiting", (long) reach.relay().waiting());
     return m;
   }
 
@@ -408,7 +492,13 @@ public final class Overlay implements Substrate, Transport.Listener {
         mesh.frame(link, type, r);
       } else if (type == FrameType.REQUEST) {
         long id = r.i64();
-        requests.answer(link, id, r.bytes(MAX_REQUEST_BYTES), requestHandler);
+        byte[] body = r.bytes(MAX_REQUEST_BYTES);
+        reach.adopt(link);
+        requests.answer(link, id, body, requestHandler);
+      } else if (type == FrameType.RELAY_REQUEST) {
+        reach.relay().onRequest(link, RelayFrames.readRequest(r, MAX_REQUEST_BYTES, reachCfg.relayTtl()));
+      } else if (type == FrameType.RELAY_RESPONSE) {
+        reach.relay().onResponse(link, RelayFrames.readResponse(r, MAX_REQUEST_BYTES));
       } else if (type == FrameType.BUNDLE_REQUEST) {
         byte[] bundle = bundleProvider.get();
         if (bundle != null) link.send(new WireWriter(FrameType.BUNDLE).bytes(bundle).done());
@@ -419,14 +509,18 @@ public final class Overlay implements Substrate, Transport.Listener {
         throw new MalformedFrameException("unknown frame type " + type);
       }
     } catch (MalformedFrameException e) {
-      if (e.reason().equals("bad_addresses")) counters.inc("bad_addresses");
-      if (e.reason().equals("identity_claims")) counters.inc("identity_claims");
-      if (e.reason().equals("malformed_frames")) counters.inc("malformed_frames");
-      strike(link.peer(), link, e.reason(), e.getMessage());
+      violation(link, e);
     } catch (IllegalArgumentException e) {
       counters.inc("malformed_frames");
       strike(link.peer(), link, "malformed_frames", e.getMessage());
     }
+  }
+
+  private void violation(Link link, MalformedFrameException e) {
+    if (e.reason().equals("bad_addresses")) counters.inc("bad_addresses");
+    if (e.reason().equals("identity_claims")) counters.inc("identity_claims");
+    if (e.reason().equals("malformed_frames")) counters.inc("malformed_frames");
+    strike(link.peer(), link, e.reason(), e.getMessage());
   }
 
   @Override

@@ -8,7 +8,8 @@ import dev.wattswarm.p2p.transport.Scheduler;
 import dev.wattswarm.p2p.wire.FrameType;
 import dev.wattswarm.p2p.wire.MalformedFrameException;
 import dev.wattswarm.p2p.wire.WireWriter;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -18,18 +19,22 @@ import java.util.function.BiFunction;
  * Request/response bookkeeping. A response is matched on (the peer its link proves, request id):
  * ids are sequential and easy to guess, so an id alone would let any neighbour answer a question
  * put to another. Requests waiting on one peer, and answers being prepared for one peer, are
- * bounded. Single-threaded on the overlay's scheduler, except the answer counts.
+ * bounded. Thread-safe: a request to a peer with an open link is sent from the caller's thread,
+ * and an answer is matched on the transport's thread, with no hop through the protocol thread.
  */
 final class Requests {
-  private record Pending(NodeId peer, CompletableFuture<byte[]> future) {}
+  private record Pending(NodeId peer, CompletableFuture<byte[]> future, Link link, byte[] payload, long deadline) {}
+
+  /** A request whose link went down before its answer came, to be asked again another way. */
+  record Orphan(NodeId peer, byte[] payload, long deadline, CompletableFuture<byte[]> future) {}
 
   private final Scheduler scheduler;
   private final PeerLimits limits;
   private final DefenseCounters counters;
-  private final Map<Long, Pending> pending = new HashMap<>();
-  private final Map<NodeId, Integer> pendingPerPeer = new HashMap<>();
-  private final Map<NodeId, Integer> answering = new java.util.concurrent.ConcurrentHashMap<>();
-  private long nextId = 1;
+  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<NodeId, Integer> pendingPerPeer = new ConcurrentHashMap<>();
+  private final Map<NodeId, Integer> answering = new ConcurrentHashMap<>();
+  private final AtomicLong nextId = new AtomicLong(1);
 
   Requests(Scheduler scheduler, PeerLimits limits, DefenseCounters counters) {
     this.scheduler = scheduler;
@@ -37,23 +42,32 @@ final class Requests {
     this.counters = counters;
   }
 
-  /** Sends a request on {@code link} and completes {@code f} with the answer, or a timeout. */
-  void ask(Link link, byte[] payload, long timeoutMs, CompletableFuture<byte[]> f) {
+  /**
+   * Sends a request on {@code link} and completes {@code f} with the answer, or a timeout.
+   *
+   * @return false, leaving {@code f} open, when the link would not take the frame (closed or
+   *     full): the caller asks another way
+   */
+  boolean ask(Link link, byte[] payload, long timeoutMs, CompletableFuture<byte[]> f) {
     NodeId peer = link.peer();
-    int waiting = pendingPerPeer.getOrDefault(peer, 0);
-    if (waiting >= limits.maxPendingRequestsPerPeer()) {
+    int waiting = pendingPerPeer.merge(peer, 1, Integer::sum);
+    if (waiting > limits.maxPendingRequestsPerPeer()) {
+      pendingPerPeer.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
       counters.inc("refused_requests.pending_full");
-      f.completeExceptionally(new IllegalStateException(waiting + " requests to " + peer + " are already waiting"));
-      return;
+      f.completeExceptionally(new IllegalStateException((waiting - 1) + " requests to " + peer + " are already waiting"));
+      return true;
     }
-    long id = nextId++;
-    pending.put(id, new Pending(peer, f));
-    pendingPerPeer.put(peer, waiting + 1);
-    link.send(new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done());
+    long id = nextId.getAndIncrement();
+    pending.put(id, new Pending(peer, f, link, payload, scheduler.now() + timeoutMs));
+    if (!link.send(new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done())) {
+      remove(id);
+      return false;
+    }
     scheduler.schedule(timeoutMs, () -> {
       Pending p = remove(id);
       if (p != null) p.future().completeExceptionally(new TimeoutException("no answer from " + peer + " in " + timeoutMs + " ms"));
     });
+    return true;
   }
 
   private Pending remove(long id) {
@@ -70,7 +84,7 @@ final class Requests {
   void response(NodeId from, long id, byte[] body) {
     Pending p = pending.get(id);
     if (p == null) {
-      if (id <= 0 || id >= nextId) {
+      if (id <= 0 || id >= nextId.get()) {
         counters.inc("unsolicited_responses");
         throw new MalformedFrameException("unsolicited_responses", from + " answered request " + id + ", never asked");
       }
@@ -81,7 +95,7 @@ final class Requests {
       counters.inc("misrouted_responses");
       throw new MalformedFrameException("misrouted_responses", from + " answered request " + id + " put to " + p.peer());
     }
-    remove(id);
+    if (remove(id) == null) return; // a racing timeout took it
     p.future().complete(body);
   }
 
@@ -107,6 +121,20 @@ final class Requests {
 
   private void release(NodeId peer) {
     answering.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /**
+   * Takes the requests sent on {@code link}, which went down: their futures are still open and the
+   * caller asks again another way, within the same deadline.
+   */
+  java.util.List<Orphan> orphaned(Link link) {
+    java.util.List<Orphan> out = new java.util.ArrayList<>();
+    for (var e : pending.entrySet()) {
+      Pending p = e.getValue();
+      if (p.link() != link) continue;
+      if (remove(e.getKey()) != null) out.add(new Orphan(p.peer(), p.payload(), p.deadline(), p.future()));
+    }
+    return out;
   }
 
   /** Requests awaiting an answer from {@code peer}. */

@@ -17,9 +17,10 @@ import java.util.Map;
  * @param controlPort control plane port; {@code WATTSWARM_CONTROL_PORT}, default 7777, 0 = any free
  * @param p2pEnabled {@code WATTSWARM_P2P_ENABLED}, default true (ignored in local mode)
  * @param p2pPort {@code WATTSWARM_P2P_PORT}, default 4001, 0 = any free
- * @param p2pListenAddrs {@code WATTSWARM_P2P_LISTEN_ADDRS}, comma separated host:port; empty = 0.0.0.0:p2pPort
+ * @param p2pListenAddrs {@code WATTSWARM_P2P_LISTEN_ADDRS}, comma separated host:port, each listened on (the first is
+ *     the main one); empty = 0.0.0.0:p2pPort
  * @param regionIds {@code WATTSWARM_P2P_REGION_IDS}: region scopes to subscribe to
- * @param nodeScopeIds {@code WATTSWARM_P2P_NODE_IDS} (legacy {@code WATTSWARM_P2P_LOCAL_IDS}): node scopes
+ * @param nodeScopeIds {@code WATTSWARM_P2P_NODE_IDS} merged with (legacy) {@code WATTSWARM_P2P_LOCAL_IDS}: node scopes
  * @param store where the log lives ({@code WATTSWARM_STORAGE_BACKEND}, {@code WATTSWARM_PG_URL})
  * @param limits payload size caps
  * @param shutdownGrace how long a clean shutdown may take before the process exits anyway
@@ -67,7 +68,10 @@ public record NodeConfig(
   /** Reads the documented environment variables; unknown values fail with the variable named. */
   public static NodeConfig fromEnv(Path stateDir, Map<String, String> env) {
     Mode mode = env.containsKey("WATTSWARM_NODE_MODE") ? parse(env, "WATTSWARM_NODE_MODE", Mode::parse) : Mode.LOCAL;
-    List<String> nodeIds = list(env.getOrDefault("WATTSWARM_P2P_NODE_IDS", env.get("WATTSWARM_P2P_LOCAL_IDS")));
+    // both names are read and merged: a deployment may still set the legacy one beside the new one
+    java.util.LinkedHashSet<String> mergedIds = new java.util.LinkedHashSet<>(list(env.get("WATTSWARM_P2P_NODE_IDS")));
+    mergedIds.addAll(list(env.get("WATTSWARM_P2P_LOCAL_IDS")));
+    List<String> nodeIds = List.copyOf(mergedIds);
     long heartbeat = ms(env, "WATTSWARM_AGENT_HEARTBEAT_MS", DEFAULT_AGENT_HEARTBEAT_MS);
     return new NodeConfig(
         mode,

@@ -40,14 +40,19 @@ public final class Networks {
     }
     if (!contacts.isEmpty()) {
       List<String> failures = new ArrayList<>();
-      for (Contact c : contacts) {
-        try {
-          NetworkBundle b = BundleFetch.fetch(key, c, tcp, 10_000);
-          dir.writeFile(FILE, CanonicalJson.encodeString(b.toJson()) + "\n");
-          return new Resolved(b, false);
-        } catch (IllegalStateException e) {
-          failures.add(e.getMessage());
+      // a contact that is busy (a slow TLS handshake on a loaded machine) gets two more chances
+      for (int round = 0; round < 3; round++) {
+        failures.clear();
+        for (Contact c : contacts) {
+          try {
+            NetworkBundle b = BundleFetch.fetch(key, c, tcp, 10_000);
+            dir.writeFile(FILE, CanonicalJson.encodeString(b.toJson()) + "\n");
+            return new Resolved(b, false);
+          } catch (IllegalStateException e) {
+            failures.add(e.getMessage());
+          }
         }
+        if (failures.stream().noneMatch(m -> m.contains("did not") || m.contains("cannot reach"))) break;
       }
       throw new IllegalStateException("could not join through any bootstrap contact: " + String.join("; ", failures)
           + ". Check that the node is running and that the contact is what its `node export-contact` prints; replace a"

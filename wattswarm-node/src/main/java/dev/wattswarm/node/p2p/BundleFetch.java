@@ -26,9 +26,46 @@ import java.util.concurrent.TimeoutException;
 public final class BundleFetch {
   private BundleFetch() {}
 
-  /** @throws IllegalStateException saying what failed and what to do; nothing is stored */
+  /**
+   * Fetches from any member: the contact is first taken for the genesis (network id derived from
+   * it); a member that is not answers the hello with its own network id, and the fetch is made
+   * again on that network. Either way the bundle must verify against the genesis key its network
+   * id names, so a member can pass the bundle on but not alter it.
+   *
+   * @throws IllegalStateException saying what failed and what to do; nothing is stored
+   */
   public static NetworkBundle fetch(KeyPair key, Contact contact, TcpConfig cfg, long timeoutMs) {
-    String expectedNetwork = NetworkBundle.networkIdOf(contact.nodeId());
+    try {
+      return fetch(key, contact, cfg, timeoutMs, NetworkBundle.networkIdOf(contact.nodeId()));
+    } catch (WrongNetwork w) {
+      String theirs = w.networkId;
+      if (theirs == null || !theirs.startsWith("net:")) {
+        throw new IllegalStateException("contact " + contact + " is on network '" + theirs + "', which is not a joinable"
+            + " network (expected net:<genesis node id>); ask a member for its `node export-contact`");
+      }
+      try {
+        dev.wattswarm.kernel.identity.NodeId.parse(theirs.substring(4));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("contact " + contact + " names network '" + theirs + "', which has no valid genesis id");
+      }
+      try {
+        return fetch(key, contact, cfg, timeoutMs, theirs);
+      } catch (WrongNetwork again) {
+        throw new IllegalStateException("contact " + contact + " changed its network during the join; try again");
+      }
+    }
+  }
+
+  private static final class WrongNetwork extends RuntimeException {
+    final String networkId;
+
+    WrongNetwork(String networkId) {
+      super(null, null, false, false);
+      this.networkId = networkId;
+    }
+  }
+
+  private static NetworkBundle fetch(KeyPair key, Contact contact, TcpConfig cfg, long timeoutMs, String expectedNetwork) {
     CompletableFuture<byte[]> answer = new CompletableFuture<>();
     // a throwaway listener for the fetch: on loopback when the contact is, else on every interface
     String bindHost = contact.address().startsWith("127.") ? "127.0.0.1" : "0.0.0.0";
@@ -53,9 +90,10 @@ public final class BundleFetch {
         link = t.connect(contact.address(), contact.nodeId()).get(timeoutMs, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
-        if (c instanceof TransportException te && te.kind() == TransportException.Kind.WRONG_NETWORK) {
-          throw new IllegalStateException("contact " + contact + " is not the genesis node of its network (" + te.getMessage()
-              + "); for a first join use the contact exported by the genesis node");
+        for (Throwable x = c; x != null; x = x.getCause()) {
+          if (x instanceof TransportException te && te.kind() == TransportException.Kind.WRONG_NETWORK) {
+            throw new WrongNetwork(te.peerNetworkId());
+          }
         }
         throw new IllegalStateException("cannot reach bootstrap contact " + contact + ": " + (c == null ? e : c).getMessage());
       } catch (TimeoutException e) {
@@ -64,7 +102,8 @@ public final class BundleFetch {
       link.send(new WireWriter(FrameType.BUNDLE_REQUEST).done());
       byte[] json = answer.get(timeoutMs, TimeUnit.MILLISECONDS);
       NetworkBundle b = NetworkBundle.fromJson(CanonicalJson.parse(json));
-      b.verify(contact.nodeId());
+      // the genesis its network id names must have signed it, whoever passed it on
+      b.verify(dev.wattswarm.kernel.identity.NodeId.parse(expectedNetwork.substring("net:".length())));
       if (!b.networkId().equals(expectedNetwork)) throw new IllegalArgumentException("bundle is for network " + b.networkId());
       link.close("bundle received");
       return b;

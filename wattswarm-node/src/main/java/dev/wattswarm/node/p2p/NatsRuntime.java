@@ -43,7 +43,7 @@ final class NatsRuntime {
     for (String n : cfg.nodeScopeIds()) scopes.add(Scope.of("node", n));
     RequestRouter router = new RequestRouter(substrate);
     EventSync sync = new EventSync(node.log(), substrate, router, scopes, SyncConfig.lan(), rules);
-    NetworkRuntime rt = new NetworkRuntime(scheduler, substrate, sync, router, "nats:" + link.config().display(), node.stateDir());
+    NetworkRuntime rt = new NetworkRuntime(scheduler, substrate, sync, router, null, "nats:" + link.config().display(), node.stateDir());
     rt.natsLink(link);
     return node.manage(rt);
   }

@@ -46,8 +46,16 @@ public final class NetworkRuntime implements AutoCloseable {
     return router;
   }
 
-  NetworkRuntime(ThreadScheduler scheduler, Substrate overlay, EventSync sync, RequestRouter router, String advertised,
-      dev.wattswarm.node.state.StateDir stateDir) {
+  private final NodeRecords records;
+
+  /** The signed node records of this network: this node's own, and every member's it has verified; null over NATS. */
+  public NodeRecords records() {
+    return records;
+  }
+
+  NetworkRuntime(ThreadScheduler scheduler, Substrate overlay, EventSync sync, RequestRouter router, NodeRecords records,
+      String advertised, dev.wattswarm.node.state.StateDir stateDir) {
+    this.records = records;
     this.scheduler = scheduler;
     this.overlay = overlay;
     this.sync = sync;
@@ -62,7 +70,17 @@ public final class NetworkRuntime implements AutoCloseable {
   }
 
   public static InetSocketAddress listenAddress(NodeConfig cfg) {
-    String spec = cfg.p2pListenAddrs().isEmpty() ? "0.0.0.0:" + cfg.p2pPort() : cfg.p2pListenAddrs().get(0);
+    return parseListen(cfg.p2pListenAddrs().isEmpty() ? "0.0.0.0:" + cfg.p2pPort() : cfg.p2pListenAddrs().get(0));
+  }
+
+  /** Every address of {@code WATTSWARM_P2P_LISTEN_ADDRS} after the first: the transport listens on each as well. */
+  public static List<InetSocketAddress> extraListenAddresses(NodeConfig cfg) {
+    List<InetSocketAddress> out = new java.util.ArrayList<>();
+    for (int i = 1; i < cfg.p2pListenAddrs().size(); i++) out.add(parseListen(cfg.p2pListenAddrs().get(i)));
+    return out;
+  }
+
+  private static InetSocketAddress parseListen(String spec) {
     int colon = spec.lastIndexOf(':');
     if (colon <= 0) throw new IllegalArgumentException("WATTSWARM_P2P_LISTEN_ADDRS entry '" + spec + "' must be host:port");
     int port;
@@ -126,17 +144,23 @@ public final class NetworkRuntime implements AutoCloseable {
     for (String r : cfg.regionIds()) scopes.add(Scope.of("region", r));
     for (String n : cfg.nodeScopeIds()) scopes.add(Scope.of("node", n));
     RequestRouter router = new RequestRouter(overlay);
+    List<String> addrs = new java.util.ArrayList<>();
+    addrs.add(dialable(transport.localAddress()));
+    for (InetSocketAddress extra : extraListenAddresses(cfg)) {
+      String a = dialable(transport.listenAlso(extra));
+      if (!addrs.contains(a)) addrs.add(a);
+    }
+    // records live an hour (ten minutes on loopback, where test swarms come and go) and are re-signed at a third
+    NodeRecords records = new NodeRecords(node.key(), node.networkId(), node.clock(), overlay, router, addrs,
+        lo ? 10 * 60_000 : 3_600_000, 10_000);
     EventSync sync = new EventSync(node.log(), overlay, router, scopes, sc, rules);
     for (Contact c : contacts) overlay.join(c.address(), c.nodeId());
     // peers known from the last run: a restarted node (even on a new port) finds the swarm again
     for (Contact c : KnownPeers.read(node.stateDir())) {
       if (contacts.stream().noneMatch(x -> x.nodeId().equals(c.nodeId()))) overlay.join(c.address(), c.nodeId());
     }
-    String advertised = transport.localAddress();
-    if (advertised.startsWith("0.0.0.0:")) {
-      advertised = firstSiteLocal() + advertised.substring(advertised.indexOf(':'));
-    }
-    NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, router, advertised, node.stateDir());
+    String advertised = addrs.get(0);
+    NetworkRuntime rt = new NetworkRuntime(scheduler, overlay, sync, router, records, advertised, node.stateDir());
     startGroups.addAll(GroupScopes.read(node.stateDir()));
     for (Scope g : startGroups) {
       if (rt.groups.size() < GroupScopes.MAX_GROUPS) rt.joinScope(g, rt.groups);
@@ -154,6 +178,13 @@ public final class NetworkRuntime implements AutoCloseable {
       public void peerDown(dev.wattswarm.kernel.identity.NodeId peer) {}
     });
     return node.manage(rt);
+  }
+
+  /** A bound address as peers dial it: a wildcard host becomes this machine's first site-local address. */
+  private static String dialable(String bound) {
+    if (bound.startsWith("0.0.0.0:")) return firstSiteLocal() + bound.substring(bound.indexOf(':'));
+    if (bound.startsWith("[::]:")) return firstSiteLocal() + bound.substring(bound.lastIndexOf(':'));
+    return bound;
   }
 
   private static String firstSiteLocal() {
@@ -255,6 +286,7 @@ public final class NetworkRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    if (records != null) records.close();
     sync.close();
     overlay.close();
     scheduler.close();

@@ -18,6 +18,8 @@ public final class SimNetwork {
   private final long seed;
   private final Map<String, SimTransport> byAddress = new HashMap<>();
   private final Set<String> crashed = new HashSet<>();
+  /** Addresses nobody can dial (behind a NAT or firewall); they can still dial out. */
+  private final Set<String> firewalled = new HashSet<>();
   /** Partition group per address; addresses in different groups cannot talk. Empty = one network. */
   private final Map<String, Integer> group = new HashMap<>();
   private int next;
@@ -60,6 +62,22 @@ public final class SimNetwork {
   /** Frames to lose on purpose, whatever the random loss: for a test about one frame going missing. */
   public interface DropRule {
     boolean drop(String from, String to, byte[] frame);
+  }
+
+  /** What a lying node does to the frames it sends: returns the bytes that actually go out. */
+  public interface RewriteRule {
+    byte[] rewrite(String from, String to, byte[] frame);
+  }
+
+  private RewriteRule rewriteRule = (from, to, frame) -> frame;
+
+  public SimNetwork rewriteWhen(RewriteRule rule) {
+    this.rewriteRule = rule;
+    return this;
+  }
+
+  byte[] rewritten(String from, String to, byte[] frame) {
+    return rewriteRule.rewrite(from, to, frame);
   }
 
   public SimNetwork dropWhen(DropRule rule) {
@@ -107,6 +125,15 @@ public final class SimNetwork {
     crashed.add(t.localAddress());
     t.crashed();
     scheduleDetection();
+  }
+
+  /** Makes {@code t} undialable, as a node behind a NAT is: its own outbound links still work. */
+  public void firewall(SimTransport t) {
+    firewalled.add(t.localAddress());
+  }
+
+  boolean dialable(String address) {
+    return !firewalled.contains(address);
   }
 
   /** Brings a crashed node's transport back (the protocols above must rejoin). */

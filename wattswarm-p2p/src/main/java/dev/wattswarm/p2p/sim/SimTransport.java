@@ -37,6 +37,11 @@ public final class SimTransport implements Transport {
   }
 
   @Override
+  public byte[] sign(byte[] message) {
+    return key.sign(message);
+  }
+
+  @Override
   public String networkId() {
     return networkId;
   }
@@ -66,7 +71,7 @@ public final class SimTransport implements Transport {
       SimTransport other = net.at(target);
       if (down) {
         f.completeExceptionally(new TransportException(TransportException.Kind.CLOSED, "transport is down"));
-      } else if (other == null || other.down || !net.reachable(address, target)) {
+      } else if (other == null || other.down || !net.reachable(address, target) || !net.dialable(target)) {
         f.completeExceptionally(new TransportException(TransportException.Kind.UNREACHABLE, target + " is unreachable"));
       } else if (other == this) {
         f.completeExceptionally(new TransportException(TransportException.Kind.WRONG_PEER, "refusing to connect to ourselves"));
@@ -164,11 +169,12 @@ public final class SimTransport implements Transport {
     public boolean send(byte[] frame) {
       if (!open) return false;
       if ((!lossless && net.lost()) || net.dropped(owner.address, other.address, frame) || !net.reachable(owner.address, other.address)) return true; // gone in flight
+      byte[] out = net.rewritten(owner.address, other.address, frame);
       SimLink target = twin;
       long at = Math.max(net.scheduler().now() + net.delay(), lastArrival);
       lastArrival = at;
       net.scheduler().schedule(at - net.scheduler().now(), () -> {
-        if (target.open && other.listener != null) other.listener.frame(target, frame);
+        if (target.open && other.listener != null) other.listener.frame(target, out);
       });
       return true;
     }

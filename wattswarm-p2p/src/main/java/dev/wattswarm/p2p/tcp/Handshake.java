@@ -95,7 +95,7 @@ final class Handshake {
       }
       if (!theirs.networkId().equals(ours.networkId())) {
         throw new TransportException(Kind.WRONG_NETWORK, "peer " + remote + " (" + peer + ") is on network '"
-            + theirs.networkId() + "', this node is on network '" + ours.networkId() + "'");
+            + theirs.networkId() + "', this node is on network '" + ours.networkId() + "'", null, theirs.networkId());
       }
       HostPort listen = HostPort.parse(theirs.listenAddress());
       if (listen.wildcard()) listen = new HostPort(raw.getInetAddress().getHostAddress(), listen.port());

@@ -49,6 +49,7 @@ public final class TcpTransport implements Transport {
   private final String networkId;
   private final TcpConfig config;
   private final ServerSocket server;
+  private final java.util.List<ServerSocket> extraServers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final String localAddress;
   private final X509Certificate certificate;
   private final PrivateKey privateKey;
@@ -104,7 +105,7 @@ public final class TcpTransport implements Transport {
       closeQuietly(server);
       throw e;
     }
-    t.threads.start("wattswarm-tcp-accept-" + t.localAddress, t::acceptLoop);
+    t.threads.start("wattswarm-tcp-accept-" + t.localAddress, () -> t.acceptLoop(server));
     log.info("p2p transport {} listening on {} (network {})", key.id(), t.localAddress, networkId);
     return t;
   }
@@ -112,6 +113,11 @@ public final class TcpTransport implements Transport {
   @Override
   public NodeId localId() {
     return key.id();
+  }
+
+  @Override
+  public byte[] sign(byte[] message) {
+    return key.sign(message);
   }
 
   @Override
@@ -210,7 +216,30 @@ public final class TcpTransport implements Transport {
     return Handshake.outbound(raw, ctx, target, hello(), config, key.id(), expectedId, threads);
   }
 
-  private void acceptLoop() {
+  /**
+   * Also accepts peers on {@code listen} (a node with several interfaces or address families):
+   * the same identity and network, another socket. Closed with the transport.
+   *
+   * @return the bound address, port 0 resolved
+   * @throws UncheckedIOException when the address cannot be bound
+   */
+  public String listenAlso(InetSocketAddress listen) {
+    ServerSocket extra;
+    try {
+      extra = new ServerSocket();
+      extra.setReuseAddress(true);
+      extra.bind(listen, 128);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + listen + ": " + e.getMessage(), e);
+    }
+    extraServers.add(extra);
+    if (closed.get()) closeQuietly(extra);
+    String bound = HostPort.of(extra.getInetAddress(), extra.getLocalPort()).toString();
+    threads.start("wattswarm-tcp-accept-" + bound, () -> acceptLoop(extra));
+    return bound;
+  }
+
+  private void acceptLoop(ServerSocket server) {
     while (!closed.get()) {
       Socket raw;
       try {
@@ -294,6 +323,7 @@ public final class TcpTransport implements Transport {
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
     closeQuietly(server);
+    for (ServerSocket x : extraServers) closeQuietly(x);
     for (Socket s : Set.copyOf(handshaking)) closeQuietly(s);
     for (TcpLink link : Set.copyOf(links)) link.close("transport closed");
     Set<Thread> left = threads.joinAll(CLOSE_WAIT_MS);

@@ -26,6 +26,12 @@ public interface Transport extends AutoCloseable {
    */
   CompletableFuture<Link> connect(String address, NodeId expectedId);
 
+  /**
+   * Signs {@code message} with this node's key (the key its links prove), so what travels through
+   * other nodes can stay bound to this node end to end.
+   */
+  byte[] sign(byte[] message);
+
   /** Set once, before any link exists. Callbacks may come from any thread. */
   void setListener(Listener listener);
 

@@ -28,6 +28,9 @@ public final class FrameType {
   // scoped topics: direct links between subscribers of a topic that are not neighbours
   public static final int TOPIC_JOIN = 42;
   public static final int TOPIC_LEAVE = 43;
+  // reach: requests to and answers from non-neighbours, through other nodes, signed end to end
+  public static final int RELAY_REQUEST = 50;
+  public static final int RELAY_RESPONSE = 51;
 
   public static boolean membership(int t) {
     return t >= 1 && t <= 10;

@@ -28,7 +28,8 @@ class ResponseBindingTest {
 
     assertThat(answer).as("a neighbour that was not asked cannot answer").isNotDone();
     assertThat(c.counter(0, "misrouted_responses")).isEqualTo(1);
-    assertThat(c.counter(0, "unsolicited_responses")).isPositive();
+    // answers are judged where they arrive: once the first forged one is struck, its link is cut
+    // and the rest (ids never asked) are not even read
     assertThat(c.counter(0, "strikes.misrouted_responses")).isEqualTo(1);
     assertThat(c.nodes.get(0).pendingRequests(c.id(1))).isEqualTo(1);
 
