@@ -33,7 +33,7 @@ public record DiscoveryConfig(long recordTtlMs, long republishMs, long refreshMs
 
   /** Nodes on one machine: the same bounds, quicker rounds. */
   public static DiscoveryConfig local() {
-    return new DiscoveryConfig(10 * 60_000L, 60_000, 3_000, 10_000, 256, 2_000, 1 << 20, 500);
+    return new DiscoveryConfig(10 * 60_000L, 60_000, 5_000, 10_000, 256, 2_000, 1 << 20, 500);
   }
 
   public DiscoveryConfig withTimings(long ttlMs, long republishEveryMs, long refreshEveryMs) {

@@ -14,6 +14,11 @@ public final class RecordIntake {
 
   /** Decodes and checks a record without storing it. */
   public static NodeRecord check(byte[] json, String networkId, long nowMs) {
+    return check(parse(json), networkId, nowMs);
+  }
+
+  /** Decodes a record within the size cap; checks nothing else. */
+  public static NodeRecord parse(byte[] json) {
     if (json.length > NodeRecord.MAX_BYTES) {
       throw new Refusal(413, "too_large", "record of " + json.length + " bytes is over the cap of " + NodeRecord.MAX_BYTES + " bytes");
     }
@@ -29,7 +34,7 @@ public final class RecordIntake {
     } catch (IllegalArgumentException e) {
       throw new Refusal(400, "malformed", "not a discovery record: " + e.getMessage());
     }
-    return check(r, networkId, nowMs);
+    return r;
   }
 
   /** Checks a parsed record without storing it. */
@@ -63,6 +68,9 @@ public final class RecordIntake {
    * @throws Refusal also when a newer record of the node is held (409 stale) or the book is full of longer-lived ones
    */
   public static NodeRecordBook.Outcome admit(NodeRecordBook book, NodeRecord r, long nowMs) {
+    var held = book.get(r.nodeId(), nowMs);
+    // byte-identical to a record already verified: polls and snapshots repeat most records
+    if (held.isPresent() && java.util.Arrays.equals(held.get().encode(), r.encode())) return NodeRecordBook.Outcome.UNCHANGED;
     check(r, book.networkId(), nowMs);
     NodeRecordBook.Outcome o;
     try {
@@ -71,8 +79,7 @@ public final class RecordIntake {
       throw new Refusal(400, "malformed", "not a valid discovery record: " + e.getMessage());
     }
     if (o == NodeRecordBook.Outcome.STALE) {
-      boolean held = book.get(r.nodeId(), nowMs).isPresent();
-      throw held
+      throw book.get(r.nodeId(), nowMs).isPresent()
           ? new Refusal(409, "stale", "a newer record of " + r.nodeId() + " is already held; this one (issued " + r.issuedAtMs() + ") is a replay or out of date")
           : new Refusal(429, "store_full", "the record store is full of records that live longer; try again later");
     }
