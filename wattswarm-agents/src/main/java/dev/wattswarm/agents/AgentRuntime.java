@@ -40,11 +40,16 @@ public final class AgentRuntime implements AutoCloseable {
   public static final int SERVICE = 10;
 
   /** An answer and who gave it. */
-  public record Reply(String agentId, String agentName, String nodeId, String location, JsonNode body) {
+  public record Reply(String agentId, String agentName, String nodeId, String location, JsonNode body, ObjectNode context) {
+    public Reply(String agentId, String agentName, String nodeId, String location, Answer answer) {
+      this(agentId, agentName, nodeId, location, answer.body(), answer.context());
+    }
+
     public ObjectNode toJson() {
       ObjectNode o = CanonicalJson.object();
       o.put("agent_id", agentId).put("agent_name", agentName).put("node_id", nodeId).put("location", location);
       o.set("reply", body);
+      if (!context.isEmpty()) o.set("context", context);
       return o;
     }
   }
@@ -62,8 +67,10 @@ public final class AgentRuntime implements AutoCloseable {
   private final String topic;
   private final Outbound outbound;
   private final Announcements announcements;
+  private final java.util.random.RandomGenerator random;
 
-  private AgentRuntime(Node node, Substrate substrate, AgentConfig config) {
+  private AgentRuntime(Node node, Substrate substrate, AgentConfig config, java.util.random.RandomGenerator random) {
+    this.random = random;
     this.node = node;
     this.substrate = substrate;
     this.config = config;
@@ -93,7 +100,13 @@ public final class AgentRuntime implements AutoCloseable {
   /** Over any substrate (TLS overlay, simulator); {@code substrate} and {@code router} both null for no network. */
   public static AgentRuntime start(Node node, Substrate substrate, RequestRouter router, AgentConfig config, List<AgentSpec> specs,
       Function<AgentSpec, Responder> responders) {
-    AgentRuntime rt = new AgentRuntime(node, substrate, config);
+    return start(node, substrate, router, config, specs, responders, new SecureRandom());
+  }
+
+  /** @param random what the {@code random} discovery strategy shuffles with (tests pass a seeded one) */
+  public static AgentRuntime start(Node node, Substrate substrate, RequestRouter router, AgentConfig config, List<AgentSpec> specs,
+      Function<AgentSpec, Responder> responders, java.util.random.RandomGenerator random) {
+    AgentRuntime rt = new AgentRuntime(node, substrate, config, random);
     Path dir = node.stateDir().file("agents");
     try {
       Files.createDirectories(dir);
@@ -104,7 +117,7 @@ public final class AgentRuntime implements AutoCloseable {
       if (rt.agents.containsKey(s.name())) throw new IllegalArgumentException("two agents are named '" + s.name() + "'");
       KeyPair key = IdentityFile.loadOrCreate(dir.resolve(s.name() + ".key"), new SecureRandom());
       // brain "inbox": the agent answers from its own loop with receive/respond
-      Responder r = s.brain().equals("inbox") ? new InboxResponder(rt.agents::get) : responders.apply(s);
+      Responder r = s.brain().equals("inbox") ? new InboxResponder(rt.agents::get, node.clock()) : responders.apply(s);
       rt.agents.put(s.name(), new LocalAgent(s, key, r, config.inboxCapacity()));
     }
     if (substrate != null) {
@@ -149,7 +162,15 @@ public final class AgentRuntime implements AutoCloseable {
   public PeerClient client(String agentName) {
     LocalAgent a = agents.get(agentName);
     if (a == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no local agent named " + agentName);
-    return new PeerClient(this, a);
+    return new PeerClient(this, a, a.selection(() -> new PeerSelection(node.clock(), random)));
+  }
+
+  String localNodeId() {
+    return node.nodeId().toString();
+  }
+
+  java.time.Clock clock() {
+    return node.clock();
   }
 
   /**
@@ -203,6 +224,10 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Sends {@code body} to one agent fit for {@code target} (role, capability, agent id or name) and waits for its reply. */
   Reply request(LocalAgent from, String target, JsonNode body, Strategy strategy, long timeoutMs) {
+    return request(from, target, body, Context.empty(), strategy, timeoutMs);
+  }
+
+  Reply request(LocalAgent from, String target, JsonNode body, ObjectNode context, Strategy strategy, long timeoutMs) {
     checkSize(body);
     List<AgentRecord> fit = new ArrayList<>(registry.matching(target));
     // a node that just joined hears the others' agents within a heartbeat: wait that long, not the whole timeout
@@ -229,7 +254,7 @@ public final class AgentRuntime implements AutoCloseable {
           AgentException.Kind.QUEUE_FULL, "all " + fit.size() + " agent(s) for '" + target + "' are at capacity; retry later"));
       registry.used(pick.agentId(), node.clock().millis());
       try {
-        return send(from, pick, body, timeoutMs);
+        return send(from, pick, body, context, timeoutMs);
       } catch (AgentException e) {
         // the agent's node is gone or unreachable: re-route to another fit agent; its own errors are final
         if (e.kind() != AgentException.Kind.FAILED || !e.getMessage().contains("request to ")) throw e;
@@ -241,14 +266,14 @@ public final class AgentRuntime implements AutoCloseable {
     throw last != null ? last : new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no agent left for '" + target + "'");
   }
 
-  Reply send(LocalAgent from, AgentRecord to, JsonNode body, long timeoutMs) {
+  Reply send(LocalAgent from, AgentRecord to, JsonNode body, ObjectNode context, long timeoutMs) {
     if (to.nodeId().equals(node.nodeId().toString())) {
       LocalAgent target = localById(to.agentId());
       if (target == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "agent " + to.agentId() + " left");
-      return new Reply(target.id(), target.spec().name(), to.nodeId(), "local", callLocal(target, from == null ? "" : from.id(), body, timeoutMs));
+      return new Reply(target.id(), target.spec().name(), to.nodeId(), "local", callLocal(target, from == null ? "" : from.id(), body, context, timeoutMs));
     }
     if (outbound == null) throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, "agent " + to.name() + " is on another node and this node has no network");
-    CompletableFuture<JsonNode> f = outbound.send(from, to, body, timeoutMs, false);
+    CompletableFuture<Answer> f = outbound.send(from, to, body, context, timeoutMs, false);
     try {
       return new Reply(to.agentId(), to.name(), to.nodeId(), "remote", f.get(timeoutMs + 250, TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
@@ -266,8 +291,8 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   /** Runs one message through a local agent, interrupting it (and so freeing its slot) when the asker stops waiting. */
-  JsonNode callLocal(LocalAgent a, String from, JsonNode body, long timeoutMs) {
-    Future<JsonNode> f = workers.submit(() -> a.handle(from, body));
+  Answer callLocal(LocalAgent a, String from, JsonNode body, ObjectNode context, long timeoutMs) {
+    Future<Answer> f = workers.submit(() -> a.handle(from, body, context));
     try {
       return f.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -292,6 +317,19 @@ public final class AgentRuntime implements AutoCloseable {
     return request(null, target, body, strategy, timeoutMs);
   }
 
+  /** An operator's request carrying {@code context} (checked: an object of at most {@link Context#MAX_BYTES}). */
+  public Reply operatorRequest(String target, JsonNode body, JsonNode context, Strategy strategy, long timeoutMs) {
+    return request(null, target, body, Context.of(context), strategy, timeoutMs);
+  }
+
+  public boolean operatorNotify(String target, JsonNode body, JsonNode context) {
+    return notify(null, target, body, Context.of(context));
+  }
+
+  public int operatorBroadcast(String target, JsonNode body, JsonNode context) {
+    return broadcast(null, target == null || target.isEmpty() ? registry.all() : registry.matching(target), body, Context.of(context));
+  }
+
   public boolean operatorNotify(String target, JsonNode body) {
     return notify(null, target, body);
   }
@@ -302,34 +340,43 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Fire and forget into the target's inbox: true when it was handed to the agent or its node. */
   boolean notify(LocalAgent from, String target, JsonNode body) {
+    return notify(from, target, body, Context.empty());
+  }
+
+  boolean notify(LocalAgent from, String target, JsonNode body, ObjectNode context) {
     checkSize(body);
     var pick = registry.choose(registry.matching(target), Strategy.RANDOM, from == null ? "" : from.id());
     if (pick.isEmpty()) return false;
-    workers.execute(() -> deliver(from, pick.get(), body));
+    workers.execute(() -> deliver(from, pick.get(), body, context));
     return true;
   }
 
   /** Sends to the inbox of every agent fit for {@code target}; returns how many were sent it. */
   int broadcast(LocalAgent from, String target, JsonNode body) {
+    return broadcast(from, registry.matching(target), body, Context.empty());
+  }
+
+  /** Sends to the inbox of each of {@code to} (but the sender); returns how many were sent it. */
+  int broadcast(LocalAgent from, List<AgentRecord> to, JsonNode body, ObjectNode context) {
     checkSize(body);
     int n = 0;
-    for (AgentRecord a : registry.matching(target)) {
+    for (AgentRecord a : to) {
       if (from != null && a.agentId().equals(from.id())) continue;
-      workers.execute(() -> deliver(from, a, body));
+      workers.execute(() -> deliver(from, a, body, context));
       n++;
     }
     return n;
   }
 
-  private void deliver(LocalAgent from, AgentRecord to, JsonNode body) {
+  private void deliver(LocalAgent from, AgentRecord to, JsonNode body, ObjectNode context) {
     String fromId = from == null ? "" : from.id();
     if (to.nodeId().equals(node.nodeId().toString())) {
       LocalAgent a = localById(to.agentId());
-      if (a != null) deliverLocal(a, new Message(fromId, to.nodeId(), body, node.clock().millis()));
+      if (a != null) deliverLocal(a, new Message(fromId, to.nodeId(), body, context, node.clock().millis()));
       return;
     }
     if (outbound == null) return;
-    outbound.send(from, to, body, 10_000, true).exceptionally(e -> {
+    outbound.send(from, to, body, context, 10_000, true).exceptionally(e -> {
       log.debug("notification to {} on {} not delivered: {}", to.name(), to.nodeId(), e.getMessage());
       return null;
     });
@@ -343,14 +390,20 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   /** Starts a request and returns its id; the reply waits in the asker's inbox ({@link PeerClient#checkInbox}). */
-  String askAsync(LocalAgent from, String target, JsonNode body, long timeoutMs) {
+  String askAsync(LocalAgent from, String target, JsonNode body, ObjectNode context, long timeoutMs) {
+    checkSize(body);
+    // an unknown target is an error now, not a reply that fails later (JarvisCore raises at once)
+    if (registry.matching(target).stream().noneMatch(a -> !a.agentId().equals(from.id()))
+        && agents.values().stream().noneMatch(a -> a.spec().role() == Role.WORKER && a != from)) {
+      throw new AgentException(AgentException.Kind.NO_SUCH_AGENT, noAgentFor(target));
+    }
     String id = java.util.UUID.randomUUID().toString();
     CompletableFuture<Reply> slot = new CompletableFuture<>();
     asked.put(id, from.id(), timeoutMs, slot);
     workers.execute(() -> {
       boolean taken;
       try {
-        taken = slot.complete(request(from, target, body, Strategy.LEAST_RECENT, timeoutMs));
+        taken = slot.complete(request(from, target, body, context, Strategy.LEAST_RECENT, timeoutMs));
       } catch (RuntimeException e) {
         taken = slot.completeExceptionally(e);
       }

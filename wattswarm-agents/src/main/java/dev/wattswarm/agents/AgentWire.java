@@ -26,7 +26,7 @@ final class AgentWire {
   static final String ENTRY = "agent.entry";
   static final String ANNOUNCE = "agent.announce";
   /** Room for the envelope around a body of the maximum size. */
-  static final int ENVELOPE_BYTES = 4096;
+  static final int ENVELOPE_BYTES = 4096 + Context.MAX_BYTES;
 
   /** A message refused on arrival; {@code counter} says which count it adds to. */
   static final class Refused extends RuntimeException {

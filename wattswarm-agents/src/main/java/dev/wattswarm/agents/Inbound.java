@@ -64,23 +64,30 @@ final class Inbound {
       return refusal(env, "", node.key(), new AgentException(AgentException.Kind.NO_SUCH_AGENT, "no agent " + to + " on node " + node.nodeId()));
     }
     String from = env.path("from_agent").asText();
+    ObjectNode context = Context.fromEnvelope(env, "message"); // checked in check(): cannot be refused here
     try {
       if (AgentWire.NOTIFY.equals(env.path("kind").asText())) {
-        if (!runtime.deliverLocal(a, new Message(from, peer.toString(), env.path("body"), node.clock().millis()))) {
+        if (!runtime.deliverLocal(a, new Message(from, peer.toString(), env.path("body"), context, node.clock().millis()))) {
           throw new AgentException(AgentException.Kind.QUEUE_FULL, "inbox of " + a.spec().name() + " is full");
         }
         return AgentWire.seal(a.key(), AgentWire.reply(node.networkId(), node.clock().millis(), msgId(env), a.id(), node.nodeId().toString(),
             CanonicalJson.object().put("delivered", true)));
       }
       long timeout = Math.max(1, Math.min(MAX_TIMEOUT_MS, env.path("timeout_ms").asLong(MAX_TIMEOUT_MS)));
-      JsonNode reply = runtime.callLocal(a, from, env.path("body"), timeout);
+      Answer answer = runtime.callLocal(a, from, env.path("body"), context, timeout);
       try {
-        AgentWire.checkBodySize(reply, config.maxMessageBytes(), "the reply of agent " + a.spec().name());
+        AgentWire.checkBodySize(answer.body(), config.maxMessageBytes(), "the reply of agent " + a.spec().name());
+        if (Context.problem(answer.context()) != null) {
+          throw new AgentWire.Refused(AgentCounters.OVERSIZED, "the reply context of agent " + a.spec().name() + ": "
+              + Context.problem(answer.context()));
+        }
       } catch (AgentWire.Refused r) {
         counters.inc(r.counter);
         throw new AgentException(AgentException.Kind.FAILED, r.getMessage());
       }
-      return AgentWire.seal(a.key(), AgentWire.reply(node.networkId(), node.clock().millis(), msgId(env), a.id(), node.nodeId().toString(), reply));
+      ObjectNode env2 = AgentWire.reply(node.networkId(), node.clock().millis(), msgId(env), a.id(), node.nodeId().toString(), answer.body());
+      if (!answer.context().isEmpty()) env2.set("context", answer.context()); // the reply carries the context back, signed
+      return AgentWire.seal(a.key(), env2);
     } catch (AgentException e) {
       return refusal(env, a.id(), a.key(), e);
     }
@@ -105,6 +112,7 @@ final class Inbound {
     }
     AgentWire.checkFresh(requests, env, "message");
     AgentWire.checkBodySize(env.path("body"), config.maxMessageBytes(), "message body");
+    Context.fromEnvelope(env, "message");
   }
 
   private JsonNode refusal(JsonNode env, String agentId, KeyPair signer, AgentException e) {

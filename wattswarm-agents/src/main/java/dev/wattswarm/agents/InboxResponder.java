@@ -1,6 +1,7 @@
 package dev.wattswarm.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,16 +11,23 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class InboxResponder implements Responder {
   private final java.util.function.Function<String, LocalAgent> agents;
+  private final java.time.Clock clock;
 
-  InboxResponder(java.util.function.Function<String, LocalAgent> agents) {
+  InboxResponder(java.util.function.Function<String, LocalAgent> agents, java.time.Clock clock) {
     this.agents = agents;
+    this.clock = clock;
   }
 
   @Override
   public JsonNode respond(AgentSpec self, String from, JsonNode body) throws Exception {
-    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    return respond(self, from, body, Context.empty()).body();
+  }
+
+  @Override
+  public Answer respond(AgentSpec self, String from, JsonNode body, ObjectNode context) throws Exception {
+    CompletableFuture<Answer> reply = new CompletableFuture<>();
     LocalAgent me = agents.apply(self.name());
-    if (!me.deliver(new Message(from, "", body, System.currentTimeMillis(), reply))) {
+    if (!me.deliver(new Message(from, "", body, context, clock.millis(), reply))) {
       throw new AgentException(AgentException.Kind.QUEUE_FULL, "inbox of " + self.name() + " is full");
     }
     try {

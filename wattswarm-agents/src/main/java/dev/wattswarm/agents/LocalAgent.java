@@ -18,6 +18,13 @@ public final class LocalAgent {
   private final AtomicInteger admitted = new AtomicInteger();
   /** Notifications and broadcasts, read with {@link PeerClient#receive}; bounded, refusing when full. */
   private final java.util.concurrent.BlockingQueue<Message> inbox;
+  /** This agent's own discovery state (round-robin positions, peer usage): JarvisCore keeps it per agent. */
+  private PeerSelection selection;
+
+  synchronized PeerSelection selection(java.util.function.Supplier<PeerSelection> make) {
+    if (selection == null) selection = make.get();
+    return selection;
+  }
 
   boolean deliver(Message m) {
     return inbox.offer(m);
@@ -55,6 +62,11 @@ public final class LocalAgent {
 
   /** Handles one message on the caller's (virtual) thread. */
   JsonNode handle(String from, JsonNode body) {
+    return handle(from, body, Context.empty()).body();
+  }
+
+  /** Handles one message with its context; the answer carries the context to send back. */
+  Answer handle(String from, JsonNode body, com.fasterxml.jackson.databind.node.ObjectNode context) {
     if (admitted.incrementAndGet() > 2 * spec.maxConcurrent()) {
       admitted.decrementAndGet();
       throw new AgentException(AgentException.Kind.QUEUE_FULL, "agent " + spec.name() + " is full ("
@@ -63,7 +75,8 @@ public final class LocalAgent {
     try {
       working.acquireUninterruptibly();
       try {
-        return responder.respond(spec, from, body);
+        Answer answer = responder.respond(spec, from, body, context);
+        return answer.context() == null ? new Answer(answer.body(), context) : answer;
       } finally {
         working.release();
       }

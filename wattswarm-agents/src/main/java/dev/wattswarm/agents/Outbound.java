@@ -33,16 +33,17 @@ final class Outbound {
   }
 
   /** Sends a request (or with {@code notify}, a notification) and completes with the verified reply body. */
-  CompletableFuture<JsonNode> send(LocalAgent from, AgentRecord to, JsonNode body, long timeoutMs, boolean notify) {
+  CompletableFuture<Answer> send(LocalAgent from, AgentRecord to, JsonNode body, ObjectNode context, long timeoutMs, boolean notify) {
     KeyPair signer = from == null ? node.key() : from.key();
     ObjectNode env = AgentWire.request(notify, node.networkId(), node.clock().millis(), from == null ? "" : from.id(),
         node.nodeId().toString(), to.agentId(), to.nodeId(), timeoutMs, body);
+    if (!context.isEmpty()) env.set("context", context); // signed with the message
     byte[] frame = AgentWire.frame(AgentRuntime.SERVICE, AgentWire.seal(signer, env));
     String requestId = env.path("msg_id").asText();
     return substrate.request(NodeId.parse(to.nodeId()), frame, timeoutMs).thenApply(bytes -> verify(bytes, to, requestId));
   }
 
-  private JsonNode verify(byte[] bytes, AgentRecord to, String requestId) {
+  private Answer verify(byte[] bytes, AgentRecord to, String requestId) {
     try {
       JsonNode sealed = AgentWire.open(bytes, 0, config.maxMessageBytes(), "reply");
       JsonNode env = sealed.get("env");
@@ -80,7 +81,7 @@ final class Outbound {
       }
       JsonNode reply = env.path("reply");
       AgentWire.checkBodySize(reply, config.maxMessageBytes(), "reply");
-      return reply;
+      return new Answer(reply, Context.fromEnvelope(env, "reply"));
     } catch (AgentWire.Refused r) {
       counters.inc(r.counter);
       log.warn("reply from node {} for agent {} refused: {}", to.nodeId(), to.agentId(), r.getMessage());

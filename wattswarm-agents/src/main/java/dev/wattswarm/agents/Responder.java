@@ -1,6 +1,7 @@
 package dev.wattswarm.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** How an agent answers a message: its brain, seen from the messaging layer. */
 public interface Responder {
@@ -9,4 +10,9 @@ public interface Responder {
    * @return the reply body (a JSON value)
    */
   JsonNode respond(AgentSpec self, String from, JsonNode body) throws Exception;
+
+  /** With the request's context; a brain that ignores context sends it back unchanged. */
+  default Answer respond(AgentSpec self, String from, JsonNode body, ObjectNode context) throws Exception {
+    return new Answer(respond(self, from, body), context);
+  }
 }

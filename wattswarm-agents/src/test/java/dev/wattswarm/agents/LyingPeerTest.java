@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LyingPeerTest {
-  enum Mode { HONEST, IMPERSONATE, OTHER_NODE, OLD_REPLY, OVERSIZED, FORWARD }
+  enum Mode { HONEST, IMPERSONATE, OTHER_NODE, OLD_REPLY, OVERSIZED, FORWARD, TAMPERED_CONTEXT }
 
   @TempDir Path tmp;
   final List<AutoCloseable> open = new ArrayList<>();
@@ -109,6 +109,12 @@ class LyingPeerTest {
     assertRefused(lead, "over the cap");
     assertThat(atA.counters().get("oversized")).isEqualTo(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> a.overlay.violations() >= strikes + 4);
+    // the context of a reply is signed with it: one changed after signing is refused
+    long badSignatures = atA.counters().get("bad_signatures");
+    mode.set(Mode.TAMPERED_CONTEXT);
+    assertThatThrownBy(() -> lead.request("spy", CanonicalJson.object(), 10_000, CanonicalJson.object().put("mission_id", "m1")))
+        .isInstanceOf(AgentException.class).hasMessageContaining("not signed by agent " + spy.id());
+    assertThat(atA.counters().get("bad_signatures")).isEqualTo(badSignatures + 1);
 
     // L passes A's request for its spy on to H: H refuses what was addressed to another node
     mode.set(Mode.FORWARD);
@@ -119,12 +125,23 @@ class LyingPeerTest {
 
     // L replays a request its spy signed: once answered, twice refused; so is a fresh one stamped long ago
     String leadId = atA.localAgents().get(0).id();
+    long replays = atA.counters().get("replays");
     byte[] frame = requestFrame(leadId, a.node.nodeId().toString(), System.currentTimeMillis());
     assertThat(ask(a, frame).path("ok").asBoolean()).isTrue();
     assertThat(ask(a, frame).path("error").asText()).contains("seen before");
     assertThat(ask(a, requestFrame(leadId, a.node.nodeId().toString(), System.currentTimeMillis() - 120_000)).path("error").asText())
         .contains("outside the clock skew window");
-    assertThat(atA.counters().get("replays")).isEqualTo(2);
+    // at least: gossip may also hand A an announcement older than one it already took, which counts here too
+    assertThat(atA.counters().get("replays")).isGreaterThanOrEqualTo(replays + 2);
+
+    // a context that is not an object, or too large, is refused before any agent sees it
+    long oversized = atA.counters().get("oversized");
+    ObjectNode bigContext = CanonicalJson.object().put("x", "y".repeat(Context.MAX_BYTES));
+    assertThat(ask(a, requestFrame(leadId, a.node.nodeId().toString(), System.currentTimeMillis(), bigContext)).path("error").asText())
+        .contains("context is").contains("over the cap");
+    assertThat(ask(a, requestFrame(leadId, a.node.nodeId().toString(), System.currentTimeMillis(), CanonicalJson.parse("\"str\"")))
+        .path("error").asText()).contains("context must be a JSON object");
+    assertThat(atA.counters().get("oversized")).isEqualTo(oversized + 2);
 
     // and through all of it the honest agent answers
     AgentRuntime.Reply r = lead.request("security", CanonicalJson.parse("{\"code\":\"eval(x)\"}"), 10_000);
@@ -155,6 +172,13 @@ class LyingPeerTest {
       case IMPERSONATE -> AgentWire.seal(spy, AgentWire.reply(net, now, msg, atH.localAgents().get(0).id(), self, ok));
       case OTHER_NODE -> AgentWire.seal(spy, AgentWire.reply(net, now, msg, spy.id().toString(), h.node.nodeId().toString(), ok));
       case OLD_REPLY -> lastHonestReply.get();
+      case TAMPERED_CONTEXT -> {
+        ObjectNode replyEnv = AgentWire.reply(net, now, msg, spy.id().toString(), self, ok);
+        replyEnv.set("context", env.path("context"));
+        ObjectNode sealed = AgentWire.seal(spy, replyEnv);
+        ((ObjectNode) sealed.path("env")).set("context", CanonicalJson.object().put("mission_id", "forged"));
+        yield sealed;
+      }
       case OVERSIZED -> AgentWire.seal(spy, AgentWire.reply(net, now, msg, spy.id().toString(), self,
           CanonicalJson.object().put("blob", "x".repeat(config.maxMessageBytes() + 1))));
       case FORWARD -> {
@@ -181,8 +205,13 @@ class LyingPeerTest {
   }
 
   byte[] requestFrame(String toAgent, String toNode, long atMs) {
+    return requestFrame(toAgent, toNode, atMs, null);
+  }
+
+  byte[] requestFrame(String toAgent, String toNode, long atMs, JsonNode context) {
     ObjectNode env = AgentWire.request(false, TlsNode.NETWORK, atMs, spy.id().toString(), l.node.nodeId().toString(), toAgent, toNode,
         5_000, CanonicalJson.object().put("code", "print(1)"));
+    if (context != null) env.set("context", context);
     return AgentWire.frame(AgentRuntime.SERVICE, AgentWire.seal(spy, env));
   }
 

@@ -65,9 +65,19 @@ final class AgentCommands {
     @Option(names = "--capability", description = "Pick an agent by capability.") String capability;
     @Option(names = "--role", description = "Pick an agent by role.") String role;
     @Option(names = "--json", description = "Print machine-readable JSON.") boolean json;
+    @Option(names = "--context", paramLabel = "JSON", description = "Metadata (a JSON object, at most 4096 bytes) sent with the message and returned with its reply.")
+    String context;
 
     ObjectNode message(String target, String body) {
       ObjectNode m = CanonicalJson.object();
+      if (context != null) {
+        try {
+          m.set("context", CanonicalJson.parse(context));
+        } catch (IllegalArgumentException e) {
+          throw new CliException(ErrorReport.BAD_INPUT, "--context is not valid JSON: " + e.getMessage()
+              + ". Give an object, e.g. --context '{\"mission_id\": \"abc123\"}'");
+        }
+      }
       String t = capability != null ? capability : role != null ? role : target;
       if (t == null) throw new CliException(2, "name the agent: TARGET (role, agent id or name), --capability or --role");
       m.put("target", t);
@@ -107,6 +117,7 @@ final class AgentCommands {
         out.printf("answered by %s (%s) on node %s (%s)%n", r.path("agent_name").asText(), r.path("agent_id").asText(),
             r.path("node_id").asText(), r.path("location").asText());
         out.println(CanonicalJson.encodeString(r.path("reply")));
+        if (r.has("context")) out.println("context " + CanonicalJson.encodeString(r.path("context")));
       }
       return 0;
     }
@@ -126,14 +137,18 @@ final class AgentCommands {
     }
   }
 
-  @Command(name = "broadcast", mixinStandardHelpOptions = true, description = "Send to every agent with a role or capability; prints how many.")
+  @Command(name = "broadcast", mixinStandardHelpOptions = true, description = "Send to every agent with a role or capability (or --all: to every agent); prints how many.")
   static final class BroadcastCmd extends Send {
     @Parameters(arity = "1..2", paramLabel = "[TARGET] JSON") java.util.List<String> params;
+    @Option(names = "--all", description = "Send to every agent in the swarm (no TARGET).") boolean all;
 
     @Override
     public Integer call() {
       String[] p = split(params);
-      JsonNode r = ControlClient.forStateDir(parent.main.stateDir()).post("/v1/agents/broadcast", CanonicalJson.encode(message(p[0], p[1])));
+      if (all && (p[0] != null || capability != null || role != null)) throw new CliException(2, "--all sends to every agent: drop TARGET, --role and --capability");
+      ObjectNode m = message(all ? "*" : p[0], p[1]);
+      if (all) m.put("all", true);
+      JsonNode r = ControlClient.forStateDir(parent.main.stateDir()).post("/v1/agents/broadcast", CanonicalJson.encode(m));
       if (json) Output.json(spec.commandLine().getOut(), r);
       else spec.commandLine().getOut().println("notified " + r.path("notified").asInt() + " agent(s)");
       return 0;

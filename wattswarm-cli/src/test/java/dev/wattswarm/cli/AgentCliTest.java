@@ -48,6 +48,22 @@ class AgentCliTest {
         assertThat(badJson.err()).contains("not valid JSON");
         Cli bc = Cli.run("--state-dir", a.toString(), "agent", "broadcast", "--role", "specialist", "{\"hello\":true}");
         assertThat(bc.out()).contains("notified 2");
+        // a context goes with the request to the other node and comes back with the reply
+        Cli withCtx = Cli.run("--state-dir", a.toString(), "agent", "request", "--capability", "security", "{\"code\":\"x\"}",
+            "--context", "{\"mission_id\":\"abc123\"}", "--timeout", "20", "--json");
+        assertThat(withCtx.exit()).as(withCtx.err()).isZero();
+        assertThat(CanonicalJson.parse(withCtx.out()).path("context").path("mission_id").asText()).isEqualTo("abc123");
+        Cli badCtx = Cli.run("--state-dir", a.toString(), "agent", "notify", "--capability", "security", "{}", "--context", "[1]");
+        assertThat(badCtx.exit()).isNotZero();
+        assertThat(badCtx.err()).contains("context must be a JSON object").doesNotContain("\tat ");
+        Cli bigCtx = Cli.run("--state-dir", a.toString(), "agent", "notify", "--capability", "security", "{}", "--context",
+            "{\"x\":\"" + "y".repeat(5000) + "\"}");
+        assertThat(bigCtx.err()).contains("over the cap");
+        assertThat(Cli.run("--state-dir", a.toString(), "agent", "notify", "--capability", "security", "{}", "--context",
+            "{\"mission_id\":\"abc123\"}").out()).contains("sent");
+        Cli all = Cli.run("--state-dir", a.toString(), "agent", "broadcast", "--all", "{\"status\":\"completed\"}");
+        assertThat(all.out()).as(all.err()).contains("notified " + listed.path("agents").size());
+        assertThat(Cli.run("--state-dir", a.toString(), "agent", "broadcast", "--all", "--role", "x", "{}").err()).contains("--all sends to every agent");
         Cli dash = Cli.run("--state-dir", a.toString(), "swarm", "dashboard", "--once");
         assertThat(dash.exit()).as(dash.err()).isZero();
         assertThat(dash.out()).contains("specialist").contains("coordinator").contains(bid.substring(0, 19)).contains("connected 1 peer");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.agents.AgentException;
 import dev.wattswarm.agents.AgentRecord;
 import dev.wattswarm.agents.AgentRuntime;
+import dev.wattswarm.agents.Context;
 import dev.wattswarm.agents.Strategy;
 import dev.wattswarm.kernel.json.CanonicalJson;
 
@@ -24,11 +25,11 @@ final class AgentApi {
     r.post("/v1/agents/request", this::request);
     r.post("/v1/agents/notify", req -> {
       JsonNode b = req.json();
-      return CanonicalJson.object().put("sent", agents.operatorNotify(target(b), body(b)));
+      return CanonicalJson.object().put("sent", agents.operatorNotify(target(b), body(b), context(b)));
     });
     r.post("/v1/agents/broadcast", req -> {
       JsonNode b = req.json();
-      return CanonicalJson.object().put("notified", agents.operatorBroadcast(target(b), body(b)));
+      return CanonicalJson.object().put("notified", agents.operatorBroadcast(b.path("all").asBoolean(false) ? "" : target(b), body(b), context(b)));
     });
   }
 
@@ -58,7 +59,7 @@ final class AgentApi {
       throw ApiException.badRequest("strategy", e.getMessage());
     }
     try {
-      return agents.operatorRequest(target(b), body(b), s, timeout).toJson();
+      return agents.operatorRequest(target(b), body(b), context(b), s, timeout).toJson();
     } catch (AgentException e) {
       throw switch (e.kind()) {
         case NO_SUCH_AGENT -> ApiException.notFound(e.getMessage());
@@ -75,6 +76,16 @@ final class AgentApi {
       if (b.hasNonNull(f) && !b.get(f).asText().isBlank()) return b.get(f).asText();
     }
     throw ApiException.badRequest("target", "name the agent: \"target\" (role, agent id or name) or \"capability\"");
+  }
+
+  /** The optional {@code context}: a JSON object of at most {@link Context#MAX_BYTES}, sent and answered with the message. */
+  private static JsonNode context(JsonNode b) {
+    JsonNode c = b.get("context");
+    try {
+      return Context.of(c);
+    } catch (AgentException e) {
+      throw ApiException.badRequest("context", e.getMessage());
+    }
   }
 
   private static JsonNode body(JsonNode b) {
