@@ -26,6 +26,9 @@ public final class EventTypes {
    */
   public static final String EVIDENCE_EQUIVOCATION = "evidence.equivocation";
 
+  /** The WATT ledger (wattswarm-economy): the genesis mint, and ops in their payer's account chain. */
+  public static final Set<String> WATT = Set.of("watt.genesis", "watt.sent", "watt.received", "watt.escrowed");
+
   private final Set<String> known;
 
   private EventTypes(Set<String> known) {
@@ -42,6 +45,7 @@ public final class EventTypes {
         WORKFLOW_STEP_FAILED, WORKFLOW_FINISHED));
     s.addAll(dev.wattswarm.kernel.task.TaskEventTypes.ALL);
     s.add(EVIDENCE_EQUIVOCATION);
+    s.addAll(WATT);
     return new EventTypes(s);
   }
 
