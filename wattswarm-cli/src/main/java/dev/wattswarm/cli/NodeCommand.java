@@ -43,6 +43,12 @@ final class NodeCommand {
         out.printf("uptime     %s%n", Output.duration(info.path("uptime_ms").asLong()));
         out.printf("storage    %s, %d events%n", info.path("storage").asText(), info.path("events").asLong());
         out.printf("version    %s%n", info.path("version").asText());
+        JsonNode eco = info.path("economy");
+        if (eco.isObject()) {
+          out.printf("economy    %d WATT (escrowed %d, pending %d), supply %d %s, missions %s%n", eco.path("balance").asLong(),
+              eco.path("escrowed").asLong(), eco.path("pending").asLong(), eco.path("supply").asLong(),
+              eco.path("conserved").asBoolean() ? "conserved" : "NOT conserved", eco.path("missions"));
+        }
         JsonNode d = info.path("defense");
         long refused = 0;
         for (JsonNode v : d.path("rejected_events")) refused += v.asLong();

@@ -22,6 +22,12 @@ final class NodeApi {
   }
 
   private final java.util.function.Supplier<java.util.Map<String, Long>> taskCounters;
+  private volatile java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> economy;
+
+  /** Adds the node's economy (its account, the supply check, missions) to {@code /v1/node}. */
+  void economy(java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> e) {
+    this.economy = e;
+  }
 
   void register(Router r) {
     r.get("/v1/node", req -> info());
@@ -46,6 +52,7 @@ final class NodeApi {
           .put("late_replies", network.substrate().lateResponses());
     }
     o.set("defense", defense());
+    if (economy != null) o.set("economy", economy.get());
     return o;
   }
 

@@ -103,7 +103,9 @@ public final class NodeHost implements AutoCloseable {
       agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
           s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
-      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort());
+      var economy = node.manage(dev.wattswarm.economy.Economy.start(node, tasks, agentRuntime,
+          dev.wattswarm.economy.EconomyConfig.fromEnv(System.getenv()), knownAccounts(net, agentRuntime)));
+      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, economy, config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
@@ -127,6 +129,14 @@ public final class NodeHost implements AutoCloseable {
 
   public Node node() {
     return node;
+  }
+
+  /** Accounts the swarm tells us of: connected peers and agents announced by other nodes. */
+  private static java.util.function.Predicate<String> knownAccounts(NetworkRuntime net, dev.wattswarm.agents.AgentRuntime agents) {
+    return id -> {
+      if (net != null && net.peers().keySet().stream().anyMatch(p -> p.toString().equals(id))) return true;
+      return agents != null && agents.registry().all().stream().anyMatch(a -> id.equals(a.agentId()) || id.equals(a.nodeId()));
+    };
   }
 
   public TaskRuntime tasks() {
