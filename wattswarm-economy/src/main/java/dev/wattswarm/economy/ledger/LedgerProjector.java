@@ -25,6 +25,9 @@ public final class LedgerProjector implements Projector {
       LedgerOp op = LedgerOp.of(e);
       if (op != null) new Ledger(docs(tx, e.networkId())).ingest(op);
     } else if (type.startsWith("task.") && !e.taskId().isEmpty()) {
+      // most tasks carry no reward: their fold (just written, so cached) says so without a store read
+      var task = tx.get(TaskProjector.NS, e.taskId());
+      if (task.isEmpty() || TaskProjector.state(task.get()).spec().reward() == 0) return;
       if (tx.get(LedgerDocs.NS, "m/" + e.taskId()).isPresent()) new Ledger(docs(tx, e.networkId())).taskChanged(e.taskId());
     } else if (type.equals(EventTypes.EVIDENCE_EQUIVOCATION)) {
       // a proven fork drops ledger ops of the forked lane and may refold tasks under missions
