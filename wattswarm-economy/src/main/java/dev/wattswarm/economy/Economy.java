@@ -21,12 +21,25 @@ public final class Economy implements AutoCloseable {
   private final Missions missions;
   private final CreditWatch watch;
   private final EconomyConfig config;
+  private final dev.wattswarm.economy.service.ServiceNet services;
+  private final dev.wattswarm.economy.oracle.Oracles oracles;
 
-  private Economy(Wallet wallet, Missions missions, CreditWatch watch, EconomyConfig config) {
+  private Economy(Wallet wallet, Missions missions, CreditWatch watch, EconomyConfig config,
+      dev.wattswarm.economy.service.ServiceNet services, dev.wattswarm.economy.oracle.Oracles oracles) {
     this.wallet = wallet;
     this.missions = missions;
     this.watch = watch;
     this.config = config;
+    this.services = services;
+    this.oracles = oracles;
+  }
+
+  public dev.wattswarm.economy.service.ServiceNet services() {
+    return services;
+  }
+
+  public dev.wattswarm.economy.oracle.Oracles oracles() {
+    return oracles;
   }
 
   /**
@@ -49,7 +62,8 @@ public final class Economy implements AutoCloseable {
     wallet.genesisIfFounder(config);
     tasks.executors().takePolicy(new MissionPolicy(config.minReward(), config.maxMissionsPerExecutor()));
     CreditWatch watch = new CreditWatch(node.log(), wallet);
-    return new Economy(wallet, new Missions(tasks.service(), wallet), watch, config);
+    return new Economy(wallet, new Missions(tasks.service(), wallet), watch, config,
+        new dev.wattswarm.economy.service.ServiceNet(node, agents, wallet), new dev.wattswarm.economy.oracle.Oracles(node, wallet));
   }
 
   public Wallet wallet() {

@@ -28,6 +28,40 @@ final class EconomyApi {
     r.get("/v1/missions", req -> call(() -> economy.missions().list(req.query("state", null), req.intQuery("limit", 100, 1, 1000))));
     r.get("/v1/missions/{id}", req -> call(() -> economy.missions().show(req.path("id"))));
     r.post("/v1/missions/{id}/cancel", req -> call(() -> economy.missions().cancel(req.path("id"))));
+    r.post("/v1/services", req -> {
+      JsonNode b = object(req);
+      long price = amount(b, "price");
+      return new Router.Status(201, call(() -> economy.services().advertise(b.path("capability").asText(null), price,
+          b.path("agent").isTextual() ? b.get("agent").asText() : null)));
+    });
+    r.get("/v1/services", req -> economy.services().list(req.query("capability", null)));
+    r.post("/v1/services/call", req -> {
+      JsonNode b = object(req);
+      long max = amount(b, "max_price");
+      if (!b.has("request")) throw ApiException.badRequest("request", "\"request\" is missing: the JSON to send the provider");
+      return call(() -> economy.services().call(b.path("capability").asText(""), b.get("request"), max));
+    });
+    r.post("/v1/oracles", req -> {
+      JsonNode b = object(req);
+      long price = b.has("price") ? (b.path("price").asLong(-1) == 0 ? 0 : amount(b, "price")) : 0;
+      return new Router.Status(201, call(() -> economy.oracles().publish(b.path("feed").asText(null), b.get("value"), price)));
+    });
+    r.post("/v1/oracles/{feed}/subscribe", req -> call(() -> economy.oracles().subscribe(req.path("feed"))));
+    r.get("/v1/oracles/{feed}", req -> call(() -> economy.oracles().read(req.path("feed"))));
+  }
+
+  private static JsonNode object(Request req) {
+    JsonNode b = req.json();
+    if (b == null || !b.isObject()) throw ApiException.badRequest(null, "the body must be a JSON object");
+    return b;
+  }
+
+  private static long amount(JsonNode b, String field) {
+    try {
+      return Amounts.parse(b.get(field), field);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(field, e.getMessage());
+    }
   }
 
   private Object transfer(Request req) {

@@ -101,7 +101,8 @@ public final class NodeHost implements AutoCloseable {
       allAgents.addAll(agents);
       var rules = new dev.wattswarm.agents.RulesResponder();
       agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
-          s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
+          s -> dev.wattswarm.economy.service.ServiceProvider.forNode(node,
+              responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules))));
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
       var economy = node.manage(dev.wattswarm.economy.Economy.start(node, tasks, agentRuntime,
           dev.wattswarm.economy.EconomyConfig.fromEnv(System.getenv()), knownAccounts(net, agentRuntime)));

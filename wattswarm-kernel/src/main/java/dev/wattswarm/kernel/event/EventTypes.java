@@ -29,6 +29,9 @@ public final class EventTypes {
   /** The WATT ledger (wattswarm-economy): the genesis mint, and ops in their payer's account chain. */
   public static final Set<String> WATT = Set.of("watt.genesis", "watt.sent", "watt.received", "watt.escrowed");
 
+  /** ServiceNet advertisements and oracle feed updates (wattswarm-economy). */
+  public static final Set<String> MARKET = Set.of("service.advertised", "oracle.published");
+
   private final Set<String> known;
 
   private EventTypes(Set<String> known) {
@@ -46,6 +49,7 @@ public final class EventTypes {
     s.addAll(dev.wattswarm.kernel.task.TaskEventTypes.ALL);
     s.add(EVIDENCE_EQUIVOCATION);
     s.addAll(WATT);
+    s.addAll(MARKET);
     return new EventTypes(s);
   }
 
