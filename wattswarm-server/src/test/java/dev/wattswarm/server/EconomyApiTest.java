@@ -103,6 +103,35 @@ class EconomyApiTest {
   }
 
   @Test
+  void aServiceIsPaidOnlyWithASignedReceiptAndAFeedIsSigned() throws Exception {
+    String agent = host.agents().localAgents().get(0).id();
+    var ad = call("POST", "/v1/services", "{\"capability\":\"translate\",\"price\":5,\"agent\":\"tr\"}");
+    assertThat(ad.statusCode()).as(ad.body()).isEqualTo(201);
+    assertThat(json(call("GET", "/v1/services?capability=translate", null)).path("services")).hasSize(1);
+    assertThat(call("POST", "/v1/services", "{\"capability\":\"x\",\"price\":0}").statusCode()).isEqualTo(400);
+    assertThat(call("POST", "/v1/services", "{\"capability\":\"x\",\"price\":3,\"agent\":\"ghost\"}").statusCode()).isEqualTo(404);
+    var tooCheap = call("POST", "/v1/services/call", "{\"capability\":\"translate\",\"request\":{\"text\":\"hi\"},\"max_price\":4}");
+    assertThat(tooCheap.statusCode()).isEqualTo(404);
+    assertThat(balance(agent)).isZero();
+    var paid = call("POST", "/v1/services/call", "{\"capability\":\"translate\",\"request\":{\"text\":\"hi\"},\"max_price\":5}");
+    assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+    JsonNode r = json(paid);
+    assertThat(r.path("receipt").path("provider").asText()).isEqualTo(agent);
+    assertThat(r.path("receipt").path("price").asLong()).isEqualTo(5);
+    assertThat(dev.wattswarm.economy.service.Receipt.verify(r.path("receipt"), host.node().networkId(),
+        CanonicalJson.parse("{\"text\":\"hi\"}"), r.path("reply"))).isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> balance(agent) == 5);
+
+    var pub = call("POST", "/v1/oracles", "{\"feed\":\"price.eth\",\"value\":{\"usd\":3000},\"price\":2}");
+    assertThat(pub.statusCode()).as(pub.body()).isEqualTo(201);
+    JsonNode read = json(call("GET", "/v1/oracles/price.eth", null));
+    assertThat(read.path("value").path("usd").asInt()).isEqualTo(3000);
+    assertThat(read.path("signature").asText()).hasSize(128);
+    assertThat(call("GET", "/v1/oracles/nope", null).statusCode()).isEqualTo(404);
+    assertThat(call("POST", "/v1/oracles", "{\"feed\":\"bad feed!\",\"value\":1}").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void badInputIsRefusedAndChangesNothing() throws Exception {
     String me = host.node().nodeId().toString();
     String agent = host.agents().localAgents().get(0).id();
