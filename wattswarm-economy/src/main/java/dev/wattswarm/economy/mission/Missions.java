@@ -74,7 +74,13 @@ public final class Missions {
       }
       wallet.requireFunds(poster, reward);
       tasks.submit(spec);
-      wallet.escrow(from, parsed.taskId(), reward);
+      try {
+        wallet.escrow(from, parsed.taskId(), reward);
+      } catch (RuntimeException e) {
+        // the balance went between the check and the escrow (another payment from this account): no unpaid work
+        tasks.cancel(parsed.taskId(), "mission reward could not be escrowed");
+        throw e;
+      }
       return show(parsed.taskId());
     }
   }
