@@ -46,8 +46,8 @@ public final class LocalAgent {
     return spec;
   }
 
-  /** Signs this agent's messages, replies and announcement entries. */
-  KeyPair key() {
+  /** Signs this agent's messages, replies and announcement entries, and what moves the agent's WATT. */
+  public KeyPair key() {
     return key;
   }
 

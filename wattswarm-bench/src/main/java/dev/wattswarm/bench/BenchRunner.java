@@ -56,6 +56,7 @@ public final class BenchRunner {
   static {
     EXTERNAL.put("tasks", new TaskBench());
     EXTERNAL.put("agents", new AgentBench());
+    EXTERNAL.put("economy", new EconomyBench());
   }
 
   public static void register(String name, ExternalSuite suite) {

@@ -180,7 +180,7 @@ final class TaskBench implements BenchRunner.ExternalSuite {
   }
 
   /** The same number of events appended directly to a fresh store of the same kind, 100 per batch. */
-  private static long baselineAppend(Path dir, long events) {
+  static long baselineAppend(Path dir, long events) {
     Path db = dir.resolve("baseline.db");
     try (EventStore store = EventStores.open(StoreConfig.sqlite(db), List.of())) {
       BenchEvents gen = new BenchEvents(TestEvents.key(3).id(), 200);
@@ -201,7 +201,7 @@ final class TaskBench implements BenchRunner.ExternalSuite {
     return Math.round(sorted[Math.max(0, i)] / 10_000.0) / 100.0;
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (var s = Files.walk(dir)) {
       s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (Exception ignored) {

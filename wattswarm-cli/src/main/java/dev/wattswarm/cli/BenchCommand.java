@@ -12,9 +12,9 @@ import picocli.CommandLine.Option;
 /** {@code bench [SUITE] [--quick] [--compare FILE]}: JMH figures beside their baselines, as JSON on stdout. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run benchmarks and print JSON (machine, version, each figure beside its baseline from the same run). "
-        + "Suites: all (default), codec, crypto, store, tasks, agents. Options: --quick (shorter runs), --out FILE (also write the JSON there), --rates LIST|auto (tasks at a steady offered load).")
+        + "Suites: all (default), codec, crypto, store, tasks, agents, economy. Options: --quick (shorter runs), --out FILE (also write the JSON there), --rates LIST|auto (tasks at a steady offered load).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(arity = "0..1", paramLabel = "SUITE", description = "all (default), codec, crypto, store, tasks or agents.")
+  @Parameters(arity = "0..1", paramLabel = "SUITE", description = "all (default), codec, crypto, store, tasks, agents or economy.")
   String suite;
 
   @Option(names = "--quick", description = "Shorter runs: rough figures in a fraction of the time.")

@@ -51,6 +51,12 @@ final class NodeCommand {
               e.path("healthy").asBoolean(true) ? "" : " (" + e.path("last_error").asText("no answer yet") + "; retrying in "
                   + Output.duration(e.path("next_check_in_ms").asLong()) + ")");
         }
+        JsonNode eco = info.path("economy");
+        if (eco.isObject()) {
+          out.printf("economy    %d WATT (escrowed %d, pending %d), supply %d %s, missions %s%n", eco.path("balance").asLong(),
+              eco.path("escrowed").asLong(), eco.path("pending").asLong(), eco.path("supply").asLong(),
+              eco.path("conserved").asBoolean() ? "conserved" : "NOT conserved", eco.path("missions"));
+        }
         JsonNode d = info.path("defense");
         long refused = 0;
         for (JsonNode v : d.path("rejected_events")) refused += v.asLong();

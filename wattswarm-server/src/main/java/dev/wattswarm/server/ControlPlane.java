@@ -11,21 +11,26 @@ public final class ControlPlane {
       dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents,
       dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port)
       throws IOException {
-    return start(node, tasks, network, agents, workflows, host, port, null, null);
+    return start(node, tasks, network, agents, workflows, host, port, null, null, null);
   }
 
   /**
    * @param social relationships and DMs, or null to serve none
    * @param swarm the swarm view and leader lease, or null to serve without {@code /v1/swarm/*}
+   * @param economy the node's wallet and missions, or null to serve no economy routes
    */
   public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks,
       dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents,
       dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port, dev.wattswarm.social.Social social,
-      SwarmParts swarm)
+      SwarmParts swarm, dev.wattswarm.economy.Economy economy)
       throws IOException {
     SseHub sse = new SseHub(node.log(), 15_000);
     Router r = new Router();
-    new NodeApi(node, network, agents == null ? java.util.Map::of : agents::counters, tasks::counters).executors(tasks::executors).register(r);
+    NodeApi nodeApi = new NodeApi(node, network, agents == null ? java.util.Map::of : agents::counters, tasks::counters)
+        .executors(tasks::executors);
+    if (economy != null) nodeApi.economy(economy::status);
+    nodeApi.register(r);
+    if (economy != null) new EconomyApi(economy).register(r);
     new EventApi(node.store(), sse).register(r);
     new LogApi(node).register(r);
     new TaskApi(tasks, sse).register(r);

@@ -30,6 +30,13 @@ final class NodeApi {
     return this;
   }
 
+  private volatile java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> economy;
+
+  /** Adds the node's economy (its account, the supply check, missions) to {@code /v1/node}. */
+  void economy(java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> e) {
+    this.economy = e;
+  }
+
   void register(Router r) {
     r.get("/v1/node", req -> info());
     r.get("/v1/peers", req -> peers());
@@ -54,6 +61,7 @@ final class NodeApi {
     }
     o.set("executors", executors.get());
     o.set("defense", defense());
+    if (economy != null) o.set("economy", economy.get());
     return o;
   }
 

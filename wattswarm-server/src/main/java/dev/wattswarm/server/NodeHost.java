@@ -152,12 +152,15 @@ public final class NodeHost implements AutoCloseable {
       allAgents.addAll(agents);
       var rules = new dev.wattswarm.agents.RulesResponder();
       agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
-          s -> responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules)));
+          s -> dev.wattswarm.economy.service.ServiceProvider.forNode(node,
+              responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules))));
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
       social = dev.wattswarm.social.Social.start(node, net, random);
       swarmParts = SwarmParts.start(node, net, tasks, agentRuntime, swarm);
+      var economy = node.manage(dev.wattswarm.economy.Economy.start(node, tasks, agentRuntime,
+          dev.wattswarm.economy.EconomyConfig.fromEnv(System.getenv()), knownAccounts(net, agentRuntime)));
       control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort(),
-          social, swarmParts);
+          social, swarmParts, economy);
     } catch (IOException | RuntimeException e) {
       node.close();
       if (nats[0] != null) nats[0].close();
@@ -196,6 +199,14 @@ public final class NodeHost implements AutoCloseable {
   /** The swarm view and leader lease. */
   public SwarmParts swarm() {
     return swarm;
+  }
+
+  /** Accounts the swarm tells us of: connected peers and agents announced by other nodes. */
+  private static java.util.function.Predicate<String> knownAccounts(NetworkRuntime net, dev.wattswarm.agents.AgentRuntime agents) {
+    return id -> {
+      if (net != null && net.peers().keySet().stream().anyMatch(p -> p.toString().equals(id))) return true;
+      return agents != null && agents.registry().all().stream().anyMatch(a -> id.equals(a.agentId()) || id.equals(a.nodeId()));
+    };
   }
 
   public TaskRuntime tasks() {

@@ -26,6 +26,12 @@ public final class EventTypes {
    */
   public static final String EVIDENCE_EQUIVOCATION = "evidence.equivocation";
 
+  /** The WATT ledger (wattswarm-economy): the genesis mint, and ops in their payer's account chain. */
+  public static final Set<String> WATT = Set.of("watt.genesis", "watt.sent", "watt.received", "watt.escrowed");
+
+  /** ServiceNet advertisements and oracle feed updates (wattswarm-economy). */
+  public static final Set<String> MARKET = Set.of("service.advertised", "oracle.published");
+
   private final Set<String> known;
 
   private EventTypes(Set<String> known) {
@@ -43,6 +49,8 @@ public final class EventTypes {
     s.addAll(dev.wattswarm.kernel.task.TaskEventTypes.ALL);
     s.add(EVIDENCE_EQUIVOCATION);
     s.addAll(dev.wattswarm.kernel.social.SocialEventTypes.ALL);
+    s.addAll(WATT);
+    s.addAll(MARKET);
     return new EventTypes(s);
   }
 

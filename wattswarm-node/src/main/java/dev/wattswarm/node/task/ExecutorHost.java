@@ -117,6 +117,17 @@ public final class ExecutorHost implements AutoCloseable {
     return List.copyOf(slots);
   }
 
+  /** Which offered tasks an executor takes beyond capability and capacity (the economy's mission policy). */
+  public interface TakePolicy {
+    boolean mayTake(TaskState task, Slot slot);
+  }
+
+  private volatile TakePolicy takePolicy = (t, s) -> true;
+
+  public void takePolicy(TakePolicy p) {
+    this.takePolicy = p;
+  }
+
   private void safely(Runnable r) {
     try {
       r.run();
@@ -219,6 +230,7 @@ public final class ExecutorHost implements AutoCloseable {
       if (s.claims().containsKey(slot.id) || s.bids().containsKey(slot.id)) continue;
       if (!cap.isEmpty() && !slot.executor.capabilities().contains(cap)) continue;
       if (slot.running.get() >= slot.executor.maxConcurrent()) continue;
+      if (!takePolicy.mayTake(s, slot)) continue;
       if (!once(s, "claim:" + slot.id)) continue;
       if (own && s.spec().profile() == Profile.FAST && reserved.add(s.taskId())) {
         run(s, slot, true);
