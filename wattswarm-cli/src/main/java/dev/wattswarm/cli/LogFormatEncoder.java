@@ -1,7 +1,6 @@
 package dev.wattswarm.cli;
 
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.EncoderBase;
@@ -41,8 +40,16 @@ public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
       if (!f.equals("text")) {
         System.err.println("wattswarm: " + VARIABLE + "=" + f + " is not a log format; using text (set it to text or json)");
       }
-      PatternLayoutEncoder text = new PatternLayoutEncoder();
-      text.setPattern(TEXT_PATTERN);
+      // the one-line converters are registered on the layout itself: a layout built in code does not
+      // see logback.xml's conversion rules, and a missing word makes logback print its status on stdout
+      ch.qos.logback.classic.PatternLayout layout = new ch.qos.logback.classic.PatternLayout();
+      layout.getInstanceConverterMap().put("wsmsg", LogMessage::new);
+      layout.getInstanceConverterMap().put("wsex", LogThrowable::new);
+      layout.setPattern(TEXT_PATTERN);
+      layout.setContext(getContext());
+      layout.start();
+      ch.qos.logback.core.encoder.LayoutWrappingEncoder<ILoggingEvent> text = new ch.qos.logback.core.encoder.LayoutWrappingEncoder<>();
+      text.setLayout(layout);
       delegate = text;
     }
     delegate.setContext(getContext());

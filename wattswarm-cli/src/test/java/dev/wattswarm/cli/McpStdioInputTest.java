@@ -56,7 +56,8 @@ class McpStdioInputTest {
       JsonNode status = null;
       java.util.List<Integer> errors = new java.util.ArrayList<>();
       for (String line; status == null && (line = out.readLine()) != null; ) {
-        JsonNode m = CanonicalJson.MAPPER.readTree(line);
+        JsonNode m;
+        try { m = CanonicalJson.MAPPER.readTree(line); } catch (Exception e) { throw new AssertionError("not JSON: " + line, e); }
         assertThat(m.path("jsonrpc").asText()).as(line).isEqualTo("2.0");
         if (m.has("error")) {
           assertThat(m.path("id").isNull()).as(line).isTrue();
