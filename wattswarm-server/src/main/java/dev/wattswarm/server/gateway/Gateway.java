@@ -25,7 +25,13 @@ public final class Gateway implements PublicListener.Mount {
    */
   public Gateway(Node node, TaskService tasks, GatewayEconomy economy, Supplier<String> baseUrl,
       Supplier<Collection<String>> capabilities, GatewayLimits limits) {
-    GatewayAuth auth = new GatewayAuth(new GatewayKeys(node.stateDir().root()), limits, node.clock());
+    this(node, tasks, economy, baseUrl, capabilities, limits, node.clock());
+  }
+
+  /** @param rateClock the clock of the per-key token buckets */
+  public Gateway(Node node, TaskService tasks, GatewayEconomy economy, Supplier<String> baseUrl,
+      Supplier<Collection<String>> capabilities, GatewayLimits limits, java.time.Clock rateClock) {
+    GatewayAuth auth = new GatewayAuth(new GatewayKeys(node.stateDir().root()), limits, rateClock);
     TaskWatch watch = new TaskWatch(node.log());
     this.routes = new GatewayRoutes(auth, tasks, economy, limits);
     this.socket = new GatewaySocket(auth, tasks, watch, economy, limits);
