@@ -21,14 +21,14 @@ import java.util.List;
  * A real local node with the gateway mounted on a real public listener of its own, so a test can
  * choose the gateway's limits and the clock of its per-key buckets.
  */
-final class GatewayNode implements AutoCloseable {
-  final NodeHost host;
+public final class GatewayNode implements AutoCloseable {
+  public final NodeHost host;
   final StateDir dir;
-  final PublicListener listener;
+  public final PublicListener listener;
   final GatewayKeys keys;
-  final HttpClient http = HttpClient.newHttpClient();
+  public final HttpClient http = HttpClient.newHttpClient();
 
-  GatewayNode(Path root, GatewayLimits limits, Clock rateClock) throws Exception {
+  public GatewayNode(Path root, GatewayLimits limits, Clock rateClock) throws Exception {
     dir = new StateDir(root);
     host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom());
     var url = new java.util.concurrent.atomic.AtomicReference<String>("");
@@ -39,28 +39,28 @@ final class GatewayNode implements AutoCloseable {
     keys = new GatewayKeys(dir.root());
   }
 
-  String newKey(String name) {
+  public String newKey(String name) {
     return keys.create(name, new SecureRandom(), Clock.systemUTC());
   }
 
-  HttpResponse<String> get(String path, String key) throws Exception {
+  public HttpResponse<String> get(String path, String key) throws Exception {
     var b = HttpRequest.newBuilder(URI.create(listener.url() + path));
     if (key != null) b.header("Authorization", "Bearer " + key);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> post(String path, String key, String body) throws Exception {
+  public HttpResponse<String> post(String path, String key, String body) throws Exception {
     var b = HttpRequest.newBuilder(URI.create(listener.url() + path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (key != null) b.header("Authorization", "Bearer " + key);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static JsonNode json(HttpResponse<String> r) {
+  public static JsonNode json(HttpResponse<String> r) {
     return CanonicalJson.parse(r.body());
   }
 
-  String taskState(String id) {
+  public String taskState(String id) {
     return host.tasks().service().get(id).map(t -> t.path("state").asText()).orElse("");
   }
 
