@@ -14,5 +14,5 @@ package dev.wattswarm.server.gateway;
  */
 public record GatewayLimits(double ratePerSecond, int burst, int maxBodyBytes, int maxSubscriptions, int maxPending,
     long sendTimeoutMs, int maxSocketsPerKey, long waitMs) {
-  public static final GatewayLimits DEFAULT = new GatewayLimits(10, 40, 32 * 1024, 32, 256, 10_000, 16, 30_000);
+  public static final GatewayLimits DEFAULT = new GatewayLimits(10, 40, 32 * 1024, 32, 256, 10_000, 16, 20_000);
 }
