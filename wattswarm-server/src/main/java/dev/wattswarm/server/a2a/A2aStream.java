@@ -28,14 +28,14 @@ final class A2aStream {
     this.watch = watch;
   }
 
-  void run(Context ctx, JsonNode rpcId, JsonNode created) throws IOException {
+  void run(Context ctx, JsonNode rpcId, JsonNode created) {
     String id = created.path("task_id").asText();
     var res = ctx.res();
     res.setStatus(200);
     res.setContentType("text/event-stream");
     res.setHeader("Cache-Control", "no-store");
-    OutputStream out = res.getOutputStream();
     try (TaskWatch.Follow f = watch.follow(id)) {
+      OutputStream out = res.getOutputStream();
       JsonNode task = tasks.get(id).orElse(created);
       send(out, rpcId, CanonicalJson.object().set("task", A2aTasks.view(task)));
       String sent = task.path("state").asText();
@@ -63,6 +63,8 @@ final class A2aStream {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException clientGone) {
+      // the client closed the stream; the task runs on regardless and GetTask still has it
     }
   }
 
