@@ -39,6 +39,11 @@ public final class Gateway implements PublicListener.Mount {
     this.a2a = new A2aRpc(auth, tasks, watch, limits);
   }
 
+  /** Open gateway WebSockets (for tests and metrics). */
+  public int openSockets() {
+    return socket.openSockets();
+  }
+
   @Override
   public void register(RoutesConfig r) {
     routes.register(r);

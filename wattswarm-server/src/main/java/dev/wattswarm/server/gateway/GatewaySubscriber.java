@@ -21,11 +21,10 @@ import org.slf4j.LoggerFactory;
  * sends it when it differs from what the client last got. One message is in flight at a time, so
  * nothing queues inside Jetty: a client that reads slowly sees fewer intermediate states, never a
  * stale last one, and one that stops reading (a send not done in time, or more pending changes
- * than the bound) is closed with 1008.
+ * than the bound) is disconnected.
  */
 final class GatewaySubscriber {
   private static final Logger log = LoggerFactory.getLogger(GatewaySubscriber.class);
-  static final int TOO_SLOW = 1008;
 
   private final String key;
   private final Session session;
@@ -90,7 +89,7 @@ final class GatewaySubscriber {
     if (pending.add(what) && pending.size() > limits.maxPending()) {
       stopped = true;
       log.info("gateway WebSocket of key {} closed: {} changes waiting, the client reads too slowly", key, pending.size());
-      session.close(TOO_SLOW, "too slow: more than " + limits.maxPending() + " changes waiting", Callback.NOOP);
+      dropSlow();
     }
     notifyAll();
   }
@@ -235,7 +234,22 @@ final class GatewaySubscriber {
     } catch (java.util.concurrent.TimeoutException slow) {
       stopped = true;
       log.info("gateway WebSocket of key {} closed: a message took over {} ms to leave", key, limits.sendTimeoutMs());
-      session.close(TOO_SLOW, "too slow: a message could not be delivered in time", Callback.NOOP);
+      dropSlow();
+    }
+  }
+
+  /**
+   * Drops the connection without a close handshake: a client that does not read would never take
+   * the close frame either, and the socket would linger with its buffers until the idle timeout.
+   */
+  private void dropSlow() {
+    notifyAllQuietly();
+    session.disconnect();
+  }
+
+  private void notifyAllQuietly() {
+    synchronized (this) {
+      notifyAll();
     }
   }
 }

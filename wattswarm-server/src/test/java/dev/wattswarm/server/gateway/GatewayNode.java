@@ -25,6 +25,7 @@ public final class GatewayNode implements AutoCloseable {
   public final NodeHost host;
   final StateDir dir;
   public final PublicListener listener;
+  final Gateway gateway;
   final GatewayKeys keys;
   public final HttpClient http = HttpClient.newHttpClient();
 
@@ -32,7 +33,7 @@ public final class GatewayNode implements AutoCloseable {
     dir = new StateDir(root);
     host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom());
     var url = new java.util.concurrent.atomic.AtomicReference<String>("");
-    Gateway g = new Gateway(host.node(), host.tasks().service(), GatewayEconomy.NONE, url::get,
+    Gateway g = gateway = new Gateway(host.node(), host.tasks().service(), GatewayEconomy.NONE, url::get,
         () -> List.of("echo", "maps"), limits, rateClock);
     listener = PublicListener.start(PublicConfig.embedded(Mode.NETWORK).withRate(10_000, 10_000), Clock.systemUTC(), List.of(g));
     url.set(listener.url());
