@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {NodeCommand.class, NetworkCommands.Peers.class, AgentCommands.Agents.class, AgentCommands.Agent.class, BrainCommand.class, SwarmCommand.class, WorkflowCommand.class, LogCommand.class, EventsCommand.class, TaskCommand.class, WattCommand.class, MissionCommand.class, MarketCommands.Service.class, MarketCommands.Oracle.class, DemoCommand.class, BenchCommand.class,
         ConsoleCommand.class,
         McpCommand.class,
+        GatewayCommand.class,
         SocialCommands.Group.class, SocialCommands.Relationship.class, SocialCommands.Dm.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
