@@ -39,6 +39,12 @@ public final class NodeHost implements AutoCloseable {
   private dev.wattswarm.server.publicapi.PublicListener publicListener;
   private dev.wattswarm.node.discovery.DiscoveryService discovery;
   private SwarmParts swarm;
+  private dev.wattswarm.economy.Economy economy;
+
+  /** The WATT ledger, missions, ServiceNet and oracles of this node. */
+  public dev.wattswarm.economy.Economy economy() {
+    return economy;
+  }
 
   private NodeHost(Node node, ControlServer control, TaskRuntime tasks, NetworkRuntime network,
       dev.wattswarm.agents.AgentRuntime agents) {
@@ -139,6 +145,7 @@ public final class NodeHost implements AutoCloseable {
     NetworkRuntime net = null;
     dev.wattswarm.agents.AgentRuntime agentRuntime;
     dev.wattswarm.social.Social social;
+    dev.wattswarm.economy.Economy economy;
     try {
       if (networked) net = NetworkRuntime.start(node, config, network[0].bundle(), startup.contacts(), swarm, nats[0]);
       tasks = TaskRuntime.start(node, execs, networked);
@@ -157,7 +164,7 @@ public final class NodeHost implements AutoCloseable {
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
       social = dev.wattswarm.social.Social.start(node, net, random);
       swarmParts = SwarmParts.start(node, net, tasks, agentRuntime, swarm);
-      var economy = node.manage(dev.wattswarm.economy.Economy.start(node, tasks, agentRuntime,
+      economy = node.manage(dev.wattswarm.economy.Economy.start(node, tasks, agentRuntime,
           dev.wattswarm.economy.EconomyConfig.fromEnv(System.getenv()), knownAccounts(net, agentRuntime)));
       control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort(),
           social, swarmParts, economy);
@@ -169,6 +176,7 @@ public final class NodeHost implements AutoCloseable {
     NodeHost host = new NodeHost(node, control, tasks, net, agentRuntime);
     host.social = social;
     host.swarm = swarmParts;
+    host.economy = economy;
     try {
       if (net != null) {
         var started = PublicMounts.start(host, publicHttp, network[0].bundle());

@@ -30,9 +30,9 @@ final class PublicMounts {
       mounts.add(new JoinManifest(host.node(), net, bundle, () -> discovery.discoveryUrls().stream())::register);
       mounts.add(new DiscoveryRoutes(discovery)::register);
       var publicUrl = new java.util.concurrent.atomic.AtomicReference<String>("");
-      // the economy (missions, services) plugs in here in place of GatewayEconomy.NONE
       mounts.add(new dev.wattswarm.server.gateway.Gateway(host.node(), host.tasks().service(),
-          dev.wattswarm.server.gateway.GatewayEconomy.NONE, publicUrl::get,
+          host.economy() == null ? dev.wattswarm.server.gateway.GatewayEconomy.NONE : new EconomyGateway(host.economy(), host.tasks().tracker(), host.node().log()),
+          publicUrl::get,
           () -> host.agents().localAgents().stream().flatMap(a -> a.spec().capabilities().stream()).toList(),
           dev.wattswarm.server.gateway.GatewayLimits.DEFAULT));
       listener = PublicListener.start(cfg, host.node().clock(), mounts);

@@ -118,6 +118,10 @@ public final class TaskTracker implements AutoCloseable {
     listeners.add(listener);
   }
 
+  public void unsubscribe(Consumer<Change> listener) {
+    listeners.remove(listener);
+  }
+
   /** A live (non-terminal) task. */
   public TaskState live(String taskId) {
     return live.get(taskId);

@@ -30,10 +30,16 @@ public final class GatewayNode implements AutoCloseable {
   public final HttpClient http = HttpClient.newHttpClient();
 
   public GatewayNode(Path root, GatewayLimits limits, Clock rateClock) throws Exception {
+    this(root, limits, rateClock, false);
+  }
+
+  /** @param withEconomy serve the node's own economy (missions, services) rather than none */
+  public GatewayNode(Path root, GatewayLimits limits, Clock rateClock, boolean withEconomy) throws Exception {
     dir = new StateDir(root);
     host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom());
     var url = new java.util.concurrent.atomic.AtomicReference<String>("");
-    Gateway g = gateway = new Gateway(host.node(), host.tasks().service(), GatewayEconomy.NONE, url::get,
+    GatewayEconomy economy = withEconomy ? new dev.wattswarm.server.EconomyGateway(host.economy(), host.tasks().tracker(), host.node().log()) : GatewayEconomy.NONE;
+    Gateway g = gateway = new Gateway(host.node(), host.tasks().service(), economy, url::get,
         () -> List.of("echo", "maps"), limits, rateClock);
     listener = PublicListener.start(PublicConfig.embedded(Mode.NETWORK).withRate(10_000, 10_000), Clock.systemUTC(), List.of(g));
     url.set(listener.url());
