@@ -59,12 +59,47 @@ public final class NatsServer implements AutoCloseable {
     String routes = "nats://127.0.0.1:" + route[0] + ",nats://127.0.0.1:" + route[1] + ",nats://127.0.0.1:" + route[2];
     List<NatsServer> out = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      out.add(new NatsServer(b, tempDir(), client[i], List.of("--name", "ws-n" + i, "--cluster_name", "ws-test",
-          "--cluster", "nats://127.0.0.1:" + route[i], "--routes", routes)));
+      int monitor = freePort();
+      NatsServer n = new NatsServer(b, tempDir(), client[i], List.of("--name", "ws-n" + i, "--cluster_name", "ws-test",
+          "--cluster", "nats://127.0.0.1:" + route[i], "--routes", routes, "-m", Integer.toString(monitor)));
+      n.monitorPort = monitor;
+      out.add(n);
     }
     for (NatsServer s : out) s.startAgain();
+    awaitMetaLeader(out.get(0));
     return out;
   }
+
+  /**
+   * Accepting connections is not enough in a cluster: JetStream answers only once the servers have
+   * elected a meta leader, which takes longer on a loaded machine. Waits for it through the
+   * monitoring endpoint, so tests do not see "no response from JetStream".
+   */
+  private static void awaitMetaLeader(NatsServer s) {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + s.monitorPort + "/jsz")).build();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        String body = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        if (body.matches("(?s).*\"meta_cluster\"\\s*:\\s*\\{[^}]*\"leader\"\\s*:\\s*\"[^\"]+\".*")) return;
+      } catch (IOException notYet) {
+        // the endpoint is not up yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for the NATS cluster", e);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for the NATS cluster", e);
+      }
+    }
+    throw new IllegalStateException("the NATS cluster elected no JetStream meta leader within 120 s: " + s.log());
+  }
+
+  private int monitorPort;
 
   public String url() {
     return "nats://127.0.0.1:" + port;
