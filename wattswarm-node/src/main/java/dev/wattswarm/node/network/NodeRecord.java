@@ -97,17 +97,19 @@ public record NodeRecord(NodeId nodeId, String networkId, List<String> addrs, St
    * @param expectedNetwork the network the record must belong to, or null for any
    * @throws IllegalArgumentException naming the first check that failed
    */
+  private static final java.util.regex.Pattern LOWER_HEX_SIG = java.util.regex.Pattern.compile("[0-9a-f]{128}");
+
   public void verify(String expectedNetwork, long nowMs) {
     checkShape();
     if (expectedNetwork != null && !expectedNetwork.equals(networkId)) {
       throw new IllegalArgumentException("record is for network " + networkId + ", not " + expectedNetwork);
     }
-    byte[] sig;
-    try {
-      sig = Hashes.unhex(signature);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("record signature is not hex");
+    // one spelling per signature: hex is case-insensitive, and a re-cased copy of a genuine record
+    // would otherwise verify, be stored as "different" and win signature tie-breaks
+    if (!LOWER_HEX_SIG.matcher(signature).matches()) {
+      throw new IllegalArgumentException("record signature is not 128 lowercase hex digits");
     }
+    byte[] sig = Hashes.unhex(signature);
     if (!Ed25519.verify(nodeId.keyBytes(), signedBytes(), sig)) {
       throw new IllegalArgumentException("record signature does not verify against " + nodeId);
     }
