@@ -44,7 +44,7 @@ class SocialCliTest {
         assertThat(ws(a, "relationship", "request", bid, "--note", "from the lab").exit()).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> ws(b, "relationship", "list", "--json").out().contains("pending_in"));
         assertThat(ws(b, "relationship", "list", "--json").out()).contains(aid).contains("from the lab").contains("updated_at_ms");
-        assertThat(ws(b, "relationship", "accept", bid).exit()).isEqualTo(1); // b has no request from itself
+        assertThat(ws(b, "relationship", "accept", bid).exit()).isEqualTo(2); // bad input (exit 2): b has no request from itself
         assertThat(ws(b, "relationship", "accept", aid).exit()).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> ws(a, "relationship", "list").out().contains("accepted"));
         await().atMost(Duration.ofSeconds(30)).until(() -> ws(a, "dm", "send", bid, "over the wire").exit() == 0);
