@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @org.junit.jupiter.api.Timeout(300)
 class McpClientsTest {
-  static final Path CLIENTS = Path.of("").toAbsolutePath().getParent().resolve("test-clients");
+  static final Path CLIENTS = dev.wattswarm.testkit.NpmClients.dir();
 
   @TempDir Path tmp;
   NodeHost host;
@@ -106,9 +106,7 @@ class McpClientsTest {
   record ProcessResult(int exit, String output) {}
 
   ProcessResult node(List<String> args) throws Exception {
-    if (!Files.isDirectory(CLIENTS.resolve("node_modules/@modelcontextprotocol/sdk"))) {
-      throw new AssertionError("the npm test clients are not installed: run `npm ci` in " + CLIENTS + " (.ci/run does)");
-    }
+    dev.wattswarm.testkit.NpmClients.ensure("@modelcontextprotocol/sdk");
     List<String> cmd = new ArrayList<>(List.of("node", "mcp-check.mjs"));
     cmd.addAll(args);
     Path log = tmp.resolve("node-" + System.nanoTime() + ".log");

@@ -56,7 +56,7 @@ class SocialCliTest {
         assertThat(ws(b, "group", "join", "team-x").out()).contains("joined group:team-x");
         assertThat(ws(b, "group", "join", "team-x").out()).contains("already in");
         Cli reserved = ws(b, "group", "join", "dm-abc");
-        assertThat(reserved.exit()).isEqualTo(1);
+        assertThat(reserved.exit()).isEqualTo(2); // a reserved id is bad input
         assertThat(reserved.err()).contains("reserved");
         assertThat(ws(b, "group", "leave", "team-x").out()).contains("left group:team-x");
       }

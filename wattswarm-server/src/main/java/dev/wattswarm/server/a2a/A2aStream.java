@@ -39,6 +39,12 @@ final class A2aStream {
       JsonNode task = tasks.get(id).orElse(created);
       send(out, rpcId, CanonicalJson.object().set("task", A2aTasks.view(task)));
       String sent = task.path("state").asText();
+      if (A2aTasks.terminal(sent)) {
+        // a fast task may end before the stream opens: the client still gets the same closing
+        // sequence (artifact, then the final status) as when it watched the task run
+        ends(out, rpcId, id, task, true);
+        return;
+      }
       while (!A2aTasks.terminal(sent)) {
         if (!f.await(HEARTBEAT_MS)) {
           out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
@@ -48,23 +54,28 @@ final class A2aStream {
         task = tasks.get(id).orElse(task);
         String now = task.path("state").asText();
         if (now.equals(sent)) continue;
-        ObjectNode artifact = A2aTasks.artifact(task);
-        if (artifact != null) {
-          ObjectNode u = CanonicalJson.object().put("taskId", id).put("contextId", A2aTasks.contextId(task)).put("lastChunk", true);
-          u.set("artifact", artifact);
-          send(out, rpcId, CanonicalJson.object().set("artifactUpdate", u));
-        }
-        if (!A2aTasks.state(now).equals(A2aTasks.state(sent)) || A2aTasks.terminal(now)) {
-          ObjectNode s = CanonicalJson.object().put("taskId", id).put("contextId", A2aTasks.contextId(task));
-          s.set("status", A2aTasks.status(task));
-          send(out, rpcId, CanonicalJson.object().set("statusUpdate", s));
-        }
+        ends(out, rpcId, id, task, !A2aTasks.state(now).equals(A2aTasks.state(sent)) || A2aTasks.terminal(now));
         sent = now;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException clientGone) {
       // the client closed the stream; the task runs on regardless and GetTask still has it
+    }
+  }
+
+  /** The task's artifact when it has one, then its status when {@code withStatus}. */
+  private static void ends(OutputStream out, JsonNode rpcId, String id, JsonNode task, boolean withStatus) throws IOException {
+    ObjectNode artifact = A2aTasks.artifact(task);
+    if (artifact != null) {
+      ObjectNode u = CanonicalJson.object().put("taskId", id).put("contextId", A2aTasks.contextId(task)).put("lastChunk", true);
+      u.set("artifact", artifact);
+      send(out, rpcId, CanonicalJson.object().set("artifactUpdate", u));
+    }
+    if (withStatus) {
+      ObjectNode s = CanonicalJson.object().put("taskId", id).put("contextId", A2aTasks.contextId(task));
+      s.set("status", A2aTasks.status(task));
+      send(out, rpcId, CanonicalJson.object().set("statusUpdate", s));
     }
   }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @org.junit.jupiter.api.Timeout(300)
 class A2aClientTest {
-  static final Path CLIENTS = Path.of("").toAbsolutePath().getParent().resolve("test-clients");
+  static final Path CLIENTS = dev.wattswarm.testkit.NpmClients.dir();
   @TempDir Path tmp;
   GatewayNode n;
 
@@ -40,9 +40,7 @@ class A2aClientTest {
   record Run(int exit, String output) {}
 
   Run client(String key) throws Exception {
-    if (!Files.isDirectory(CLIENTS.resolve("node_modules/@a2a-js/sdk"))) {
-      throw new AssertionError("the npm test clients are not installed: run `npm ci` in " + CLIENTS + " (.ci/run does)");
-    }
+    dev.wattswarm.testkit.NpmClients.ensure("@a2a-js/sdk");
     List<String> cmd = new ArrayList<>(List.of("node", "a2a-check.mjs", n.listener.url(), key));
     Path log = tmp.resolve("a2a-" + System.nanoTime() + ".log");
     Process p = new ProcessBuilder(cmd).directory(CLIENTS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
