@@ -1,5 +1,6 @@
 package dev.wattswarm.server.discovery;
 
+import dev.wattswarm.testkit.StepClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

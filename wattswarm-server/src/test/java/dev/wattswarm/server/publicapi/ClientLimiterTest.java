@@ -1,5 +1,6 @@
 package dev.wattswarm.server.publicapi;
 
+import dev.wattswarm.testkit.StepClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

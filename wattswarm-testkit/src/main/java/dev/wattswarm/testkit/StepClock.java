@@ -1,4 +1,4 @@
-package dev.wattswarm.server.publicapi;
+package dev.wattswarm.testkit;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -6,15 +6,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock the test moves by hand. */
-final class StepClock extends Clock {
+/** A clock the test moves by hand (rate limits, expiry). */
+public final class StepClock extends Clock {
   private final AtomicLong ms;
 
-  StepClock(long startMs) {
+  public StepClock(long startMs) {
     ms = new AtomicLong(startMs);
   }
 
-  void advance(long deltaMs) {
+  public void advance(long deltaMs) {
     ms.addAndGet(deltaMs);
   }
 
