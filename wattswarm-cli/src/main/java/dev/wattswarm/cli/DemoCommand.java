@@ -15,11 +15,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code demo}: a real swarm on this machine. Three {@code node up} processes on loopback form a
  * network; tasks submitted to node-1 run on the other nodes; a quorum task gets one vote per node
- * and outvotes node-3's lying executor; an agent on node-2 answers a request made on node-1.
+ * and outvotes node-3's lying executor; an agent on node-2 answers a request made on node-1; a
+ * mission posted on node-1 is paid in WATT to the node that did the work, with the same balances on
+ * every node.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start a swarm of real node processes on loopback, run tasks across them (one node lies in a quorum"
-        + " and is outvoted), ask an agent on another node, and show what happened. Cleans up after itself.")
+        + " and is outvoted), ask an agent on another node, pay a mission in WATT, and show what happened. Cleans up after itself.")
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
@@ -57,7 +59,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       }
       DemoScript script = new DemoScript(swarm, out, timeoutSeconds * 1000L);
       boolean ok = script.run();
-      economy(swarm, out);
+      ok &= new DemoEconomy(swarm, out, timeoutSeconds * 1000L).run();
       out.printf("%n%s in %.1f s%n", ok ? "demo finished" : "demo FAILED", (System.currentTimeMillis() - t0) / 1000.0);
       DemoSwarm.Member first = swarm.members().get(0);
       if (keepRunning) {
@@ -86,15 +88,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     if (own != null && own.hasMatchedOption("--state-dir")) return true;
     var root = spec.root().commandLine().getParseResult();
     return root != null && root.hasMatchedOption("--state-dir");
-  }
-
-  /*
-   * ECONOMY (missions and WATT): once the economy lands, post a mission paid in WATT here (from
-   * node-1, claimed on another node), wait for it to settle and print `watt balance` of every
-   * node. Kept out until then so the demo shows only what exists.
-   */
-  private static void economy(DemoSwarm swarm, PrintWriter out) {
-    // intentionally empty until the economy exists
   }
 
   /** Builds a task for the control plane. */

@@ -204,7 +204,7 @@ final class DemoScript {
     if (!waitQuietly(deadline, check)) throw new CliException(CliException.FAILED, "demo: gave up waiting for " + what);
   }
 
-  private static boolean waitQuietly(long deadline, Check check) throws InterruptedException {
+  static boolean waitQuietly(long deadline, Check check) throws InterruptedException {
     while (System.currentTimeMillis() < deadline) {
       try {
         if (check.ok()) return true;
