@@ -9,6 +9,7 @@ import dev.wattswarm.node.Node;
 import dev.wattswarm.node.Projections;
 import dev.wattswarm.node.config.NodeConfig;
 import dev.wattswarm.node.state.StateDir;
+import dev.wattswarm.testkit.StepClock;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AgentBoundsTest {
   @TempDir Path tmp;
-  final MutableClock clock = new MutableClock();
+  final StepClock clock = new StepClock(System.currentTimeMillis());
   final CountDownLatch release = new CountDownLatch(1);
   Node node;
 

@@ -2,11 +2,12 @@ package dev.wattswarm.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wattswarm.testkit.StepClock;
 import org.junit.jupiter.api.Test;
 
 /** Message ids are refused twice within the skew window, forgotten after it, and never beyond the bound. */
 class ReplayGuardTest {
-  final MutableClock clock = new MutableClock();
+  final StepClock clock = new StepClock(System.currentTimeMillis());
   final ReplayGuard guard = new ReplayGuard(clock, 60_000, 2);
 
   @Test

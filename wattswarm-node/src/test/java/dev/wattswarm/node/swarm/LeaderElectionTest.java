@@ -7,6 +7,7 @@ import dev.wattswarm.nats.JetStreamSetup;
 import dev.wattswarm.nats.NatsConfig;
 import dev.wattswarm.nats.NatsLink;
 import dev.wattswarm.testkit.NatsServer;
+import dev.wattswarm.testkit.StepClock;
 import io.nats.client.KeyValue;
 import java.security.SecureRandom;
 import java.util.List;
@@ -25,8 +26,8 @@ class LeaderElectionTest {
   void natsKvOneWinnerATermPerTakeOverAndAStaleLeaderIsFenced() {
     try (NatsServer server = NatsServer.start(); NatsLink link = NatsLink.connect(NatsConfig.of(List.of(server.url())), "t")) {
       KeyValue kv = JetStreamSetup.bucket(link, "WSN_leader_test", 0, 1 << 20);
-      TestClock ca = new TestClock(1_000_000);
-      TestClock cb = new TestClock(1_000_000);
+      StepClock ca = new StepClock(1_000_000);
+      StepClock cb = new StepClock(1_000_000);
       KeyPair ka = key();
       KeyPair kb = key();
       KvLeaderElection a = new KvLeaderElection(kv, ka, NET, ca, LEASE, false);
@@ -60,7 +61,7 @@ class LeaderElectionTest {
   void natsKvForgedEntryIsNotALeader() throws Exception {
     try (NatsServer server = NatsServer.start(); NatsLink link = NatsLink.connect(NatsConfig.of(List.of(server.url())), "t")) {
       KeyValue kv = JetStreamSetup.bucket(link, "WSN_leader_test2", 0, 1 << 20);
-      TestClock c = new TestClock(5_000_000);
+      StepClock c = new StepClock(5_000_000);
       KeyPair victim = key();
       // someone with write access puts a lease naming the victim, signed by another key
       byte[] forged = new LeaseRecord(victim.id(), 7, c.millis() + 60_000, NET).sign(key());
@@ -74,7 +75,7 @@ class LeaderElectionTest {
 
   @Test
   void gossipClaimsSettleOnOneLeaderByTermThenHashAndAStaleLeaderYields() {
-    TestClock clock = new TestClock(2_000_000);
+    StepClock clock = new StepClock(2_000_000);
     KeyPair ka = key();
     KeyPair kb = key();
     GossipLeaderElection a = new GossipLeaderElection(null, ka, NET, clock, LEASE, false);
