@@ -14,7 +14,8 @@ import java.util.Set;
 public record PeerInfo(String agentId, String name, Role role, Set<String> capabilities, String description, String nodeId,
     String status, String location, int load, int capacity) {
 
-  static PeerInfo of(AgentRecord a, String localNodeId) {
+  /** The one vocabulary for an agent's status, shared by the PeerClient, REST and the CLI. */
+  public static PeerInfo of(AgentRecord a, String localNodeId) {
     String status = a.full() ? "full" : a.load() > 0 ? "busy" : "idle";
     return new PeerInfo(a.agentId(), a.name(), a.role(), a.capabilities(), a.description(), a.nodeId(), status,
         a.nodeId().equals(localNodeId) ? "local" : "remote", a.load(), a.capacity());

@@ -33,6 +33,8 @@ class AgentCliTest {
             Cli.run("--state-dir", a.toString(), "agents", "list", "--capability", "security", "--json").out().contains(bid));
         JsonNode listed = CanonicalJson.parse(Cli.run("--state-dir", a.toString(), "agents", "list", "--json").out());
         assertThat(listed.path("agents").findValuesAsText("location")).contains("local", "remote");
+        // one status vocabulary with the PeerClient: idle, busy, full
+        assertThat(listed.path("agents").findValuesAsText("status")).isNotEmpty().isSubsetOf("idle", "busy", "full");
         Cli req = Cli.run("--state-dir", a.toString(), "agent", "request", "--capability", "security",
             "{\"task\":\"review\",\"code\":\"eval(input())\"}", "--timeout", "20", "--json");
         assertThat(req.exit()).as(req.err()).isZero();

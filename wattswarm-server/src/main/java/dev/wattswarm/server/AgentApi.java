@@ -7,6 +7,7 @@ import dev.wattswarm.agents.AgentException;
 import dev.wattswarm.agents.AgentRecord;
 import dev.wattswarm.agents.AgentRuntime;
 import dev.wattswarm.agents.Context;
+import dev.wattswarm.agents.PeerInfo;
 import dev.wattswarm.agents.Strategy;
 import dev.wattswarm.kernel.json.CanonicalJson;
 
@@ -41,9 +42,7 @@ final class AgentApi {
     for (AgentRecord a : agents.registry().all()) {
       if (role != null && !a.role().wire().equals(role)) continue;
       if (cap != null && !a.capabilities().contains(cap)) continue;
-      ObjectNode j = a.toJson();
-      j.put("location", a.nodeId().equals(nodeId) ? "local" : "remote").put("status", a.full() ? "full" : "ready");
-      arr.add(j);
+      arr.add(PeerInfo.of(a, nodeId).toJson());
     }
     return o;
   }
