@@ -1,0 +1,32 @@
+'use strict';
+/* Hives: shown from /v1/hives when this node serves it. A node without hives answers 404, and the
+   view says so rather than showing anything made up. Hive events refresh the list. */
+(() => {
+  const { h, api, table, pre } = WS;
+  const name = (x) => x.hive_id || x.id || x.name || '';
+
+  WS.view({
+    id: 'hives',
+    title: 'Hives',
+    async render(root, arg, ctx) {
+      root.append(h('h2', {}, 'Hives'));
+      let data;
+      try {
+        data = await api('/v1/hives');
+      } catch (e) {
+        if (e instanceof WS.ApiError && e.status === 404) {
+          root.append(h('p', { class: 'dim', id: 'hives-absent' }, 'hives: not available on this node'));
+          return;
+        }
+        throw e;
+      }
+      const rows = table([['hive', name], ['members', (x) => String(Array.isArray(x.members) ? x.members.length : x.member_count ?? '')],
+        ['details', (x) => h('details', {}, h('summary', {}, 'json'), pre(x))]], [], { key: name, empty: 'no hives yet' });
+      root.append(rows);
+      const fill = (d) => rows.fill(Array.isArray(d) ? d : d.hives || []);
+      fill(data);
+      const later = WS.throttle(() => api('/v1/hives').then(fill, () => {}), 300);
+      ctx.on((e) => { if (e.type.startsWith('hive')) later(); });
+    },
+  });
+})();
