@@ -123,4 +123,25 @@ class GatewayScopesTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> key("zero", Duration.ZERO)).hasMessageContaining("longer than 0");
     assertThat(n.keys.list()).isEmpty();
   }
+  int upgrade(String key) {
+    try {
+      var ws = n.http.newWebSocketBuilder().header("Authorization", "Bearer " + key)
+          .buildAsync(java.net.URI.create(n.listener.url().replace("http", "ws") + "/gateway/v1/ws"), new java.net.http.WebSocket.Listener() {})
+          .join();
+      ws.abort();
+      return 101;
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) return h.getResponse().statusCode();
+      throw e;
+    }
+  }
+
+  @Test
+  void theWebSocketWantsRead() {
+    assertThat(upgrade(key("reader", null, Scope.READ))).isEqualTo(101);
+    assertThat(upgrade(key("writer", null, Scope.TASKS_WRITE))).isEqualTo(403);
+    String late = key("late", Duration.ofMinutes(5), Scope.READ);
+    clock.advance(Duration.ofMinutes(5).toMillis());
+    assertThat(upgrade(late)).isEqualTo(401);
+  }
 }
