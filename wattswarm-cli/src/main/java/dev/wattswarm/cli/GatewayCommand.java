@@ -99,7 +99,12 @@ final class GatewayCommand {
 
     @Override
     public Integer call() {
-      var entries = key.keys().list();
+      java.util.List<GatewayKeys.Entry> entries;
+      try {
+        entries = key.keys().list();
+      } catch (IllegalStateException e) {
+        throw new CliException(CliException.FAILED, e.getMessage());
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode o = CanonicalJson.object();
@@ -132,7 +137,13 @@ final class GatewayCommand {
 
     @Override
     public Integer call() {
-      if (!key.keys().revoke(name)) {
+      boolean found;
+      try {
+        found = key.keys().revoke(name);
+      } catch (IllegalStateException e) {
+        throw new CliException(CliException.FAILED, e.getMessage());
+      }
+      if (!found) {
         throw new CliException(CliException.FAILED, "no gateway key named '" + name + "'; see `wattswarm gateway key list`");
       }
       spec.commandLine().getOut().println("revoked gateway key '" + name + "'");

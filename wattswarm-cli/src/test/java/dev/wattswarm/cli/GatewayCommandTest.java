@@ -73,4 +73,16 @@ class GatewayCommandTest {
     }
     assertThat(new GatewayKeys(tmp).list()).extracting(GatewayKeys.Entry::name).containsExactly("dash", "all");
   }
+  @Test
+  void aDamagedKeyFileIsOneLineThatSaysWhatToDo() throws Exception {
+    assertThat(run("gateway", "key", "create", "ci").exit()).isZero();
+    Path file = tmp.resolve(GatewayKeys.FILE);
+    Files.writeString(file, Files.readString(file).replace("\"created_at_ms\"", "\"scopes\":[\"root\"],\"created_at_ms\""));
+    for (String[] args : new String[][] {{"gateway", "key", "list"}, {"gateway", "key", "create", "more"}, {"gateway", "key", "revoke", "ci"}}) {
+      Cli r = run(args);
+      assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+      assertThat(r.err().strip()).as(String.join(" ", args)).contains("is damaged").contains("unknown scope 'root'")
+          .doesNotContain("\n").doesNotContain("Exception");
+    }
+  }
 }

@@ -117,11 +117,22 @@ public final class GatewayKeys {
     return found[0];
   }
 
+  /** @throws IllegalStateException saying what to do when the file cannot be read or parsed */
   public List<Entry> list() {
     try {
-      return read();
+      return readOrExplain();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The entries, or one line saying the file is damaged (not JSON, an unknown scope) and what to do. */
+  private List<Entry> readOrExplain() throws IOException {
+    try {
+      return read();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(file + " is damaged (" + e.getMessage() + "); the node lets no key in until it is "
+          + "fixed or removed (then make the keys again)", e);
     }
   }
 
@@ -132,7 +143,7 @@ public final class GatewayKeys {
   private void edit(Edit edit) {
     Path lock = file.resolveSibling(FILE + ".lock");
     try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE); var l = ch.lock()) {
-      List<Entry> entries = new ArrayList<>(read());
+      List<Entry> entries = new ArrayList<>(readOrExplain());
       edit.apply(entries);
       write(entries);
     } catch (IOException e) {

@@ -1,9 +1,10 @@
 'use strict';
-/* Hives: shown from /v1/hives when this node serves it. A node without hives answers 404, and the
-   view says so rather than showing anything made up. Hive events refresh the list. */
+/* Hives: shown from /v1/hives when this node serves it (hive, topic, creator, members, whether
+   this node is one). A node without hives answers 404, and the view says so rather than showing
+   anything made up. hive.* events refresh the list. */
 (() => {
-  const { h, api, table, pre } = WS;
-  const name = (x) => x.hive_id || x.id || x.name || '';
+  const { h, api, table, pre, shortNode } = WS;
+  const name = (x) => x.hive || x.hive_id || x.id || '';
 
   WS.view({
     id: 'hives',
@@ -20,8 +21,10 @@
         }
         throw e;
       }
-      const rows = table([['hive', name], ['members', (x) => String(Array.isArray(x.members) ? x.members.length : x.member_count ?? '')],
-        ['details', (x) => h('details', {}, h('summary', {}, 'json'), pre(x))]], [], { key: name, empty: 'no hives yet' });
+      const rows = table([['hive', name], ['topic', (x) => x.topic || ''], ['created by', (x) => (x.created_by ? shortNode(x.created_by) : '')],
+        ['members', (x) => String(Array.isArray(x.members) ? x.members.length : x.member_count ?? '')],
+        ['this node', (x) => (x.member ? 'member' : '')], ['details', (x) => h('details', {}, h('summary', {}, 'json'), pre(x))]],
+      [], { key: name, empty: 'no hives yet' });
       root.append(rows);
       const fill = (d) => rows.fill(Array.isArray(d) ? d : d.hives || []);
       fill(data);
