@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.server.gateway.GatewayKeys;
+import dev.wattswarm.server.gateway.Scope;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -47,12 +48,25 @@ final class GatewayCommand {
     @ParentCommand Key key;
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "NAME", description = "A name for the key (letters, digits, '.', '_', '-').") String name;
+    @Option(names = "--scope", paramLabel = "SCOPE", split = ",",
+        description = "What the key may do: tasks:write, missions:write, read (repeat or comma-separate). Default: everything.")
+    java.util.List<String> scopes = new java.util.ArrayList<>();
+    @Option(names = "--expires-in", paramLabel = "DURATION", description = "How long the key works: 90s, 45m, 12h, 30d. Default: until revoked.")
+    String expiresIn;
 
     @Override
     public Integer call() {
+      java.util.Set<Scope> wanted = java.util.EnumSet.noneOf(Scope.class);
+      java.time.Duration ttl;
+      try {
+        for (String sc : scopes) wanted.add(Scope.parse(sc.strip()));
+        ttl = expiresIn == null ? null : duration(expiresIn);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ErrorReport.BAD_INPUT, e.getMessage());
+      }
       String secret;
       try {
-        secret = key.keys().create(name, new SecureRandom(), Clock.systemUTC());
+        secret = key.keys().create(name, wanted, ttl, new SecureRandom(), Clock.systemUTC());
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new CliException(CliException.FAILED, e.getMessage());
       }
@@ -64,6 +78,19 @@ final class GatewayCommand {
     }
   }
 
+  /** "90s", "45m", "12h", "30d": a positive whole number and a unit. */
+  static java.time.Duration duration(String s) {
+    var m = java.util.regex.Pattern.compile("([1-9][0-9]{0,8})([smhd])").matcher(s.strip());
+    if (!m.matches()) throw new IllegalArgumentException("--expires-in '" + GatewayKeys.clip(s) + "' is not a duration: write e.g. 90s, 45m, 12h or 30d");
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> java.time.Duration.ofSeconds(n);
+      case "m" -> java.time.Duration.ofMinutes(n);
+      case "h" -> java.time.Duration.ofHours(n);
+      default -> java.time.Duration.ofDays(n);
+    };
+  }
+
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List keys by name (the keys themselves are not kept).")
   static final class ListKeys implements Callable<Integer> {
     @ParentCommand Key key;
@@ -72,17 +99,31 @@ final class GatewayCommand {
 
     @Override
     public Integer call() {
-      var entries = key.keys().list();
+      java.util.List<GatewayKeys.Entry> entries;
+      try {
+        entries = key.keys().list();
+      } catch (IllegalStateException e) {
+        throw new CliException(CliException.FAILED, e.getMessage());
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode o = CanonicalJson.object();
         ArrayNode arr = o.putArray("keys");
-        for (var e : entries) arr.addObject().put("name", e.name()).put("created_at_ms", e.createdAtMs());
+        for (var e : entries) {
+          ObjectNode k = arr.addObject().put("name", e.name()).put("created_at_ms", e.createdAtMs());
+          ArrayNode sc = k.putArray("scopes");
+          e.scopes().forEach(x -> sc.add(x.wire()));
+          if (e.expiresAtMs() > 0) k.put("expires_at_ms", e.expiresAtMs());
+        }
         Output.json(out, o);
         return 0;
       }
       if (entries.isEmpty()) out.println("no gateway keys; make one with `wattswarm gateway key create NAME`");
-      for (var e : entries) out.println(e.name() + "  created " + Instant.ofEpochMilli(e.createdAtMs()));
+      long now = Clock.systemUTC().millis();
+      for (var e : entries) {
+        out.println(e.name() + "  created " + Instant.ofEpochMilli(e.createdAtMs()) + "  scopes " + Scope.names(e.scopes())
+            + (e.expiresAtMs() == 0 ? "" : (e.expired(now) ? "  EXPIRED " : "  expires ") + Instant.ofEpochMilli(e.expiresAtMs())));
+      }
       out.flush();
       return 0;
     }
@@ -96,7 +137,13 @@ final class GatewayCommand {
 
     @Override
     public Integer call() {
-      if (!key.keys().revoke(name)) {
+      boolean found;
+      try {
+        found = key.keys().revoke(name);
+      } catch (IllegalStateException e) {
+        throw new CliException(CliException.FAILED, e.getMessage());
+      }
+      if (!found) {
         throw new CliException(CliException.FAILED, "no gateway key named '" + name + "'; see `wattswarm gateway key list`");
       }
       spec.commandLine().getOut().println("revoked gateway key '" + name + "'");

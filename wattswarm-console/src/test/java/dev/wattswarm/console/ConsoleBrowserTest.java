@@ -1,6 +1,9 @@
 package dev.wattswarm.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -215,5 +218,168 @@ class ConsoleBrowserTest {
     await.until(d -> d.findElements(By.cssSelector("h3 span")).stream()
         .anyMatch(e -> "Decisions of sec".equals(e.getDomProperty("textContent").strip())));
     awaitText("step_done");
+  }
+  /** The balance the console shows for {@code account} in the balances view. */
+  String shownBalance(String account) {
+    var cells = driver.findElements(By.cssSelector("span[data-account='" + account + "']"));
+    return cells.isEmpty() ? "" : cells.get(0).getText();
+  }
+
+  long apiBalance(String account) throws Exception {
+    var r = n.call("GET", "/v1/watt/balance/" + account, null, "Authorization", "Bearer " + n.token);
+    return ConsoleNode.json(r).path("balance").asLong();
+  }
+
+  @Test
+  void aMissionPostedFromThePageSettlesAndTheBalancesMoveLive() throws Exception {
+    String me = n.host.node().nodeId().toString();
+    loginThroughALink();
+    driver.get(n.url("/supervision/#/balances"));
+    await.until(d -> shownBalance(me).equals("1000000"));
+    awaitText("conserved");
+    mark();
+
+    driver.findElement(By.linkText("Missions")).click();
+    await.until(ExpectedConditions.presenceOfElementLocated(By.tagName("summary"))).click();
+    await.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[aria-label='mission prompt']"))).sendKeys("pay the gate");
+    driver.findElement(By.cssSelector("input[aria-label='mission reward']")).sendKeys("250");
+    driver.findElement(By.cssSelector("input[aria-label='mission id']")).sendKeys("ui-m1");
+    driver.findElement(By.cssSelector("input[aria-label='mission capability']")).sendKeys(GatedExecutor.CAPABILITY);
+    driver.findElement(By.xpath("//button[text()='Post mission']")).click();
+    await.until(ExpectedConditions.urlContains("#/missions/ui-m1"));
+    // held by the gate: escrowed and claimed, not yet paid
+    await.until(d -> d.findElements(By.cssSelector("h2 .badge")).stream().anyMatch(b -> b.getText().equals("claimed")));
+    awaitText("250");
+    long escrowed = apiBalance(me);
+    assertThat(escrowed).isEqualTo(1_000_000 - 250);
+    driver.findElement(By.linkText("Balances")).click();
+    await.until(d -> shownBalance(me).equals(String.valueOf(escrowed)));
+
+    // the executor finishes: the mission settles and this node (the winner) is paid back less the fee,
+    // on the page that is open, without a reload
+    gated.open();
+    await.until(d -> !shownBalance(me).equals(String.valueOf(escrowed)));
+    await().atMost(Duration.ofSeconds(60)).until(() -> ConsoleNode.json(n.call("GET", "/v1/missions/ui-m1", null,
+        "Authorization", "Bearer " + n.token)).path("state").asText().equals("settled"));
+    JsonNode m = ConsoleNode.json(n.call("GET", "/v1/missions/ui-m1", null, "Authorization", "Bearer " + n.token));
+    long fee = m.path("fee").asLong();
+    assertThat(fee).isPositive();
+    long settled = 1_000_000 - fee;
+    await.until(d -> shownBalance(me).equals(String.valueOf(settled)));
+    await.until(d -> shownBalance("treasury").equals(String.valueOf(fee)));
+    awaitText("escrowed");
+    assertThat(stillMarked()).as("updated live, not reloaded").isTrue();
+
+    driver.findElement(By.linkText("Missions")).click();
+    await.until(d -> d.findElements(By.linkText("ui-m1")).size() == 1);
+    driver.findElement(By.linkText("ui-m1")).click();
+    await.until(d -> d.findElements(By.cssSelector("h2 .badge")).stream().anyMatch(b -> b.getText().equals("settled")));
+    awaitText("winner");
+    assertThat(driver.findElements(By.xpath("//button[text()='Cancel mission']"))).isEmpty();
+
+    // a reward beyond the balance is refused with the node's reason, on the page
+    driver.findElement(By.linkText("← all missions")).click();
+    await.until(ExpectedConditions.presenceOfElementLocated(By.tagName("summary"))).click();
+    await.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[aria-label='mission prompt']"))).sendKeys("too dear");
+    driver.findElement(By.cssSelector("input[aria-label='mission reward']")).sendKeys("5000000");
+    driver.findElement(By.xpath("//button[text()='Post mission']")).click();
+    awaitText("insufficient funds");
+    assertThat(apiBalance(me)).isEqualTo(settled);
+  }
+
+  @Test
+  void hivesSayTheyAreNotHereWhenTheNodeHasNone() throws Exception {
+    loginThroughALink();
+    var r = n.call("GET", "/v1/hives", null, "Authorization", "Bearer " + n.token);
+    driver.get(n.url("/supervision/#/hives"));
+    if (r.statusCode() == 404) {
+      awaitText("hives: not available on this node");
+    } else {
+      assertThat(r.statusCode()).isEqualTo(200);
+      awaitText("Hives");
+      assertThat(body()).doesNotContain("not available");
+    }
+  }
+  /** A node on the loopback network (a real TLS listener), with its console; {@code contact} is the node it dials first. */
+  dev.wattswarm.server.NodeHost networked(String name, String ip, String mode, dev.wattswarm.node.network.Contact contact) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    var sd = new dev.wattswarm.node.state.StateDir(dir);
+    if (contact != null) new dev.wattswarm.node.network.StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
+    var cfg = dev.wattswarm.node.config.NodeConfig.fromEnv(dir, java.util.Map.of("WATTSWARM_NODE_MODE", mode,
+        "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0")).withControlPort(0);
+    var h = dev.wattswarm.server.NodeHost.start(cfg, sd, Clock.systemUTC(), new java.security.SecureRandom(), List.of());
+    others.add(h);
+    return h;
+  }
+
+  final List<dev.wattswarm.server.NodeHost> others = new java.util.ArrayList<>();
+
+  @AfterEach
+  void stopOthers() {
+    others.forEach(dev.wattswarm.server.NodeHost::close);
+  }
+
+  dev.wattswarm.kernel.social.RelationshipState relationship(dev.wattswarm.server.NodeHost h, dev.wattswarm.server.NodeHost peer) {
+    var v = h.social().relationships().view(peer.node().nodeId());
+    return v == null ? null : v.state();
+  }
+
+  WebElement actionFor(String peer, String action) {
+    return driver.findElement(By.xpath("//tr[@data-key='" + peer + "']//button[@data-action='" + action + "']"));
+  }
+
+  @Test
+  void aRelationshipIsAcceptedAndADmSentAndReceivedFromThePage() throws Exception {
+    var a = networked("a", "127.0.0.81", "network", null);
+    var b = networked("b", "127.0.0.82", "wan", new dev.wattswarm.node.network.Contact(a.node().nodeId(), a.network().advertisedAddress()));
+    String aId = a.node().nodeId().toString();
+    String bId = b.node().nodeId().toString();
+    String aToken = new dev.wattswarm.node.state.StateDir(tmp.resolve("a")).readToken();
+    var mint = n.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.controlUrl() + "/v1/console/login"))
+        .header("Authorization", "Bearer " + aToken).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(mint.statusCode()).as(mint.body()).isEqualTo(201);
+    driver.get(a.controlUrl() + ConsoleNode.json(mint).path("path").asText());
+    awaitText(aId.substring(0, 16));
+    driver.get(a.controlUrl() + "/supervision/#/relationships");
+    awaitText("no relationships yet");
+    mark();
+
+    // b asks; a's page shows the request as it arrives, with b's note, and a accepts it there
+    b.social().relationships().act(a.node().nodeId(), "request", "hello from b");
+    await.until(d -> !d.findElements(By.xpath("//tr[@data-key='" + bId + "']//button[@data-action='accept']")).isEmpty());
+    awaitText("hello from b");
+    awaitText("pending_in");
+    actionFor(bId, "accept").click();
+    await().atMost(Duration.ofSeconds(60)).until(() -> relationship(b, a) == dev.wattswarm.kernel.social.RelationshipState.ACCEPTED);
+    assertThat(relationship(a, b)).isEqualTo(dev.wattswarm.kernel.social.RelationshipState.ACCEPTED);
+    await.until(d -> !d.findElements(By.xpath("//tr[@data-key='" + bId + "']//a[text()='DMs']")).isEmpty());
+
+    // a writes to b from the page; b decrypts it; b's answer appears in a's open thread
+    driver.findElement(By.xpath("//tr[@data-key='" + bId + "']//a[text()='DMs']")).click();
+    awaitText("no messages yet");
+    String secret = "console says hi " + new java.security.SecureRandom().nextInt(1_000_000);
+    driver.findElement(By.cssSelector("input[aria-label='message text']")).sendKeys(secret);
+    driver.findElement(By.xpath("//button[text()='Send']")).click();
+    awaitText(secret);
+    await().atMost(Duration.ofSeconds(60)).until(() -> b.social().dms().list(a.node().nodeId(), 100).stream()
+        .anyMatch(m -> m.text().equals(secret)));
+    b.social().dms().send(a.node().nodeId(), "b answers: " + secret);
+    awaitText("b answers: " + secret);
+    assertThat(stillMarked()).as("updated live, not reloaded").isTrue();
+    assertThat(driver.getPageSource()).doesNotContain(aToken);
+
+    // block from the page: a's state says blocked, and b's DMs no longer go through
+    driver.findElement(By.linkText("Relationships")).click();
+    await.until(d -> !d.findElements(By.xpath("//tr[@data-key='" + bId + "']//button[@data-action='block']")).isEmpty());
+    actionFor(bId, "block").click();
+    await.until(d -> !d.findElements(By.xpath("//tr[@data-key='" + bId + "']//button[@data-action='unblock']")).isEmpty());
+    assertThat(relationship(a, b)).isEqualTo(dev.wattswarm.kernel.social.RelationshipState.BLOCKED);
+    // a DM to a peer that is no longer accepted is refused with the node's reason, on the page
+    driver.get(a.controlUrl() + "/supervision/#/dms/" + bId);
+    await.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[aria-label='message text']"))).sendKeys("after the block");
+    driver.findElement(By.xpath("//button[text()='Send']")).click();
+    await.until(d -> !d.findElements(By.cssSelector("p.msg.error")).isEmpty()
+        && !d.findElement(By.cssSelector("p.msg.error")).getText().isBlank());
   }
 }

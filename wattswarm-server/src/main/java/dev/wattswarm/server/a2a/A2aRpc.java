@@ -8,6 +8,7 @@ import dev.wattswarm.node.task.TaskService;
 import dev.wattswarm.server.ApiException;
 import dev.wattswarm.server.gateway.GatewayAuth;
 import dev.wattswarm.server.gateway.GatewayLimits;
+import dev.wattswarm.server.gateway.Scope;
 import dev.wattswarm.server.gateway.TaskWatch;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -44,8 +45,9 @@ public final class A2aRpc {
   }
 
   private void handle(Context ctx) throws IOException {
+    GatewayAuth.Caller caller;
     try {
-      auth.check(ctx.header("Authorization"), null);
+      caller = auth.caller(ctx.header("Authorization"), null);
     } catch (ApiException e) {
       reply(ctx.status(e.status()), error(null, INVALID_REQUEST, e.getMessage()));
       return;
@@ -75,6 +77,16 @@ public final class A2aRpc {
       return;
     }
     String method = req.get("method").asText();
+    try {
+      switch (method) {
+        case "GetTask" -> caller.require(Scope.READ);
+        case "SendMessage", "SendStreamingMessage", "CancelTask" -> caller.require(Scope.TASKS_WRITE);
+        default -> { } // an unknown method is refused below, whatever the key may do
+      }
+    } catch (ApiException e) {
+      reply(ctx.status(e.status()), error(id, INVALID_REQUEST, e.getMessage()));
+      return;
+    }
     try {
       switch (method) {
         case "SendMessage" -> reply(ctx, result(id, CanonicalJson.object().set("task", send(params))));

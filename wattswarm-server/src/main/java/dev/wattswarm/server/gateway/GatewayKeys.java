@@ -21,11 +21,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -44,8 +46,21 @@ public final class GatewayKeys {
   static final int MAX_KEYS = 1000;
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  /** One key as stored: its name, its hash, and when it was made. */
-  public record Entry(String name, String hash, long createdAtMs) {}
+  /**
+   * One key as stored: its name, its hash, when it was made, what it may do, and until when.
+   *
+   * @param scopes what the key may do; every scope for a key made without any
+   * @param expiresAtMs when it stops working (epoch ms); 0 for never
+   */
+  public record Entry(String name, String hash, long createdAtMs, Set<Scope> scopes, long expiresAtMs) {
+    public Entry {
+      scopes = scopes.isEmpty() ? Scope.all() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(scopes));
+    }
+
+    public boolean expired(long nowMs) {
+      return expiresAtMs > 0 && nowMs >= expiresAtMs;
+    }
+  }
 
   private final Path file;
   private Object seenIdentity;
@@ -55,16 +70,29 @@ public final class GatewayKeys {
     this.file = stateDir.resolve(FILE);
   }
 
-  /** The key's name when {@code presented} is a live key, read from the file as it is now. */
-  public synchronized Optional<String> verify(String presented) {
+  /**
+   * The stored key when {@code presented} is one, read from the file as it is now (expired or
+   * not: the caller says which, and why).
+   */
+  public synchronized Optional<Entry> verify(String presented) {
     if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 128) return Optional.empty();
     refresh();
-    Entry e = byHash.get(hash(presented));
-    return e == null ? Optional.empty() : Optional.of(e.name());
+    return Optional.ofNullable(byHash.get(hash(presented)));
   }
 
-  /** Makes a key named {@code name}; the returned secret is shown once and never stored. */
+  /** Makes a key named {@code name} that may do everything and never expires. */
   public String create(String name, SecureRandom random, Clock clock) {
+    return create(name, Set.of(), null, random, clock);
+  }
+
+  /**
+   * Makes a key named {@code name}; the returned secret is shown once and never stored.
+   *
+   * @param scopes what it may do; empty for everything
+   * @param expiresIn how long it works; null for ever
+   */
+  public String create(String name, Set<Scope> scopes, java.time.Duration expiresIn, SecureRandom random, Clock clock) {
+    if (expiresIn != null && (expiresIn.isNegative() || expiresIn.isZero())) throw new IllegalArgumentException("--expires-in must be longer than 0");
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("key name '" + clip(name) + "' must be 1-64 letters, digits, '.', '_' or '-'");
     }
@@ -76,7 +104,8 @@ public final class GatewayKeys {
         throw new IllegalArgumentException("a key named '" + name + "' exists; revoke it first or pick another name");
       }
       if (entries.size() >= MAX_KEYS) throw new IllegalArgumentException("there are already " + MAX_KEYS + " keys; revoke some first");
-      entries.add(new Entry(name, hash(key), clock.millis()));
+      long now = clock.millis();
+      entries.add(new Entry(name, hash(key), now, scopes, expiresIn == null ? 0 : Math.addExact(now, expiresIn.toMillis())));
     });
     return key;
   }
@@ -88,11 +117,22 @@ public final class GatewayKeys {
     return found[0];
   }
 
+  /** @throws IllegalStateException saying what to do when the file cannot be read or parsed */
   public List<Entry> list() {
     try {
-      return read();
+      return readOrExplain();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The entries, or one line saying the file is damaged (not JSON, an unknown scope) and what to do. */
+  private List<Entry> readOrExplain() throws IOException {
+    try {
+      return read();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(file + " is damaged (" + e.getMessage() + "); the node lets no key in until it is "
+          + "fixed or removed (then make the keys again)", e);
     }
   }
 
@@ -103,7 +143,7 @@ public final class GatewayKeys {
   private void edit(Edit edit) {
     Path lock = file.resolveSibling(FILE + ".lock");
     try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE); var l = ch.lock()) {
-      List<Entry> entries = new ArrayList<>(read());
+      List<Entry> entries = new ArrayList<>(readOrExplain());
       edit.apply(entries);
       write(entries);
     } catch (IOException e) {
@@ -143,7 +183,10 @@ public final class GatewayKeys {
     JsonNode root = CanonicalJson.parse(bytes);
     List<Entry> out = new ArrayList<>();
     for (JsonNode k : root.path("keys")) {
-      out.add(new Entry(k.path("name").asText(), k.path("sha256").asText(), k.path("created_at_ms").asLong()));
+      Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+      for (JsonNode sc : k.path("scopes")) scopes.add(Scope.parse(sc.asText())); // an unknown scope fails the whole file: refuse all
+      out.add(new Entry(k.path("name").asText(), k.path("sha256").asText(), k.path("created_at_ms").asLong(), scopes,
+          k.path("expires_at_ms").asLong(0)));
     }
     return out;
   }
@@ -151,7 +194,14 @@ public final class GatewayKeys {
   private void write(List<Entry> entries) throws IOException {
     ObjectNode root = CanonicalJson.object().put("version", 1);
     ArrayNode arr = root.putArray("keys");
-    for (Entry e : entries) arr.addObject().put("name", e.name()).put("sha256", e.hash()).put("created_at_ms", e.createdAtMs());
+    for (Entry e : entries) {
+      ObjectNode k = arr.addObject().put("name", e.name()).put("sha256", e.hash()).put("created_at_ms", e.createdAtMs());
+      if (!e.scopes().equals(Scope.all())) {
+        ArrayNode sc = k.putArray("scopes");
+        e.scopes().forEach(x -> sc.add(x.wire()));
+      }
+      if (e.expiresAtMs() > 0) k.put("expires_at_ms", e.expiresAtMs());
+    }
     Path tmp = file.resolveSibling(FILE + ".tmp");
     Files.deleteIfExists(tmp);
     Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -171,7 +221,7 @@ public final class GatewayKeys {
     }
   }
 
-  static String clip(String s) {
+  public static String clip(String s) {
     return s.length() > 40 ? s.substring(0, 40) + "..." : s;
   }
 }

@@ -39,7 +39,7 @@ public final class GatewayRoutes {
   }
 
   private void submitTask(Context ctx) {
-    auth.check(ctx.header("Authorization"), null);
+    auth.check(ctx.header("Authorization"), null, Scope.TASKS_WRITE);
     JsonNode body = jsonBody(ctx, limits.maxBodyBytes());
     try {
       TaskService.Submitted s = tasks.submit(body);
@@ -54,14 +54,14 @@ public final class GatewayRoutes {
   }
 
   private void task(Context ctx) {
-    auth.check(ctx.header("Authorization"), null);
+    auth.check(ctx.header("Authorization"), null, Scope.READ);
     String id = ctx.pathParam("id");
     JsonNode t = tasks.get(id).orElseThrow(() -> ApiException.notFound("no task " + GatewayKeys.clip(id) + " on this node"));
     json(ctx, t);
   }
 
   private void submitMission(Context ctx) {
-    auth.check(ctx.header("Authorization"), null);
+    auth.check(ctx.header("Authorization"), null, Scope.MISSIONS_WRITE);
     JsonNode body = jsonBody(ctx, limits.maxBodyBytes());
     economy(ctx, () -> {
       JsonNode m = economy.submitMission(body);
@@ -70,14 +70,14 @@ public final class GatewayRoutes {
   }
 
   private void mission(Context ctx) {
-    auth.check(ctx.header("Authorization"), null);
+    auth.check(ctx.header("Authorization"), null, Scope.READ);
     String id = ctx.pathParam("id");
     economy(ctx, () -> json(ctx, economy.mission(id)
         .orElseThrow(() -> ApiException.notFound("no mission " + GatewayKeys.clip(id) + " on this node"))));
   }
 
   private void services(Context ctx) {
-    auth.check(ctx.header("Authorization"), null);
+    auth.check(ctx.header("Authorization"), null, Scope.READ);
     String cap = ctx.queryParam("capability");
     if (cap != null && !cap.matches("[a-z0-9][a-z0-9._\\-]{0,63}")) {
       throw ApiException.badRequest("capability", "capability must be 1-64 lowercase letters, digits, '.', '_' or '-'");

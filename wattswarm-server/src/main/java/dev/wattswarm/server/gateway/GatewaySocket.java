@@ -34,7 +34,7 @@ public final class GatewaySocket implements AutoCloseable {
   public void register(RoutesConfig r) {
     String path = GatewayRoutes.BASE + "/ws";
     r.wsBeforeUpgrade(path, ctx -> {
-      String key = auth.check(ctx.header("Authorization"), ctx.queryParam("key"));
+      String key = auth.check(ctx.header("Authorization"), ctx.queryParam("key"), Scope.READ);
       if (perKey.getOrDefault(key, 0) >= limits.maxSocketsPerKey()) {
         throw new ApiException(429, "too_many_sockets", "gateway key '" + key + "' already holds " + limits.maxSocketsPerKey()
             + " WebSockets; close one first", null);

@@ -13,6 +13,7 @@ public final class McpCatalog {
   public static List<McpTool> tools() {
     List<McpTool> tools = new ArrayList<>();
     tools.addAll(SwarmTools.all());
+    tools.addAll(EconomyTools.all());
     return List.copyOf(tools);
   }
 }

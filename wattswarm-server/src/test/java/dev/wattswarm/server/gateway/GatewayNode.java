@@ -35,8 +35,14 @@ public final class GatewayNode implements AutoCloseable {
 
   /** @param withEconomy serve the node's own economy (missions, services) rather than none */
   public GatewayNode(Path root, GatewayLimits limits, Clock rateClock, boolean withEconomy) throws Exception {
+    this(root, limits, rateClock, withEconomy, null);
+  }
+
+  /** @param executors this node's executors; null for the state dir's (the default echo executor) */
+  public GatewayNode(Path root, GatewayLimits limits, Clock rateClock, boolean withEconomy,
+      List<dev.wattswarm.node.task.Executor> executors) throws Exception {
     dir = new StateDir(root);
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom());
+    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), executors);
     var url = new java.util.concurrent.atomic.AtomicReference<String>("");
     GatewayEconomy economy = withEconomy ? new dev.wattswarm.server.EconomyGateway(host.economy(), host.tasks().tracker(), host.node().log()) : GatewayEconomy.NONE;
     Gateway g = gateway = new Gateway(host.node(), host.tasks().service(), economy, url::get,
