@@ -141,6 +141,21 @@ public final class Missions {
     return outcome.equals("expired") ? "expired" : "cancelled";
   }
 
+  /**
+   * The account paid for the result that won: the payee its executor named (an agent), else the
+   * executor's node. In a quorum that is the first agreeing executor by id, the one that also got
+   * the remainder of the split; the other payouts are the rest of the majority's shares.
+   */
+  static String winner(ObjectNode m, JsonNode task) {
+    String executor = task == null ? "" : task.path("executor").asText("");
+    if (!executor.isEmpty()) {
+      String payee = task.path("candidates").path(executor).path("payee").asText("");
+      String account = payee.isEmpty() ? Settlement.nodeOf(executor) : payee;
+      for (JsonNode p : m.path("payouts")) if (p.path("account").asText().equals(account)) return account;
+    }
+    return m.path("payouts").get(0).path("account").asText();
+  }
+
   private ObjectNode view(ObjectNode m, JsonNode task) {
     List<String> open = new java.util.ArrayList<>();
     for (JsonNode p : m.path("payouts")) {
@@ -154,7 +169,7 @@ public final class Missions {
         .put("poster", m.path("poster").asText()).put("host", m.path("host").asText());
     String outcome = m.path("outcome").asText("");
     if (outcome.startsWith("finalized") && m.path("payouts").size() > 0) {
-      o.put("winner", m.path("payouts").get(0).path("account").asText());
+      o.put("winner", winner(m, task));
     } else {
       o.putNull("winner");
     }
