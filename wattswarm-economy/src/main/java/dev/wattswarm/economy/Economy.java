@@ -24,8 +24,11 @@ public final class Economy implements AutoCloseable {
   private final dev.wattswarm.economy.service.ServiceNet services;
   private final dev.wattswarm.economy.oracle.Oracles oracles;
 
-  private Economy(Wallet wallet, Missions missions, CreditWatch watch, EconomyConfig config,
+  private final dev.wattswarm.economy.hive.Hives hives;
+
+  private Economy(Wallet wallet, Missions missions, dev.wattswarm.economy.hive.Hives hives, CreditWatch watch, EconomyConfig config,
       dev.wattswarm.economy.service.ServiceNet services, dev.wattswarm.economy.oracle.Oracles oracles) {
+    this.hives = hives;
     this.wallet = wallet;
     this.missions = missions;
     this.watch = watch;
@@ -62,12 +65,21 @@ public final class Economy implements AutoCloseable {
     wallet.genesisIfFounder(config);
     tasks.executors().takePolicy(new MissionPolicy(config.minReward(), config.maxMissionsPerExecutor()));
     CreditWatch watch = new CreditWatch(node.log(), wallet);
-    return new Economy(wallet, new Missions(tasks.service(), wallet), watch, config,
+    var hives = new dev.wattswarm.economy.hive.Hives(node);
+    tasks.executors().agentAccounts(agent -> {
+      KeyPair k = byName.apply(agent);
+      return k == null ? null : k.id().toString();
+    });
+    return new Economy(wallet, new Missions(tasks.service(), wallet, hives), hives, watch, config,
         new dev.wattswarm.economy.service.ServiceNet(node, agents, wallet), new dev.wattswarm.economy.oracle.Oracles(node, wallet));
   }
 
   public Wallet wallet() {
     return wallet;
+  }
+
+  public dev.wattswarm.economy.hive.Hives hives() {
+    return hives;
   }
 
   public Missions missions() {
