@@ -107,10 +107,16 @@ class HiveCliTest {
           JsonNode t = json(n, "task", "show", "hm", "--json");
           assertThat(t.path("bids").toString() + t.path("claims") + t.path("candidates")).doesNotContain(nc.awaitReady().nodeId());
         }
+        assertThat(json(b, "node", "status", "--json").path("economy").path("hives").asInt()).isEqualTo(1);
+        assertThat(json(c, "node", "status", "--json").path("economy").path("hives").asInt()).isZero();
       } finally {
         nb.close();
         nc.close();
       }
     }
+    // hive membership is a projection: rebuilt from the log it comes out the same bytes
+    Cli replay = cli(b, "log", "replay");
+    assertThat(replay.exit()).as(replay.err()).isZero();
+    assertThat(replay.out()).contains("identical");
   }
 }

@@ -86,13 +86,14 @@ public final class Economy implements AutoCloseable {
     return missions;
   }
 
-  /** What {@code node status} shows: this node's account, the supply check and missions by state. */
+  /** What {@code node status} shows: this node's account, the supply check, missions by state and the hives it is in. */
   public ObjectNode status() {
     ObjectNode o = wallet.balance(null);
     ObjectNode supply = wallet.reader().supply();
     o.put("supply", supply.path("supply").asLong()).put("conserved", supply.path("conserved").asBoolean())
         .put("fee_bps", supply.path("fee_bps").asLong()).put("min_reward", config.minReward());
     o.set("missions", missions.counts());
+    o.put("hives", hives.memberOf());
     return o;
   }
 

@@ -131,6 +131,21 @@ class HiveSwarmTest extends SocialNodes {
     for (NodeHost h : all) await().atMost(Duration.ofSeconds(60)).until(() -> h.economy().hives().memberIds("lab").equals(List.of(A)));
     assertThat(c.network().scopes()).doesNotContain(Scope.parse("group:hive-lab"));
     assertThatThrownBy(() -> c.economy().hives().leave("lab")).hasMessageContaining("not a member of hive lab");
+
+    // b joins, then forks its lane at the join: the proof spreads and every node leaves b out
+    String B = id(b).toString();
+    Event join = b.node().log().publish(Scope.GLOBAL, EventKind.MESSAGES, "hive.joined", "", CanonicalJson.object().put("hive", "lab"));
+    for (NodeHost h : all) await().atMost(Duration.ofSeconds(60)).until(() -> h.economy().hives().memberIds("lab").contains(B));
+    var forger = new dev.wattswarm.kernel.event.EventSigner(b.node().key(), b.node().networkId(), Clock.systemUTC());
+    forger.seed(Scope.GLOBAL, new dev.wattswarm.kernel.event.LaneHead(join.laneSeq() - 1, join.prev()));
+    forger.observe(join.clock());
+    Event other = forger.sign(Scope.GLOBAL, EventKind.MESSAGES, "hive.left", "", CanonicalJson.object().put("hive", "lab"));
+    assertThat(other.laneSeq()).isEqualTo(join.laneSeq());
+    assertThatThrownBy(() -> a.node().log().ingest(other)).hasMessageContaining("already has seq");
+    for (NodeHost h : all) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !h.economy().hives().memberIds("lab").contains(B));
+      assertThat(h.economy().hives().memberIds("lab")).containsExactly(A);
+    }
   }
 
   static List<String> sorted(String... ids) {

@@ -24,11 +24,19 @@ import dev.wattswarm.kernel.store.Projector;
  *       forking author cannot make nodes disagree.
  *   <li>Events that are malformed, or not in the global scope (where the lane order is the one
  *       every node compares), change nothing.
+ *   <li>A node takes part in at most {@link #MAX_HIVES_PER_NODE} distinct hives over its lifetime
+ *       (created or joined; leaving does not free a place): events for further hives change
+ *       nothing. Its global lane is applied in sequence order on every node (a gap is fetched,
+ *       not skipped), so which hives fit is the same everywhere, and no node can make others keep
+ *       an unbounded number of hive documents.
  * </ul>
  * A join may arrive before the creation it refers to; it is kept, and the hive shows once founded.
  */
 public final class HiveProjector implements Projector {
   public static final String NS = "hive";
+  /** The hives each node has touched, in its lane order: what bounds the documents one node can make others keep. */
+  public static final String BY_NODE = "hive_node";
+  public static final int MAX_HIVES_PER_NODE = 64;
 
   @Override
   public void apply(Event e, ProjectionTx tx) {
@@ -41,7 +49,7 @@ public final class HiveProjector implements Projector {
       return;
     }
     String hive = HiveEvents.hiveOf(type, p);
-    if (hive == null) return;
+    if (hive == null || !withinQuota(e.author().toString(), hive, tx)) return;
     ObjectNode doc = tx.get(NS, hive).map(d -> (ObjectNode) CanonicalJson.parse(d.doc())).orElseGet(() -> {
       ObjectNode o = CanonicalJson.object().put("hive", hive);
       o.putObject("members");
@@ -51,6 +59,22 @@ public final class HiveProjector implements Projector {
     fold(doc, e, type, p);
     byte[] after = CanonicalJson.encode(doc);
     if (!java.util.Arrays.equals(before, after) || tx.get(NS, hive).isEmpty()) tx.put(NS, hive, "hive", after);
+  }
+
+  /** Records that {@code author} touched {@code hive}; false when that would be one hive too many. */
+  private static boolean withinQuota(String author, String hive, ProjectionTx tx) {
+    ObjectNode doc = tx.get(BY_NODE, author).map(d -> (ObjectNode) CanonicalJson.parse(d.doc())).orElseGet(CanonicalJson::object);
+    var hives = doc.withArray("hives");
+    for (JsonNode h : hives) if (h.asText().equals(hive)) return true;
+    if (hives.size() >= MAX_HIVES_PER_NODE) return false;
+    // kept sorted: a set, so the document does not record the order the events came in
+    java.util.TreeSet<String> set = new java.util.TreeSet<>();
+    for (JsonNode h : hives) set.add(h.asText());
+    set.add(hive);
+    hives.removeAll();
+    set.forEach(hives::add);
+    tx.put(BY_NODE, author, "hive_node", CanonicalJson.encode(doc));
+    return true;
   }
 
   /** One event into the document: commutative, associative and idempotent (see the class comment). */

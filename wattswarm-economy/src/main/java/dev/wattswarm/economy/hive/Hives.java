@@ -7,6 +7,7 @@ import dev.wattswarm.economy.EconomyException;
 import dev.wattswarm.economy.EconomyException.Kind;
 import dev.wattswarm.kernel.event.EventKind;
 import dev.wattswarm.kernel.event.Scope;
+import dev.wattswarm.kernel.evidence.EvidenceProjector;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.kernel.store.ProjectionDoc;
 import dev.wattswarm.kernel.task.TaskSpec;
@@ -59,6 +60,7 @@ public final class Hives {
         throw new EconomyException(Kind.CONFLICT, "id", "hive " + id + " exists (created by " + doc.get().path("created").path("by").asText()
             + "); `hive join " + id + "` joins it");
       }
+      checkQuota(id);
       enterGroup(id);
       node.log().publish(Scope.GLOBAL, EventKind.MESSAGES, HiveEvents.CREATED, "", CanonicalJson.object().put("hive", id).put("topic", t));
       return show(id);
@@ -71,6 +73,7 @@ public final class Hives {
       ObjectNode doc = known(id);
       boolean changed = !isMember(doc, me());
       if (changed) {
+        checkQuota(id);
         enterGroup(id);
         node.log().publish(Scope.GLOBAL, EventKind.MESSAGES, HiveEvents.JOINED, "", CanonicalJson.object().put("hive", id));
       }
@@ -116,7 +119,7 @@ public final class Hives {
     o.remove("members");
     ArrayNode arr = o.putArray("members");
     for (Map.Entry<String, JsonNode> m : members(doc)) {
-      if (m.getValue().path("in").asBoolean()) arr.addObject().put("node", m.getKey()).put("since_ms", m.getValue().path("at_ms").asLong());
+      if (isMember(doc, m.getKey())) arr.addObject().put("node", m.getKey()).put("since_ms", m.getValue().path("at_ms").asLong());
     }
     return o;
   }
@@ -126,7 +129,7 @@ public final class Hives {
     checkId(id);
     ObjectNode doc = known(id);
     List<String> out = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> m : members(doc)) if (m.getValue().path("in").asBoolean()) out.add(m.getKey());
+    for (Map.Entry<String, JsonNode> m : members(doc)) if (isMember(doc, m.getKey())) out.add(m.getKey());
     out.sort(null);
     return out;
   }
@@ -135,14 +138,32 @@ public final class Hives {
     return doc(id).map(d -> d.has("created") && isMember(d, me())).orElse(false);
   }
 
+  /** How many hives this node is a member of, for {@code node status}. */
+  public int memberOf() {
+    int n = 0;
+    for (JsonNode h : list().path("hives")) if (h.path("member").asBoolean()) n++;
+    return n;
+  }
+
   private ObjectNode summary(ObjectNode doc) {
     int n = 0;
-    for (JsonNode m : doc.path("members")) if (m.path("in").asBoolean()) n++;
+    for (Map.Entry<String, JsonNode> m : members(doc)) if (isMember(doc, m.getKey())) n++;
     ObjectNode o = CanonicalJson.object();
     o.put("hive", doc.path("hive").asText()).put("topic", doc.path("created").path("topic").asText())
         .put("created_by", doc.path("created").path("by").asText()).put("scope", "group:" + groupId(doc.path("hive").asText()))
         .put("member_count", n).put("member", isMember(doc, me()));
     return o;
+  }
+
+  /** A node's events for more hives than the projection keeps would be ignored everywhere: say so instead. */
+  private void checkQuota(String id) {
+    var touched = node.store().projection(HiveProjector.BY_NODE, me()).map(d -> CanonicalJson.parse(d.doc()).path("hives"))
+        .orElse(CanonicalJson.MAPPER.createArrayNode());
+    for (JsonNode h : touched) if (h.asText().equals(id)) return;
+    if (touched.size() >= HiveProjector.MAX_HIVES_PER_NODE) {
+      throw new EconomyException(Kind.CONFLICT, "id", "this node has taken part in " + touched.size() + " hives, the most one node may"
+          + " (leaving does not free a place); use a hive it is already in");
+    }
   }
 
   private void enterGroup(String id) {
@@ -157,8 +178,17 @@ public final class Hives {
     return () -> doc.path("members").fields();
   }
 
-  private static boolean isMember(ObjectNode doc, String node) {
-    return doc.path("members").path(node).path("in").asBoolean(false);
+  /**
+   * In, by the projection, and not proven to have forked its global lane at or before the event
+   * that let it in: nodes that kept different branches of a forked lane would otherwise disagree,
+   * and with the proof (which spreads to every node) they all leave the forker out.
+   */
+  private boolean isMember(ObjectNode doc, String node) {
+    JsonNode m = doc.path("members").path(node);
+    if (!m.path("in").asBoolean(false)) return false;
+    long forkedFrom = this.node.store().projection(EvidenceProjector.NS, EvidenceProjector.key(node, "global"))
+        .map(d -> CanonicalJson.parse(d.doc()).path("seq").asLong(Long.MAX_VALUE)).orElse(Long.MAX_VALUE);
+    return m.path("seq").asLong() < forkedFrom;
   }
 
   private String me() {

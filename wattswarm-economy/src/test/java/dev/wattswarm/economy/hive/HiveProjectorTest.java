@@ -102,6 +102,22 @@ class HiveProjectorTest {
   }
 
   @Test
+  void oneNodeTakesPartInABoundedNumberOfHives() {
+    EventSigner a = TestEvents.signer(4);
+    Docs d = new Docs();
+    for (int i = 0; i <= HiveProjector.MAX_HIVES_PER_NODE; i++) {
+      d.deliver(sign(a, Scope.GLOBAL, HiveEvents.CREATED, CanonicalJson.object().put("hive", "h" + i).put("topic", "t")));
+    }
+    assertThat(d.hive("h" + (HiveProjector.MAX_HIVES_PER_NODE - 1))).isNotNull();
+    assertThat(d.hive("h" + HiveProjector.MAX_HIVES_PER_NODE)).as("one hive too many").isNull();
+    // leaving one does not free its place, and the hives it is in still take its events
+    d.deliver(sign(a, Scope.GLOBAL, HiveEvents.LEFT, CanonicalJson.object().put("hive", "h0")));
+    d.deliver(sign(a, Scope.GLOBAL, HiveEvents.JOINED, CanonicalJson.object().put("hive", "h" + HiveProjector.MAX_HIVES_PER_NODE)));
+    assertThat(d.hive("h" + HiveProjector.MAX_HIVES_PER_NODE)).isNull();
+    assertThat(d.hive("h0").path("members").path(a.key().id().toString()).path("in").asBoolean()).isFalse();
+  }
+
+  @Test
   void anyDeliveryOrderWithDuplicatesGivesTheSameMembers() {
     long seed = Long.getLong("wattswarm.hive.seed", new Random().nextLong());
     System.out.println("HiveProjectorTest seed " + seed + " (-Dwattswarm.hive.seed=" + seed + " replays it)");
