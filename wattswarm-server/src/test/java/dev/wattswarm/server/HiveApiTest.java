@@ -105,6 +105,7 @@ class HiveApiTest {
         {"GET", "/v1/hives/nope/members", null, "404", "unknown hive nope"},
         {"POST", "/v1/hives/nope/join", null, "404", "hive create nope"},
         {"POST", "/v1/hives/bad%20id/join", null, "400", "bad hive name"},
+        {"POST", "/v1/hives/bad%0Aname/join", null, "400", "bad hive name 'bad?name'"},
         {"POST", "/v1/missions", "{\"task_id\":\"y\",\"inputs\":{\"prompt\":\"p\"},\"reward\":5,\"hive\":7}", "400", "hive id"},
         {"POST", "/v1/missions", "{\"task_id\":\"y\",\"inputs\":{\"prompt\":\"p\"},\"reward\":5,\"hive\":\"lab\",\"hive_members\":[\"" + me
             + "\"]}", "400", "filled in by the posting node"},

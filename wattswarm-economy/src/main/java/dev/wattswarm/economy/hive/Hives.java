@@ -10,7 +10,6 @@ import dev.wattswarm.kernel.event.Scope;
 import dev.wattswarm.kernel.evidence.EvidenceProjector;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.kernel.store.ProjectionDoc;
-import dev.wattswarm.kernel.task.TaskSpec;
 import dev.wattswarm.node.Node;
 import java.util.ArrayList;
 import java.util.List;
@@ -206,13 +205,8 @@ public final class Hives {
 
   static void checkId(String id) {
     if (!HiveEvents.validId(id)) {
-      throw new EconomyException(Kind.BAD_INPUT, "id", "bad hive name '" + (id == null ? "" : id.length() > 70 ? id.substring(0, 70) + "..." : id)
-          + "': a hive id is 1-64 letters, digits, '.', '_' or '-'");
+      String shown = id == null ? "" : (id.length() > 70 ? id.substring(0, 70) + "..." : id).replaceAll("\\p{Cntrl}", "?");
+      throw new EconomyException(Kind.BAD_INPUT, "id", "bad hive name '" + shown + "': a hive id is 1-64 letters, digits, '.', '_' or '-'");
     }
-  }
-
-  /** The most members a mission may be posted to: the task lists them all. */
-  public static int maxMissionMembers() {
-    return TaskSpec.MAX_HIVE_MEMBERS;
   }
 }
