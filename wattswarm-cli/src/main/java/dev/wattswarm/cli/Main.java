@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "A decentralized runtime for AI agents: every node is a complete local swarm.",
-    subcommands = {NodeCommand.class, NetworkCommands.Peers.class, AgentCommands.Agents.class, AgentCommands.Agent.class, BrainCommand.class, SwarmCommand.class, WorkflowCommand.class, LogCommand.class, EventsCommand.class, TaskCommand.class, WattCommand.class, MissionCommand.class, MarketCommands.Service.class, MarketCommands.Oracle.class, DemoCommand.class, BenchCommand.class,
+    subcommands = {NodeCommand.class, NetworkCommands.Peers.class, AgentCommands.Agents.class, AgentCommands.Agent.class, BrainCommand.class, SwarmCommand.class, WorkflowCommand.class, LogCommand.class, EventsCommand.class, TaskCommand.class, WattCommand.class, MissionCommand.class, HiveCommand.class, MarketCommands.Service.class, MarketCommands.Oracle.class, DemoCommand.class, BenchCommand.class,
         ConsoleCommand.class,
         McpCommand.class,
         GatewayCommand.class,

@@ -24,8 +24,11 @@ public final class Economy implements AutoCloseable {
   private final dev.wattswarm.economy.service.ServiceNet services;
   private final dev.wattswarm.economy.oracle.Oracles oracles;
 
-  private Economy(Wallet wallet, Missions missions, CreditWatch watch, EconomyConfig config,
+  private final dev.wattswarm.economy.hive.Hives hives;
+
+  private Economy(Wallet wallet, Missions missions, dev.wattswarm.economy.hive.Hives hives, CreditWatch watch, EconomyConfig config,
       dev.wattswarm.economy.service.ServiceNet services, dev.wattswarm.economy.oracle.Oracles oracles) {
+    this.hives = hives;
     this.wallet = wallet;
     this.missions = missions;
     this.watch = watch;
@@ -62,7 +65,12 @@ public final class Economy implements AutoCloseable {
     wallet.genesisIfFounder(config);
     tasks.executors().takePolicy(new MissionPolicy(config.minReward(), config.maxMissionsPerExecutor()));
     CreditWatch watch = new CreditWatch(node.log(), wallet);
-    return new Economy(wallet, new Missions(tasks.service(), wallet), watch, config,
+    var hives = new dev.wattswarm.economy.hive.Hives(node);
+    tasks.executors().agentAccounts(agent -> {
+      KeyPair k = byName.apply(agent);
+      return k == null ? null : k.id().toString();
+    });
+    return new Economy(wallet, new Missions(tasks.service(), wallet, hives), hives, watch, config,
         new dev.wattswarm.economy.service.ServiceNet(node, agents, wallet), new dev.wattswarm.economy.oracle.Oracles(node, wallet));
   }
 
@@ -70,17 +78,22 @@ public final class Economy implements AutoCloseable {
     return wallet;
   }
 
+  public dev.wattswarm.economy.hive.Hives hives() {
+    return hives;
+  }
+
   public Missions missions() {
     return missions;
   }
 
-  /** What {@code node status} shows: this node's account, the supply check and missions by state. */
+  /** What {@code node status} shows: this node's account, the supply check, missions by state and the hives it is in. */
   public ObjectNode status() {
     ObjectNode o = wallet.balance(null);
     ObjectNode supply = wallet.reader().supply();
     o.put("supply", supply.path("supply").asLong()).put("conserved", supply.path("conserved").asBoolean())
         .put("fee_bps", supply.path("fee_bps").asLong()).put("min_reward", config.minReward());
     o.set("missions", missions.counts());
+    o.put("hives", hives.memberOf());
     return o;
   }
 

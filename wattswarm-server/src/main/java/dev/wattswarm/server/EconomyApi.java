@@ -48,6 +48,7 @@ final class EconomyApi {
     });
     r.post("/v1/oracles/{feed}/subscribe", req -> call(() -> economy.oracles().subscribe(req.path("feed"))));
     r.get("/v1/oracles/{feed}", req -> call(() -> economy.oracles().read(req.path("feed"))));
+    new HiveApi(economy.hives()).register(r);
   }
 
   private static JsonNode object(Request req) {

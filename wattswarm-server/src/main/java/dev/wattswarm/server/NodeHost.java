@@ -166,6 +166,7 @@ public final class NodeHost implements AutoCloseable {
       swarmParts = SwarmParts.start(node, net, tasks, agentRuntime, swarm);
       economy = node.manage(dev.wattswarm.economy.Economy.start(node, tasks, agentRuntime,
           dev.wattswarm.economy.EconomyConfig.fromEnv(System.getenv()), knownAccounts(net, agentRuntime)));
+      if (net != null) economy.hives().groupScopes(net::joinGroup, net::leaveGroup); // a hive member is in group:hive-<id>
       control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort(),
           social, swarmParts, economy);
     } catch (IOException | RuntimeException e) {

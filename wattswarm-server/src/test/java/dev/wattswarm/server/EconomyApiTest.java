@@ -162,7 +162,7 @@ class EconomyApiTest {
         {"{\"task_id\":\"x\",\"inputs\":{\"prompt\":\"p\"}}", "400", "reward"},
         {"{\"task_id\":\"x\",\"inputs\":{\"prompt\":\"p\"},\"reward\":-1}", "400", "positive"},
         {"{\"task_id\":\"x\",\"inputs\":{\"prompt\":\"p\"},\"reward\":99999999}", "402", "insufficient funds"},
-        {"{\"task_id\":\"x\",\"inputs\":{\"prompt\":\"p\"},\"reward\":5,\"hive\":\"h\"}", "400", "hives"},
+        {"{\"task_id\":\"x\",\"inputs\":{\"prompt\":\"p\"},\"reward\":5,\"hive\":\"h\"}", "404", "unknown hive h"},
         {"{\"task_id\":\"x\",\"inputs\":{\"prompt\":\"p\",\"swarm_scope\":\"region:eu\"},\"reward\":5}", "400", "global scope"},
         {"{\"inputs\":{\"prompt\":\"p\"},\"reward\":5}", "400", "task_id"},
         {"\"just a string\"", "400", "JSON object"},

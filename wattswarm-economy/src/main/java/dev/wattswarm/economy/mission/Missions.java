@@ -19,7 +19,8 @@ import java.util.TreeMap;
 /**
  * Missions: tasks with a reward escrowed from the poster at once. Posting creates the task in the
  * global scope (every node must see a mission's task to judge its escrow the same way), then
- * escrows the reward in the poster's chain; the ledger settles when the task ends.
+ * escrows the reward in the poster's chain; the ledger settles when the task ends. A mission
+ * posted to a hive lists the hive's members in its task, and only their executors take part.
  *
  * <p>States: {@code open} (waiting for an executor), {@code claimed} (running, voting or decided),
  * {@code completed} (finalized, payouts not yet acknowledged by their payees), {@code settled}
@@ -30,10 +31,12 @@ public final class Missions {
   private final TaskService tasks;
   private final Wallet wallet;
   private final Object posting = new Object();
+  private final dev.wattswarm.economy.hive.Hives hives;
 
-  public Missions(TaskService tasks, Wallet wallet) {
+  public Missions(TaskService tasks, Wallet wallet, dev.wattswarm.economy.hive.Hives hives) {
     this.tasks = tasks;
     this.wallet = wallet;
+    this.hives = hives;
   }
 
   /**
@@ -56,9 +59,11 @@ public final class Missions {
     spec.put("reward", reward);
     String from = spec.has("from") ? spec.remove("from").asText() : null;
     JsonNode hive = spec.remove("hive");
-    if (hive != null && !hive.isNull()) {
-      throw new EconomyException(Kind.BAD_INPUT, "hive", "hives are not available yet: post the mission without \"hive\" (it reaches the whole swarm)");
+    if (spec.has("hive_members")) {
+      throw new EconomyException(Kind.BAD_INPUT, "hive_members", "\"hive_members\" is filled in by the posting node from the hive's"
+          + " membership; give \"hive\": ID only");
     }
+    if (hive != null && !hive.isNull()) toHive(spec, hive);
     TaskSpec parsed = TaskSpec.parse(spec);
     if (!parsed.scope().equals(Scope.GLOBAL)) {
       throw new EconomyException(Kind.BAD_INPUT, "inputs.swarm_scope", "a mission's task must be in the global scope (every node judges"
@@ -83,6 +88,28 @@ public final class Missions {
       }
       return show(parsed.taskId());
     }
+  }
+
+  /**
+   * Names the hive's current members in the task: the signed list every node's state machine
+   * judges claims by. Only a member posts to a hive (its own executors are then among those who
+   * may take the mission).
+   */
+  private void toHive(ObjectNode spec, JsonNode hive) {
+    if (!hive.isTextual()) throw new EconomyException(Kind.BAD_INPUT, "hive", "\"hive\" must be a hive id (a string)");
+    String id = hive.asText();
+    List<String> members = hives.memberIds(id);
+    if (!members.contains(wallet.nodeAccount())) {
+      throw new EconomyException(Kind.CONFLICT, "hive", "this node is not a member of hive " + id + "; `hive join " + id
+          + "` first (only members post to and take a hive's missions)");
+    }
+    if (members.size() > TaskSpec.MAX_HIVE_MEMBERS) {
+      throw new EconomyException(Kind.CONFLICT, "hive", "hive " + id + " has " + members.size() + " members; a mission lists at most "
+          + TaskSpec.MAX_HIVE_MEMBERS + ", so post it without \"hive\"");
+    }
+    spec.put("hive", id);
+    var arr = spec.putArray("hive_members");
+    members.forEach(arr::add);
   }
 
   /** @throws EconomyException NOT_FOUND when no mission has that id */
@@ -141,6 +168,21 @@ public final class Missions {
     return outcome.equals("expired") ? "expired" : "cancelled";
   }
 
+  /**
+   * The account paid for the result that won: the payee its executor named (an agent), else the
+   * executor's node. In a quorum that is the first agreeing executor by id, the one that also got
+   * the remainder of the split; the other payouts are the rest of the majority's shares.
+   */
+  static String winner(ObjectNode m, JsonNode task) {
+    String executor = task == null ? "" : task.path("executor").asText("");
+    if (!executor.isEmpty()) {
+      String payee = task.path("candidates").path(executor).path("payee").asText("");
+      String account = payee.isEmpty() ? Settlement.nodeOf(executor) : payee;
+      for (JsonNode p : m.path("payouts")) if (p.path("account").asText().equals(account)) return account;
+    }
+    return m.path("payouts").get(0).path("account").asText();
+  }
+
   private ObjectNode view(ObjectNode m, JsonNode task) {
     List<String> open = new java.util.ArrayList<>();
     for (JsonNode p : m.path("payouts")) {
@@ -154,11 +196,14 @@ public final class Missions {
         .put("poster", m.path("poster").asText()).put("host", m.path("host").asText());
     String outcome = m.path("outcome").asText("");
     if (outcome.startsWith("finalized") && m.path("payouts").size() > 0) {
-      o.put("winner", m.path("payouts").get(0).path("account").asText());
+      o.put("winner", winner(m, task));
     } else {
       o.putNull("winner");
     }
     o.put("fee", m.path("fee").asLong(0));
+    String hive = task == null ? "" : task.path("spec").path("hive").asText("");
+    if (hive.isEmpty()) o.putNull("hive");
+    else o.put("hive", hive);
     o.set("payouts", m.path("payouts").isMissingNode() ? CanonicalJson.MAPPER.createArrayNode() : m.get("payouts"));
     if (task != null) o.put("task_state", task.path("state").asText());
     return o;

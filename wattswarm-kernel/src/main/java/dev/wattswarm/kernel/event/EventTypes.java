@@ -32,6 +32,9 @@ public final class EventTypes {
   /** ServiceNet advertisements and oracle feed updates (wattswarm-economy). */
   public static final Set<String> MARKET = Set.of("service.advertised", "oracle.published");
 
+  /** Hive membership (wattswarm-economy): created, joined and left, each signed by the member itself. */
+  public static final Set<String> HIVE = Set.of("hive.created", "hive.joined", "hive.left");
+
   private final Set<String> known;
 
   private EventTypes(Set<String> known) {
@@ -51,6 +54,7 @@ public final class EventTypes {
     s.addAll(dev.wattswarm.kernel.social.SocialEventTypes.ALL);
     s.addAll(WATT);
     s.addAll(MARKET);
+    s.addAll(HIVE);
     return new EventTypes(s);
   }
 

@@ -34,5 +34,7 @@ public enum TaskRejection {
   /** The author already has its quota of facts on this task; later ones are ignored. */
   QUOTA,
   /** The event came in another scope than the task's. */
-  WRONG_SCOPE
+  WRONG_SCOPE,
+  /** The executor's node is not among the hive members the task was posted to. */
+  NOT_HIVE_MEMBER
 }

@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  *     however many executors it runs (the default, and the only safe rule among nodes that do not
  *     trust each other); {@code executor}: every executor may hold a slot (what {@code local} mode
  *     uses, where all executors share one node)
+ * @param hive the hive a mission was posted to, empty when none (see {@link #hiveMembers})
+ * @param hiveMembers the nodes whose executors may take part, sorted; empty means any node. The
+ *     coordinator snapshots the hive's membership into {@code task.created} when it posts, so
+ *     every node judges a claim by the same signed list, whatever it has heard of joins and leaves
  */
 public record TaskSpec(
     String taskId,
@@ -49,7 +53,23 @@ public record TaskSpec(
     long expiresInMs,
     int maxRetries,
     long reward,
-    VotePer votePer) {
+    VotePer votePer,
+    String hive,
+    List<String> hiveMembers) {
+
+  /** Members one hive-scoped task may name. */
+  public static final int MAX_HIVE_MEMBERS = 256;
+  /** A hive id: it becomes the group scope {@code group:hive-<id>}. */
+  public static final Pattern HIVE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
+
+  public TaskSpec {
+    hiveMembers = List.copyOf(hiveMembers);
+  }
+
+  /** True when executors of {@code node} may take part: any node, unless the task names a hive's members. */
+  public boolean mayExecute(String node) {
+    return hiveMembers.isEmpty() || java.util.Collections.binarySearch(hiveMembers, node) >= 0;
+  }
 
   /** Who gets a vote: at most one slot per node, or one per executor. */
   public enum VotePer {
@@ -65,7 +85,8 @@ public record TaskSpec(
   static final Pattern CAPABILITY = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
   static final int MAX_PROMPT = 32 * 1024;
   static final Set<String> FIELDS = Set.of("task_id", "task_type", "inputs", "capability", "profile", "quorum",
-      "lease_ms", "vote_window_ms", "reveal_window_ms", "expires_in_ms", "max_retries", "reward", "one_vote_per");
+      "lease_ms", "vote_window_ms", "reveal_window_ms", "expires_in_ms", "max_retries", "reward", "one_vote_per",
+      "hive", "hive_members");
 
   /**
    * @throws TaskValidationException naming every bad field
@@ -158,9 +179,50 @@ public record TaskSpec(
     VotePer votePer = VotePer.NODE;
     if ("executor".equals(per)) votePer = VotePer.EXECUTOR;
     else if (per != null && !per.equals("node")) errs.add(new FieldError("one_vote_per", "must be node or executor"));
+    String hive = text(json, "hive", "", errs);
+    if (hive != null && !hive.isEmpty() && !HIVE_ID.matcher(hive).matches()) {
+      errs.add(new FieldError("hive", "must be 1-64 characters of letters, digits, '.', '_' or '-'"));
+    }
+    List<String> members = hiveMembers(json.get("hive_members"), hive != null && !hive.isEmpty(), errs);
     if (!errs.isEmpty()) throw new TaskValidationException(errs);
     return new TaskSpec(taskId, type, inputs, scope, capability, profile, executors, threshold, lease, vote, reveal,
-        expires, retries, reward, votePer);
+        expires, retries, reward, votePer, hive, members);
+  }
+
+  /** Node ids in their canonical form, strictly ascending (one spelling per set), present exactly when a hive is. */
+  private static List<String> hiveMembers(JsonNode v, boolean hive, List<FieldError> errs) {
+    if (v == null || v.isNull()) {
+      if (hive) errs.add(new FieldError("hive_members", "is required with \"hive\": the node ids that may take part"));
+      return List.of();
+    }
+    if (!hive) {
+      errs.add(new FieldError("hive_members", "applies only with \"hive\""));
+      return List.of();
+    }
+    if (!v.isArray() || v.isEmpty() || v.size() > MAX_HIVE_MEMBERS) {
+      errs.add(new FieldError("hive_members", "must be an array of 1-" + MAX_HIVE_MEMBERS + " node ids"));
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode m : v) {
+      String id = m.isTextual() ? m.asText() : "";
+      boolean canonical;
+      try {
+        canonical = dev.wattswarm.kernel.identity.NodeId.parse(id).toString().equals(id);
+      } catch (IllegalArgumentException e) {
+        canonical = false;
+      }
+      if (!canonical) {
+        errs.add(new FieldError("hive_members", "'" + (id.length() > 60 ? id.substring(0, 60) + "..." : id) + "' is not a node id"));
+        return List.of();
+      }
+      if (!out.isEmpty() && out.get(out.size() - 1).compareTo(id) >= 0) {
+        errs.add(new FieldError("hive_members", "must be sorted ascending without duplicates"));
+        return List.of();
+      }
+      out.add(id);
+    }
+    return out;
   }
 
   private static String text(JsonNode json, String field, String dflt, List<FieldError> errs) {
@@ -202,6 +264,12 @@ public record TaskSpec(
     o.put("lease_ms", leaseMs).put("vote_window_ms", voteWindowMs).put("reveal_window_ms", revealWindowMs)
         .put("expires_in_ms", expiresInMs).put("max_retries", maxRetries).put("reward", reward)
         .put("one_vote_per", votePer.wire());
+    // only hive tasks carry these, so every other task's created payload keeps its bytes
+    if (!hive.isEmpty()) {
+      o.put("hive", hive);
+      var arr = o.putArray("hive_members");
+      hiveMembers.forEach(arr::add);
+    }
     return o;
   }
 

@@ -19,8 +19,15 @@ import java.util.Map;
  * it works on a {@link #copy()}. Stored as the {@code task} projection document.
  */
 public final class TaskState {
-  /** A proposed result: its hash (SHA-256 of the canonical output) and the output itself. */
-  public record Candidate(String hash, JsonNode output) {}
+  /**
+   * A proposed result: its hash (SHA-256 of the canonical output), the output itself and the
+   * account its executor's node asked to be paid into (an agent id), or null for the node's own.
+   */
+  public record Candidate(String hash, JsonNode output, String payee) {
+    public Candidate(String hash, JsonNode output) {
+      this(hash, output, null);
+    }
+  }
 
   /** The finalized result. */
   public record Result(String executor, String hash, JsonNode output) {}
@@ -146,7 +153,11 @@ public final class TaskState {
     ObjectNode b = o.putObject("bids");
     bids.forEach(b::put);
     ObjectNode cand = o.putObject("candidates");
-    candidates.forEach((k, v) -> cand.putObject(k).put("hash", v.hash()).set("output", v.output()));
+    candidates.forEach((k, v) -> {
+      ObjectNode one = cand.putObject(k).put("hash", v.hash());
+      one.set("output", v.output());
+      if (v.payee() != null) one.put("payee", v.payee());
+    });
     ObjectNode ver = o.putObject("verdicts");
     verdicts.forEach(ver::put);
     ObjectNode ev = o.putObject("evidence");
@@ -189,6 +200,7 @@ public final class TaskState {
         g.writeObjectFieldStart(c.getKey());
         g.writeStringField("hash", c.getValue().hash());
         raw(g, "output", c.getValue().output());
+        if (c.getValue().payee() != null) g.writeStringField("payee", c.getValue().payee());
         g.writeEndObject();
       }
       g.writeEndObject();
@@ -294,7 +306,8 @@ public final class TaskState {
     }
     for (var it = fields(o.path("candidates")); it.hasNext(); ) {
       var e = it.next();
-      s.candidates.put(e.getKey(), new Candidate(e.getValue().path("hash").asText(), e.getValue().get("output")));
+      s.candidates.put(e.getKey(), new Candidate(e.getValue().path("hash").asText(), e.getValue().get("output"),
+          e.getValue().hasNonNull("payee") ? e.getValue().get("payee").asText() : null));
     }
     for (var it = fields(o.path("verdicts")); it.hasNext(); ) {
       var e = it.next();

@@ -85,6 +85,7 @@ public final class TaskStateMachine {
     String ex = executor(f, "executor");
     if (ex == null) return reject(BAD_PAYLOAD, "claim needs \"executor\": \"<node_id>/<name>\"");
     if (!Votes.ownedBy(ex, f.author())) return notOwner(ex, f);
+    if (!s.spec.mayExecute(f.author())) return notMember(s, f);
     if (f.atMs() > s.expiresAtMs) return reject(EXPIRED, "claim at " + f.atMs() + " is after the task expired at " + s.expiresAtMs);
     if (!s.spec.capability().isEmpty()) {
       boolean has = false;
@@ -167,6 +168,7 @@ public final class TaskStateMachine {
     String ex = executor(f, "executor");
     if (ex == null) return reject(BAD_PAYLOAD, "candidate needs \"executor\"");
     if (!Votes.ownedBy(ex, f.author())) return notOwner(ex, f);
+    if (!s.spec.mayExecute(f.author())) return notMember(s, f);
     if (!s.claims.containsKey(ex)) return reject(NOT_CLAIMED, ex + " proposed a result for a task it never claimed");
     if (s.phase != TaskPhase.CLAIMED) return wrongPhase(s, f);
     if (s.candidates.containsKey(ex)) return reject(ALREADY_PROPOSED, ex + " already proposed a candidate this attempt");
@@ -175,7 +177,9 @@ public final class TaskStateMachine {
     String hash = Votes.candidateHash(out);
     String claimed = f.payload().path("candidate_hash").asText(hash);
     if (!claimed.equals(hash)) return reject(BAD_PAYLOAD, "candidate_hash does not match the output");
-    s.candidates.put(ex, new TaskState.Candidate(hash, out));
+    String payee = payee(f);
+    if (BAD.equals(payee)) return reject(BAD_PAYLOAD, "payee must be an agent or node id (z... did:key form)");
+    s.candidates.put(ex, new TaskState.Candidate(hash, out, payee));
     if (s.spec.profile() == Profile.QUORUM && s.candidates.size() == s.spec.executors()) {
       s.phase = TaskPhase.VOTING;
       s.commitDeadlineMs = f.atMs() + s.spec.voteWindowMs();
@@ -294,6 +298,7 @@ public final class TaskStateMachine {
     String ex = executor(f, "executor");
     if (ex == null) return reject(BAD_PAYLOAD, "a finalization with an output needs \"executor\"");
     if (!Votes.ownedBy(ex, f.author())) return notOwner(ex, f);
+    if (!s.spec.mayExecute(f.author())) return notMember(s, f);
     if (f.atMs() > s.expiresAtMs) return reject(EXPIRED, "finalization at " + f.atMs() + " is after the task expired at " + s.expiresAtMs);
     JsonNode out = f.payload().get("output");
     if (out == null || !out.isObject() || out.isEmpty()) return reject(BAD_PAYLOAD, "output must be a non-empty object");
@@ -304,7 +309,9 @@ public final class TaskStateMachine {
       TaskTransition slot = takeSlot(s, ex, f);
       if (!slot.accepted()) return slot;
     }
-    s.candidates.put(ex, new TaskState.Candidate(hash, out));
+    String payee = payee(f);
+    if (BAD.equals(payee)) return reject(BAD_PAYLOAD, "payee must be an agent or node id (z... did:key form)");
+    s.candidates.put(ex, new TaskState.Candidate(hash, out, payee));
     s.result = new TaskState.Result(ex, hash, out);
     s.phase = TaskPhase.FINALIZED;
     return TaskTransition.ok(s);
@@ -381,6 +388,28 @@ public final class TaskStateMachine {
 
   private static TaskTransition notCoordinator(TaskFact f) {
     return reject(NOT_COORDINATOR, f.type() + " may only come from the task's coordinator");
+  }
+
+  private static TaskTransition notMember(TaskState s, TaskFact f) {
+    return reject(NOT_HIVE_MEMBER, "node " + f.author() + " is not a member of hive " + s.spec.hive()
+        + " this task was posted to; only its " + s.spec.hiveMembers().size() + " listed members take part");
+  }
+
+  private static final String BAD = "\0bad";
+
+  /**
+   * The account the executor's node asks its share to be paid into: its own affair (as a transfer
+   * would be), so only the form is checked. Null when absent, {@link #BAD} when malformed.
+   */
+  private static String payee(TaskFact f) {
+    JsonNode p = f.payload().get("payee");
+    if (p == null || p.isNull()) return null;
+    if (!p.isTextual()) return BAD;
+    try {
+      return dev.wattswarm.kernel.identity.NodeId.parse(p.asText()).toString().equals(p.asText()) ? p.asText() : BAD;
+    } catch (IllegalArgumentException e) {
+      return BAD;
+    }
   }
 
   private static TaskTransition wrongPhase(TaskState s, TaskFact f) {

@@ -25,6 +25,15 @@ public interface Executor {
    */
   JsonNode execute(TaskRequest task) throws Exception;
 
+  /**
+   * The agent of this node the executor works for (its name or id, as {@code executors.json}
+   * says in {@code "agent"}): a winning result is then paid into that agent's account instead of
+   * the node's. Null: the node's.
+   */
+  default String agent() {
+    return null;
+  }
+
   /** Judges another executor's output for the same task. */
   Verdict verify(TaskRequest task, JsonNode candidate) throws Exception;
 

@@ -123,6 +123,22 @@ public final class ExecutorHost implements AutoCloseable {
   }
 
   private volatile TakePolicy takePolicy = (t, s) -> true;
+  /** An executor's agent (name or id) to that agent's account id, or null when no such agent runs here. */
+  private volatile java.util.function.Function<String, String> agentAccounts = a -> null;
+
+  /** How to find the account of the agent an executor works for (set by the economy, which knows the agents). */
+  public void agentAccounts(java.util.function.Function<String, String> f) {
+    this.agentAccounts = f;
+  }
+
+  /** The account a result of {@code slot} asks to be paid into, or null for this node's own. */
+  private String payee(Slot slot) {
+    String agent = slot.executor.agent();
+    if (agent == null) return null;
+    String account = agentAccounts.apply(agent);
+    if (account == null) log.warn("executor {} works for agent '{}', which does not run on this node; its results pay the node", slot.id, agent);
+    return account;
+  }
 
   public void takePolicy(TakePolicy p) {
     this.takePolicy = p;
@@ -165,7 +181,7 @@ public final class ExecutorHost implements AutoCloseable {
   private boolean waiting(TaskState s) {
     boolean open = s.phase() == TaskPhase.OPEN || s.phase() == TaskPhase.RETRY_WAIT
         || (s.phase() == TaskPhase.CLAIMED && s.claims().size() < s.spec().executors());
-    if (!open) return false;
+    if (!open || !s.spec().mayExecute(key.id().toString())) return false;
     String cap = s.spec().capability();
     for (Slot slot : slots) if (cap.isEmpty() || slot.executor.capabilities().contains(cap)) return true;
     return false;
@@ -214,6 +230,8 @@ public final class ExecutorHost implements AutoCloseable {
    * most one slot whatever number of executors it runs.
    */
   private void claim(TaskState s) {
+    // a hive's task is offered to its members only (the state machine would refuse anyone else's claim)
+    if (!s.spec().mayExecute(key.id().toString())) return;
     boolean own = s.coordinator().equals(key.id().toString());
     Set<String> steps = done.getOrDefault(s.taskId(), Set.of());
     int mine = 0;
@@ -311,6 +329,8 @@ public final class ExecutorHost implements AutoCloseable {
         }
         ObjectNode p = CanonicalJson.object().put("executor", slot.id).put("candidate_hash", Votes.candidateHash(out));
         p.set("output", out);
+        String payee = payee(slot);
+        if (payee != null) p.put("payee", payee);
         publish(s, quiet ? TaskEventTypes.FINALIZED : TaskEventTypes.CANDIDATE_PROPOSED, p);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

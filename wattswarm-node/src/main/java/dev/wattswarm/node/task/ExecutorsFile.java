@@ -25,9 +25,12 @@ import java.util.regex.PatternSyntaxException;
  *   {"name": "svc", "kind": "http", "base_url": "http://127.0.0.1:9000", "timeout_ms": 10000},
  *   {"name": "llm", "kind": "ollama", "base_url": "http://127.0.0.1:11434", "model": "llama3"},
  *   {"name": "gpt", "kind": "openai-compatible", "base_url": "https://api.openai.com/v1", "model": "gpt-4o-mini",
- *    "api_key_env": "OPENAI_API_KEY"}
+ *    "api_key_env": "OPENAI_API_KEY"},
+ *   {"name": "tr", "kind": "rules", "capabilities": ["translate"], "agent": "translator"}
  * ]}
  * </pre>
+ * Any entry may name an {@code "agent"} of this node (name or id) it works for: the WATT its
+ * winning results earn is paid into that agent's account instead of the node's.
  */
 public final class ExecutorsFile {
   public static final String FILE = "executors.json";
@@ -69,6 +72,7 @@ public final class ExecutorsFile {
       for (JsonNode c : e.path("capabilities")) caps.add(c.asText());
       int max = e.path("max_concurrent").asInt(8);
       if (max < 1 || max > 1024) throw new IllegalArgumentException(at + ".max_concurrent must be 1-1024");
+      int before = out.size();
       switch (e.path("kind").asText("rules")) {
         case "rules" -> {
           long delay = e.path("delay_ms").asLong(0);
@@ -85,6 +89,13 @@ public final class ExecutorsFile {
         }
         case "ollama", "openai-compatible" -> out.add(dev.wattswarm.node.brain.BrainExecutor.fromJson(e, at));
         default -> throw new IllegalArgumentException(at + ".kind must be rules, http, ollama or openai-compatible");
+      }
+      JsonNode agent = e.get("agent");
+      if (agent != null && !agent.isNull()) {
+        if (!agent.isTextual() || !NAME.matcher(agent.asText()).matches() && !agent.asText().matches("z[1-9A-HJ-NP-Za-km-z]{40,60}")) {
+          throw new IllegalArgumentException(at + ".agent must be the name or id of an agent of this node");
+        }
+        out.set(before, new AgentExecutor(out.get(before), agent.asText()));
       }
     }
     return out;
