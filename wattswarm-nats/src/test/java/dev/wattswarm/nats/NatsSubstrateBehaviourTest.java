@@ -87,7 +87,7 @@ class NatsSubstrateBehaviourTest extends SubstrateBehaviourSuite {
       public int sendMalformed(int from, int to) {
         Parts f = parts.get(from);
         Connection c = f.link().connection();
-        byte[] junk = {(byte) SignedRpc.REQUEST, 0, 0, 0, 99};
+        byte[] junk = {(byte) PairRpc.REQUEST, 0, 0, 0, 99};
         c.publish(NatsNames.inbox(net, parts.get(to).key().id()), NatsNames.replies(net, f.key().id()), junk);
         c.publish(NatsNames.replies(net, parts.get(to).key().id()), junk);
         c.publish(NatsNames.heartbeats(net), junk);
@@ -109,7 +109,8 @@ class NatsSubstrateBehaviourTest extends SubstrateBehaviourSuite {
 
       /**
        * The liar listens on the asked node's inbox (nothing on a broker stops it) and answers
-       * each request it sees twice: signed as itself, and claiming to be the node asked.
+       * each request it sees twice: as itself, and claiming to be the node asked (with the only
+       * pair secret it has with the asker, its own).
        */
       @Override
       public Runnable impostor(int liar, int asker, int asked) {
@@ -117,18 +118,20 @@ class NatsSubstrateBehaviourTest extends SubstrateBehaviourSuite {
         KeyPair key = l.key();
         Connection c = l.link().connection();
         String domain = "wattswarm/nats/response/" + net;
+        // the liar shares a pair secret with the asker, but not the asked node's
+        byte[] liarPair = new PairKeys(key, net).with(parts.get(asker).key().id());
         Dispatcher d = c.createDispatcher(m -> {
           byte[] frame = m.getData();
-          WireReader r = new WireReader(Signed.body(frame));
+          WireReader r = new WireReader(PairKeys.body(frame));
           r.u8();
           r.node();
           r.node();
           byte[] nonce = r.fixed(16);
           byte[] reqHash = Hashes.sha256(frame);
           byte[] lie = "forged".getBytes(StandardCharsets.UTF_8);
-          c.publish(m.getReplyTo(), Signed.sign(key, domain, new WireWriter(SignedRpc.RESPONSE).node(key.id()).fixed(reqHash).fixed(nonce)
-              .bytes(lie).done()));
-          c.publish(m.getReplyTo(), Signed.sign(key, domain, new WireWriter(SignedRpc.RESPONSE).node(parts.get(asked).key().id())
+          c.publish(m.getReplyTo(), PairKeys.seal(liarPair, domain, new WireWriter(PairRpc.RESPONSE).node(key.id()).fixed(reqHash)
+              .fixed(nonce).bytes(lie).done()));
+          c.publish(m.getReplyTo(), PairKeys.seal(liarPair, domain, new WireWriter(PairRpc.RESPONSE).node(parts.get(asked).key().id())
               .fixed(reqHash).fixed(nonce).bytes(lie).done()));
         });
         d.subscribe(NatsNames.inbox(net, parts.get(asked).key().id()));
