@@ -10,8 +10,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
@@ -85,14 +86,13 @@ final class PairKeys {
   }
 
   static byte[] hmac(byte[] key, byte[]... parts) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      for (byte[] p : parts) mac.update(p);
-      return mac.doFinal();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("no HmacSHA256", e);
-    }
+    // BouncyCastle's HMac directly: a JCA Mac.getInstance per message cost more than the HMAC itself
+    HMac mac = new HMac(new SHA256Digest());
+    mac.init(new KeyParameter(key));
+    for (byte[] p : parts) mac.update(p, 0, p.length);
+    byte[] out = new byte[MAC_BYTES];
+    mac.doFinal(out, 0);
+    return out;
   }
 
   /** {@code body} followed by its MAC under {@code key} in {@code domain}. */

@@ -42,10 +42,23 @@ final class PairRpc {
   private final Scheduler scheduler;
   private final NatsConfig cfg;
   private final DefenseCounters counters;
-  private final SecureRandom random = new SecureRandom();
+  /**
+   * Nonces are a random prefix drawn once and a counter: unique (a restarted node draws a new
+   * prefix), which is all the target's replay check and the asker's matching need; secrecy is
+   * not needed (anyone on the inbox sees them) and a fresh SecureRandom draw per request cost
+   * more than the rest of the request.
+   */
+  private final byte[] noncePrefix = new byte[8];
+  private final java.util.concurrent.atomic.AtomicLong nonceCounter = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<NodeId, Integer> pendingPerPeer = new ConcurrentHashMap<>();
   private final Map<NodeId, Integer> answering = new ConcurrentHashMap<>();
+  private final Map<NodeId, String> replySubjects = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NodeId, String> e) {
+      return size() > 4_096;
+    }
+  });
   /** Nonces of requests answered, until they are too old to be accepted anyway. */
   private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
   private volatile BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler = (p, b) -> CompletableFuture.completedFuture(null);
@@ -53,6 +66,7 @@ final class PairRpc {
   PairRpc(Connection conn, KeyPair key, String networkId, Scheduler scheduler, NatsConfig cfg, DefenseCounters counters) {
     this.conn = conn;
     this.pairs = new PairKeys(key, networkId);
+    new SecureRandom().nextBytes(noncePrefix);
     this.me = key.id();
     this.networkId = networkId;
     this.scheduler = scheduler;
@@ -89,8 +103,7 @@ final class PairRpc {
       f.completeExceptionally(new IllegalStateException(MAX_PENDING_PER_PEER + " requests to " + peer + " are already waiting"));
       return f;
     }
-    byte[] nonce = new byte[16];
-    random.nextBytes(nonce);
+    byte[] nonce = nextNonce();
     byte[] body = new WireWriter(REQUEST).node(me).node(peer).fixed(nonce).i64(scheduler.now()).bytes(payload).done();
     byte[] frame = PairKeys.seal(pair, reqDomain(), body);
     String id = Hashes.hex(nonce);
@@ -101,6 +114,23 @@ final class PairRpc {
     });
     conn.publish(NatsNames.inbox(networkId, peer), NatsNames.replies(networkId, me), frame);
     return f;
+  }
+
+  /** A peer's reply subject, kept: a node id decoded from the wire has no text yet, and base58 costs. */
+  private String replySubject(NodeId peer) {
+    String s = replySubjects.get(peer);
+    if (s == null) {
+      s = NatsNames.replies(networkId, peer);
+      replySubjects.put(peer, s);
+    }
+    return s;
+  }
+
+  private byte[] nextNonce() {
+    byte[] n = java.util.Arrays.copyOf(noncePrefix, 16);
+    long c = nonceCounter.incrementAndGet();
+    for (int i = 0; i < 8; i++) n[8 + i] = (byte) (c >>> (56 - 8 * i));
+    return n;
   }
 
   private Pending remove(String id) {
@@ -148,7 +178,7 @@ final class PairRpc {
       return;
     }
     if (!fresh(Hashes.hex(nonce), now)) return;
-    if (replyTo == null || !replyTo.equals(NatsNames.replies(networkId, from))) {
+    if (replyTo == null || !replyTo.equals(replySubject(from))) {
       // answers go only to the asker's own reply subject, never where a relayer points them
       counters.inc("misdirected_requests");
       return;

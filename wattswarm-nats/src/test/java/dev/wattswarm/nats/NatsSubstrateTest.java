@@ -132,6 +132,31 @@ class NatsSubstrateTest {
   }
 
   @Test
+  void aCapturedRequestReplayedOrPointedElsewhereIsNotAnsweredAgain() throws Exception {
+    Node a = node(key());
+    Node b = node(key());
+    allSee(1);
+    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    b.sub.onRequest((peer, body) -> {
+      answered.incrementAndGet();
+      return CompletableFuture.completedFuture("ok".getBytes(StandardCharsets.UTF_8));
+    });
+    // an eavesdropper on b's inbox keeps what it sees
+    List<io.nats.client.Message> seen = new CopyOnWriteArrayList<>();
+    try (io.nats.client.Connection spy = io.nats.client.Nats.connect(server.url())) {
+      spy.createDispatcher(seen::add).subscribe(NatsNames.inbox(NET, b.key.id()));
+      spy.flush(Duration.ofSeconds(5));
+      assertThat(a.sub.request(b.key.id(), "once".getBytes(StandardCharsets.UTF_8), 5_000).get(10, TimeUnit.SECONDS)).isEqualTo("ok".getBytes());
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+      byte[] captured = seen.get(0).getData();
+      spy.publish(NatsNames.inbox(NET, b.key.id()), NatsNames.replies(NET, a.key.id()), captured);
+      spy.publish(NatsNames.inbox(NET, b.key.id()), "spy.inbox", captured);
+      await().atMost(Duration.ofSeconds(10)).until(() -> b.sub.defenseCounters().getOrDefault("replayed_requests", 0L) == 2);
+    }
+    assertThat(answered.get()).isEqualTo(1);
+  }
+
+  @Test
   void forgedMessagesOnTheSubjectAreRefusedAndTheGenuineOneStillArrives() {
     Node a = node(key());
     Node b = node(key());
