@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Whole nodes (log, tasks, agents, swarm view) doing the same things over every substrate: a task
  * created on one node executed on another and finalized everywhere, a quorum with one liar
- * outvoted, an agent request answered by the agent's own node, a node that was away catching up,
- * a stopped node marked offline and a stopped leader replaced. What only one substrate can suffer
+ * outvoted, an agent request answered by the agent's own node, an impostor of an agent refused, a
+ * node that was away catching up, a stopped node marked offline and a stopped leader replaced.
+ * What only one substrate can suffer
  * (a NATS restart, a server of a cluster lost) stays in that substrate's own tests.
  */
 @org.junit.jupiter.api.Timeout(300)
@@ -146,6 +147,20 @@ abstract class SwarmBehaviourSuite {
     assertThat(back.nodeId()).isEqualTo(b.node().nodeId().toString());
     var ops = b.agents().operatorRequest("operations", CanonicalJson.parse("{\"deploy\":1}"), Strategy.FIRST, 15_000);
     assertThat(ops.nodeId()).isEqualTo(c.node().nodeId().toString());
+  }
+
+  @Test
+  void anotherNodeCannotPassItselfOffAsOneOfOurAgents() throws Exception {
+    NodeHost a = start("a", "lead:coordinator:coordination");
+    String leadId = a.agents().localAgents().get(0).id();
+    // d holds a copy of a's agent key: it can sign as the agent, not as a's node
+    Files.createDirectories(tmp.resolve("d/agents"));
+    Files.copy(tmp.resolve("a/agents/lead.key"), tmp.resolve("d/agents/lead.key"));
+    NodeHost d = start("d", "lead:coordinator:coordination");
+    await().atMost(Duration.ofSeconds(60)).until(() -> a.agents().impostors() > 0);
+    assertThat(a.agents().registry().all()).filteredOn(r -> r.agentId().equals(leadId)).hasSize(1)
+        .allSatisfy(r -> assertThat(r.nodeId()).isEqualTo(a.node().nodeId().toString()));
+    assertThat(d.node().nodeId()).isNotEqualTo(a.node().nodeId());
   }
 
   @Test
