@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The {@link Substrate} over NATS. Durable topics (the log's event kinds) ride JetStream: one
  * stream per scope, one durable consumer per node and topic, so a node that was away replays what
  * it missed. Other topics (agent and node heartbeats) are plain subjects. Requests go to the
- * asked node's inbox and answers come back signed ({@link SignedRpc}); membership is signed
+ * asked node's inbox and answers come back signed ({@link PairRpc}); membership is signed
  * heartbeats plus records in the network's KV bucket ({@link Members}). NATS is transport only:
  * every message is judged by the same validators as on the TLS overlay.
  *
@@ -48,7 +48,7 @@ public final class NatsSubstrate implements Substrate {
   private final Scheduler scheduler;
   private final Predicate<String> durable;
   private final DefenseCounters counters = new DefenseCounters();
-  private final SignedRpc rpc;
+  private final PairRpc rpc;
   private final Members members;
   private final Dispatcher dispatcher;
   private final Map<String, AutoCloseable> topics = new ConcurrentHashMap<>();
@@ -68,7 +68,7 @@ public final class NatsSubstrate implements Substrate {
     this.durable = durable;
     NatsConfig cfg = link.config();
     KeyValue kv = JetStreamSetup.bucket(link, NatsNames.networkBucket(networkId), Math.max(cfg.memberTimeoutMs() * 10, 3_600_000), 64L << 20);
-    this.rpc = new SignedRpc(link.connection(), key, networkId, scheduler, cfg, counters);
+    this.rpc = new PairRpc(link.connection(), key, networkId, scheduler, cfg, counters);
     this.members = new Members(link.connection(), kv, key, networkId, scheduler, cfg, counters, () -> List.copyOf(scopes));
     this.dispatcher = link.connection().createDispatcher();
     dispatcher.setPendingLimits(CORE_PENDING_MSGS, 64L << 20);

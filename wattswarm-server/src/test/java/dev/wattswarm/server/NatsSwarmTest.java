@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Whole nodes on the nats substrate against real nats-server processes: tasks and agents across
- * nodes, a node that was away catching up, the swarm view and the leader, a NATS restart, and a
- * three-server cluster losing a server.
+ * Whole nodes on the nats substrate against real nats-server processes, in what only nats can
+ * suffer: a NATS restart, a three-server cluster losing a server, events forged on the subjects,
+ * a pinned network id. Tasks, agents, catch-up, the swarm view and the leader, which every
+ * substrate must do, are in {@link NatsSwarmBehaviourTest} ({@link SwarmBehaviourSuite}).
  */
 @org.junit.jupiter.api.Timeout(300)
 class NatsSwarmTest {
@@ -87,50 +88,6 @@ class NatsSwarmTest {
 
   static String leaderOf(NodeHost h) {
     return new SwarmApi(h.node(), h.swarm()).leader().path("leader").asText();
-  }
-
-  @Test
-  void tasksAgentsCatchUpOfflineMarkingAndLeaderOnOneNats() throws Exception {
-    NatsServer server = NatsServer.start();
-    servers.add(server);
-    SwarmConfig sw = swarm(NatsConfig.of(List.of(server.url())));
-    NodeHost a = start("a", sw, null, "coord:coordinator:coordination");
-    NodeHost b = start("b", sw, null, "sec:specialist:security");
-    NodeHost c = start("c", sw, "c-only");
-    assertThat(b.node().networkId()).isEqualTo(a.node().networkId());
-    assertThat(c.node().networkId()).isEqualTo(a.node().networkId());
-    await().atMost(Duration.ofSeconds(30)).until(() -> statusOf(a, b).equals("online") && statusOf(a, c).equals("online"));
-
-    submit(a, "n-1", "c-only");
-    await().atMost(Duration.ofSeconds(60)).until(() -> finalized(a, "n-1"));
-    assertThat(a.tasks().service().get("n-1").orElseThrow().path("executor").asText()).endsWith("/c-worker");
-
-    await().atMost(Duration.ofSeconds(30)).until(() -> a.agents().registry().matching("security").size() == 1);
-    var reply = a.agents().operatorRequest("security", CanonicalJson.parse("{\"code\":\"eval(x)\"}"), Strategy.FIRST, 10_000);
-    assertThat(reply.nodeId()).isEqualTo(b.node().nodeId().toString());
-
-    // b goes away (clean stop: its goodbye marks it offline at once), tasks are created meanwhile
-    b.close();
-    hosts.remove(b);
-    await().atMost(Duration.ofSeconds(30)).until(() -> statusOf(a, b).equals("offline"));
-    for (int i = 0; i < 10; i++) submit(a, "cu-" + i, null);
-    NodeHost b2 = start("b", sw, null, "sec:specialist:security");
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      for (int i = 0; i < 10; i++) if (b2.tasks().service().get("cu-" + i).isEmpty()) return false;
-      return true;
-    });
-    // back in everyone's view once it beats again
-    await().atMost(Duration.ofSeconds(30)).until(() -> statusOf(a, b2).equals("online"));
-
-    // one leader, seen by all; the leader stops and another takes the next term
-    await().atMost(Duration.ofSeconds(30)).until(() -> !leaderOf(a).isEmpty() && leaderOf(a).equals(leaderOf(c))
-        && leaderOf(a).equals(leaderOf(b2)));
-    String first = leaderOf(a);
-    NodeHost leader = List.of(a, b2, c).stream().filter(h -> h.node().nodeId().toString().equals(first)).findFirst().orElseThrow();
-    NodeHost other = leader == c ? a : c;
-    leader.close();
-    hosts.remove(leader);
-    await().atMost(Duration.ofSeconds(30)).until(() -> !leaderOf(other).isEmpty() && !leaderOf(other).equals(first));
   }
 
   @Test

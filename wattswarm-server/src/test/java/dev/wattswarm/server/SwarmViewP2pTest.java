@@ -57,7 +57,7 @@ class SwarmViewP2pTest {
   }
 
   @Test
-  void nodesRolesStatusAndALeaderThatIsReplacedWhenItStops() throws Exception {
+  void nodesRolesAndStatus() throws Exception {
     NodeHost a = start("a", "127.0.0.61", "network", null, "lead:coordinator:coordination");
     NodeHost b = start("b", "127.0.0.62", "wan", contactOf(a), "sec:specialist:security");
     NodeHost c = start("c", "127.0.0.63", "wan", contactOf(a));
@@ -71,20 +71,7 @@ class SwarmViewP2pTest {
     assertThat(status.path("substrate").path("kind").asText()).isEqualTo("p2p");
     assertThat(status.path("online").asInt()).isEqualTo(3);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !NatsSwarmTest.leaderOf(a).isEmpty()
-        && NatsSwarmTest.leaderOf(a).equals(NatsSwarmTest.leaderOf(b)) && NatsSwarmTest.leaderOf(a).equals(NatsSwarmTest.leaderOf(c)));
-    String first = NatsSwarmTest.leaderOf(a);
-    // exactly one node may act as leader
-    await().atMost(Duration.ofSeconds(30)).until(() -> hosts.stream().filter(h -> h.swarm().leader().heldTerm() > 0).count() == 1);
-    NodeHost leader = hosts.stream().filter(h -> h.node().nodeId().toString().equals(first)).findFirst().orElseThrow();
-    NodeHost other = hosts.stream().filter(h -> h != leader).findFirst().orElseThrow();
-    long term = other.swarm().leader().current().term();
-    leader.close();
-    hosts.remove(leader);
-    await().atMost(Duration.ofSeconds(30)).until(() -> NatsSwarmTest.statusOf(other, leader).equals("offline"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> !NatsSwarmTest.leaderOf(other).isEmpty()
-        && !NatsSwarmTest.leaderOf(other).equals(first));
-    assertThat(other.swarm().leader().current().term()).isGreaterThan(term);
+    // a stopped leader replaced by another: SwarmBehaviourSuite, over p2p and nats alike
   }
 
   @Test

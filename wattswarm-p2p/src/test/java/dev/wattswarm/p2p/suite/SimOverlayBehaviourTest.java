@@ -11,27 +11,33 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 
-/** The behaviour suite in virtual time. */
+/** The behaviour suites in virtual time. */
 class SimOverlayBehaviourTest extends OverlayBehaviourSuite {
   @Override
-  OverlayEnv env() {
+  protected OverlayEnv env() {
     long seed = 42;
     System.out.println("SimOverlayBehaviourTest seed=" + seed);
     SimNetwork net = new SimNetwork(seed);
+    List<KeyPair> keys = new ArrayList<>();
     List<SimTransport> ts = new ArrayList<>();
+    Random r = new Random(seed);
     return new OverlayEnv() {
       @Override
-      public List<Overlay> start(int n) {
-        List<Overlay> out = new ArrayList<>();
-        Random r = new Random(seed);
-        for (int i = 0; i < n; i++) {
+      Overlay newOverlay(int i) {
+        while (keys.size() <= i) {
           byte[] secret = new byte[32];
           r.nextBytes(secret);
-          SimTransport t = net.newNode(new KeyPair(secret), "net:test");
-          ts.add(t);
-          out.add(new Overlay(t, net.scheduler(), MembershipConfig.local(), BroadcastConfig.local(), new Random(seed + i)));
+          keys.add(new KeyPair(secret));
         }
-        return out;
+        SimTransport t = net.newNode(keys.get(i), NETWORK);
+        if (ts.size() <= i) ts.add(t);
+        else ts.set(i, t);
+        return new Overlay(t, net.scheduler(), MembershipConfig.local(), BroadcastConfig.local(), new Random(seed + i + 31L * ts.size()));
+      }
+
+      @Override
+      String address(int i) {
+        return ts.get(i).localAddress();
       }
 
       @Override
@@ -45,7 +51,7 @@ class SimOverlayBehaviourTest extends OverlayBehaviourSuite {
       }
 
       @Override
-      public void sendRaw(int from, int to, byte[] frame) {
+      void sendRaw(int from, int to, byte[] frame) {
         ts.get(from).connect(ts.get(to).localAddress(), null).thenAccept(l -> l.send(frame));
       }
 

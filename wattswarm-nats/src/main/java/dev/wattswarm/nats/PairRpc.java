@@ -20,12 +20,13 @@ import java.util.function.BiFunction;
 /**
  * Request/reply between nodes over NATS, with the guarantees the TLS overlay gets from its links.
  * NATS proves nothing about who published, so a request carries its asker, its target, a fresh
- * nonce and the time, signed by the asker: the target answers only requests addressed to it,
- * recent, and not seen before. The answer names the request's hash and is signed by the target;
- * the asker takes only an answer signed by the node it asked, for the request it sent. Anything
- * else on the reply subject is counted and dropped, and the genuine answer can still arrive.
+ * nonce and the time, authenticated with the secret only the asker and the target share
+ * ({@link PairKeys}): the target answers only requests addressed to it, recent, and not seen
+ * before. The answer names the request's hash and is authenticated with the same pair secret;
+ * the asker takes only an answer from the node it asked, for the request it sent. Anything else on
+ * the reply subject is counted and dropped, and the genuine answer can still arrive.
  */
-final class SignedRpc {
+final class PairRpc {
   static final int REQUEST = 0x51;
   static final int RESPONSE = 0x52;
   private static final int MAX_PENDING_PER_PEER = 256;
@@ -35,23 +36,37 @@ final class SignedRpc {
   private record Pending(NodeId peer, byte[] requestHash, CompletableFuture<byte[]> future) {}
 
   private final Connection conn;
-  private final KeyPair key;
+  private final PairKeys pairs;
   private final NodeId me;
   private final String networkId;
   private final Scheduler scheduler;
   private final NatsConfig cfg;
   private final DefenseCounters counters;
-  private final SecureRandom random = new SecureRandom();
+  /**
+   * Nonces are a random prefix drawn once and a counter: unique (a restarted node draws a new
+   * prefix), which is all the target's replay check and the asker's matching need; secrecy is
+   * not needed (anyone on the inbox sees them) and a fresh SecureRandom draw per request cost
+   * more than the rest of the request.
+   */
+  private final byte[] noncePrefix = new byte[8];
+  private final java.util.concurrent.atomic.AtomicLong nonceCounter = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<NodeId, Integer> pendingPerPeer = new ConcurrentHashMap<>();
   private final Map<NodeId, Integer> answering = new ConcurrentHashMap<>();
+  private final Map<NodeId, String> replySubjects = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NodeId, String> e) {
+      return size() > 4_096;
+    }
+  });
   /** Nonces of requests answered, until they are too old to be accepted anyway. */
   private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
   private volatile BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler = (p, b) -> CompletableFuture.completedFuture(null);
 
-  SignedRpc(Connection conn, KeyPair key, String networkId, Scheduler scheduler, NatsConfig cfg, DefenseCounters counters) {
+  PairRpc(Connection conn, KeyPair key, String networkId, Scheduler scheduler, NatsConfig cfg, DefenseCounters counters) {
     this.conn = conn;
-    this.key = key;
+    this.pairs = new PairKeys(key, networkId);
+    new SecureRandom().nextBytes(noncePrefix);
     this.me = key.id();
     this.networkId = networkId;
     this.scheduler = scheduler;
@@ -73,6 +88,11 @@ final class SignedRpc {
 
   CompletableFuture<byte[]> ask(NodeId peer, byte[] payload, long timeoutMs) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
+    byte[] pair = pairs.with(peer);
+    if (pair == null) {
+      f.completeExceptionally(new IllegalArgumentException(peer + " is not a usable node key"));
+      return f;
+    }
     if (payload.length > cfg.maxMessageBytes() - 512) {
       f.completeExceptionally(new IllegalArgumentException("request of " + payload.length + " bytes is over the NATS message cap"));
       return f;
@@ -83,10 +103,9 @@ final class SignedRpc {
       f.completeExceptionally(new IllegalStateException(MAX_PENDING_PER_PEER + " requests to " + peer + " are already waiting"));
       return f;
     }
-    byte[] nonce = new byte[16];
-    random.nextBytes(nonce);
+    byte[] nonce = nextNonce();
     byte[] body = new WireWriter(REQUEST).node(me).node(peer).fixed(nonce).i64(scheduler.now()).bytes(payload).done();
-    byte[] frame = Signed.sign(key, reqDomain(), body);
+    byte[] frame = PairKeys.seal(pair, reqDomain(), body);
     String id = Hashes.hex(nonce);
     pending.put(id, new Pending(peer, Hashes.sha256(frame), f));
     scheduler.schedule(timeoutMs, () -> {
@@ -95,6 +114,23 @@ final class SignedRpc {
     });
     conn.publish(NatsNames.inbox(networkId, peer), NatsNames.replies(networkId, me), frame);
     return f;
+  }
+
+  /** A peer's reply subject, kept: a node id decoded from the wire has no text yet, and base58 costs. */
+  private String replySubject(NodeId peer) {
+    String s = replySubjects.get(peer);
+    if (s == null) {
+      s = NatsNames.replies(networkId, peer);
+      replySubjects.put(peer, s);
+    }
+    return s;
+  }
+
+  private byte[] nextNonce() {
+    byte[] n = java.util.Arrays.copyOf(noncePrefix, 16);
+    long c = nonceCounter.incrementAndGet();
+    for (int i = 0; i < 8; i++) n[8 + i] = (byte) (c >>> (56 - 8 * i));
+    return n;
   }
 
   private Pending remove(String id) {
@@ -114,7 +150,7 @@ final class SignedRpc {
     long sentAt;
     byte[] payload;
     try {
-      byte[] body = Signed.body(frame);
+      byte[] body = PairKeys.body(frame);
       if (body == null) throw new IllegalArgumentException("short");
       WireReader r = new WireReader(body);
       if (r.u8() != REQUEST) throw new IllegalArgumentException("type");
@@ -131,7 +167,8 @@ final class SignedRpc {
       counters.inc("malformed_requests");
       return;
     }
-    if (!Signed.verify(from, reqDomain(), frame)) {
+    byte[] pair = pairs.with(from);
+    if (!PairKeys.verify(pair, reqDomain(), frame)) {
       counters.inc("forged_requests");
       return;
     }
@@ -141,7 +178,7 @@ final class SignedRpc {
       return;
     }
     if (!fresh(Hashes.hex(nonce), now)) return;
-    if (replyTo == null || !replyTo.equals(NatsNames.replies(networkId, from))) {
+    if (replyTo == null || !replyTo.equals(replySubject(from))) {
       // answers go only to the asker's own reply subject, never where a relayer points them
       counters.inc("misdirected_requests");
       return;
@@ -162,7 +199,7 @@ final class SignedRpc {
       release(answering, from);
       if (a == null) return;
       byte[] body = new WireWriter(RESPONSE).node(me).fixed(reqHash).fixed(nonce).bytes(a).done();
-      conn.publish(replyTo, Signed.sign(key, repDomain(), body));
+      conn.publish(replyTo, PairKeys.seal(pair, repDomain(), body));
     });
   }
 
@@ -190,7 +227,7 @@ final class SignedRpc {
     byte[] nonce;
     byte[] payload;
     try {
-      byte[] body = Signed.body(frame);
+      byte[] body = PairKeys.body(frame);
       if (body == null) throw new IllegalArgumentException("short");
       WireReader r = new WireReader(body);
       if (r.u8() != RESPONSE) throw new IllegalArgumentException("type");
@@ -212,7 +249,7 @@ final class SignedRpc {
       counters.inc("misrouted_responses");
       return;
     }
-    if (!Signed.verify(from, repDomain(), frame)) {
+    if (!PairKeys.verify(pairs.with(from), repDomain(), frame)) {
       counters.inc("forged_responses");
       return;
     }
