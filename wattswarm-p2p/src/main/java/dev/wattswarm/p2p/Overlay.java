@@ -499,6 +499,8 @@ public final class Overlay implements Substrate, Transport.Listener {
         reach.relay().onRequest(link, RelayFrames.readRequest(r, MAX_REQUEST_BYTES, reachCfg.relayTtl()));
       } else if (type == FrameType.RELAY_RESPONSE) {
         reach.relay().onResponse(link, RelayFrames.readResponse(r, MAX_REQUEST_BYTES));
+      } else if (type == FrameType.RELAY_NACK) {
+        reach.relay().onNack(link, RelayFrames.readNack(r));
       } else if (type == FrameType.BUNDLE_REQUEST) {
         byte[] bundle = bundleProvider.get();
         if (bundle != null) link.send(new WireWriter(FrameType.BUNDLE).bytes(bundle).done());

@@ -207,6 +207,7 @@ final class Reach {
 
   void linkDown(Link link) {
     direct.linkDown(link);
+    relay.linkDown(link);
     quick.remove(link.peer(), link);
   }
 

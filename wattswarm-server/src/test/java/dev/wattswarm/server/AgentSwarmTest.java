@@ -61,8 +61,6 @@ class AgentSwarmTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("known regression since requests reach non-neighbours: a request to a node that just"
-      + " died is relayed and waits out its timeout instead of failing fast, so it is not re-routed; see the issue 11 note")
   void aRequestIsReroutedWhenTheChosenAgentsNodeIsGone() throws Exception {
     NodeHost a = start("a", "127.0.0.41", "network", null, "lead:coordinator:coordination");
     NodeHost b = start("b", "127.0.0.42", "wan", contactOf(a), "sec-b:specialist:security");
