@@ -74,6 +74,13 @@ class AgentSwarmTest {
     var reply = agents.operatorRequest("security", CanonicalJson.parse("{\"code\":\"eval(x)\"}"), Strategy.FIRST, 5_000);
     assertThat(reply.nodeId()).isNotEqualTo(victim.node().nodeId().toString());
     assertThat(agents.reroutes()).isEqualTo(1);
+    // the unreachable node's agents are forgotten at once, so the next request goes straight to the other
+    assertThat(agents.registry().matching("security")).extracting(AgentRecord::nodeId)
+        .doesNotContain(victim.node().nodeId().toString());
+    var again = agents.operatorRequest("security", CanonicalJson.parse("{\"code\":\"eval(y)\"}"), Strategy.FIRST, 5_000);
+    assertThat(again.nodeId()).isEqualTo(reply.nodeId());
+    assertThat(agents.reroutes()).isEqualTo(1);
+    assertThat(agents.counters()).containsEntry("unreachable_nodes", 1L);
   }
 
   @Test
