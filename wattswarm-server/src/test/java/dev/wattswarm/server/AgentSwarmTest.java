@@ -84,6 +84,47 @@ class AgentSwarmTest {
   }
 
   @Test
+  void aTimeoutOfALiveButSlowAgentIsFinalNotRerouted() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    // both security agents are alive but never answer while the test waits: a timeout says nothing
+    // about their nodes being gone, so the request must not be moved (and so run twice)
+    dev.wattswarm.agents.Responder stuck = (self, from, body) -> {
+      release.await();
+      return body;
+    };
+    NodeHost a = start("a", "127.0.0.46", "network", null, "lead:coordinator:coordination");
+    startWith("b", "127.0.0.47", contactOf(a), Map.of("slow-b", stuck), "slow-b:specialist:security");
+    startWith("c", "127.0.0.48", contactOf(a), Map.of("slow-c", stuck), "slow-c:specialist:security");
+    AgentRuntime agents = a.agents();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> agents.registry().matching("security").size() == 2);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> agents.operatorRequest("security",
+              CanonicalJson.parse("{\"code\":\"x\"}"), Strategy.FIRST, 1_000))
+          .isInstanceOfSatisfying(dev.wattswarm.agents.AgentException.class,
+              e -> assertThat(e.kind()).isEqualTo(dev.wattswarm.agents.AgentException.Kind.TIMEOUT));
+      assertThat(agents.reroutes()).isZero();
+      assertThat(agents.registry().matching("security")).hasSize(2);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  NodeHost startWith(String name, String ip, Contact contact, Map<String, dev.wattswarm.agents.Responder> responders,
+      String... agents) throws Exception {
+    Path dir = tmp.resolve(name);
+    Files.createDirectories(dir);
+    StateDir sd = new StateDir(dir);
+    new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
+    NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", "wan", "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0"))
+        .withControlPort(0);
+    List<AgentSpec> specs = new ArrayList<>();
+    for (String s : agents) specs.add(AgentSpec.parse(s));
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, specs, responders);
+    hosts.add(h);
+    return h;
+  }
+
+  @Test
   void anotherNodeCannotPassItselfOffAsOneOfOurAgents() throws Exception {
     NodeHost a = start("a", "127.0.0.44", "network", null, "lead:coordinator:coordination");
     String leadId = a.agents().localAgents().get(0).id();
