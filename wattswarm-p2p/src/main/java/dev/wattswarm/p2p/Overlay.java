@@ -305,7 +305,8 @@ public final class Overlay implements Substrate, Transport.Listener {
   /**
    * Asks any node of the network: over an existing link, a direct link dialled from the addresses
    * it signed, or through the overlay (see {@link Reach}). Fails with a TimeoutException after
-   * {@code timeoutMs}.
+   * {@code timeoutMs}, or sooner with {@link dev.wattswarm.p2p.reach.UnreachableException} when
+   * the peer cannot be dialled and every relay branch reports that nobody holds a link to it.
    */
   @Override
   public CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs) {
