@@ -5,6 +5,7 @@ import dev.wattswarm.kernel.identity.KeyPair;
 import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.node.discovery.RecordIntake;
 import dev.wattswarm.node.discovery.Refusal;
+import dev.wattswarm.node.discovery.SnapshotQuota;
 import dev.wattswarm.node.network.NewNodeQuota;
 import dev.wattswarm.node.network.NodeRecord;
 import dev.wattswarm.node.network.NodeRecordBook;
@@ -33,10 +34,11 @@ import java.util.function.Supplier;
  * dialled, and what Discovery v1 serves), in one bounded book. Each node signs its own and gossips
  * it on {@code {network}.global.records} when it starts, when a neighbour comes up and at a third
  * of its lifetime; a node that gains a neighbour asks it for every record it knows (router service
- * {@link #SERVICE}). Records from anywhere (gossip, snapshots, Discovery's POSTs and discovery
- * URLs) get in through {@link #admit} only: the checks of {@link RecordIntake} (same reasons
- * everywhere), then a budget of new node ids per source ({@link RecordLimits}), then the book's
- * global bound. On the TLS overlay the book also tells the overlay where to dial non-neighbours.
+ * {@link #SERVICE}, answered once per peer per interval). Records from anywhere (gossip, snapshots,
+ * Discovery's POSTs and discovery URLs) get in through {@link #admit} only: the checks of {@link
+ * RecordIntake} (same reasons everywhere), then a budget of new node ids per source ({@link
+ * RecordLimits}), then the book's global bound. On the TLS overlay the book also tells the overlay
+ * where to dial non-neighbours.
  */
 public final class NodeRecords implements AutoCloseable {
   /** Router service byte: "send me the records you know". */
@@ -53,6 +55,8 @@ public final class NodeRecords implements AutoCloseable {
   private final NodeRecordBook book;
   private final NewNodeQuota perPeer;
   private final NewNodeQuota perAddress;
+  /** A full answer to {@link #SERVICE} is the largest thing this layer sends: once per peer per interval. */
+  private final SnapshotQuota served;
   private final List<String> addrs;
   private final long ttlMs;
   private final String topic;
@@ -81,6 +85,7 @@ public final class NodeRecords implements AutoCloseable {
     this.perPeer = new NewNodeQuota(limits.perPeerBurst(), limits.perPeerRefillMs(), limits.maxSources());
     this.perAddress = new NewNodeQuota(limits.perAddressBurst(), limits.perAddressRefillMs(), limits.maxSources());
     this.topic = networkId + ".global.records";
+    this.served = new SnapshotQuota(Math.min(60_000, ttlMs / 30), clock);
     if (substrate instanceof Overlay overlay) overlay.addressResolver(id -> book.addresses(id, clock.millis()));
     substrate.subscribe(topic, this::validate, (t, id, payload, from) -> {});
     router.register(SERVICE, this::answer);
@@ -223,6 +228,10 @@ public final class NodeRecords implements AutoCloseable {
   }
 
   private CompletableFuture<byte[]> answer(NodeId peer, byte[] request) {
+    if (!served.allow(peer)) {
+      count("snapshots_refused");
+      return CompletableFuture.completedFuture(null);
+    }
     List<NodeRecord> all = new ArrayList<>(book.all(clock.millis()));
     if (all.size() > MAX_PER_ANSWER) all = all.subList(0, MAX_PER_ANSWER);
     WireWriter w = new WireWriter(0).i32(all.size());

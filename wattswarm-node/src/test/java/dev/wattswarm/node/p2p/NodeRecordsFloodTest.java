@@ -86,4 +86,32 @@ class NodeRecordsFloodTest {
       assertThat(books.get(i).book().get(transports.get(2).localId(), still.millis())).contains(renewed);
     }
   }
+
+  @Test
+  void aPeerGetsOneFullRecordSnapshotPerInterval() {
+    SimNetwork net = new SimNetwork(7);
+    StepClock clock = new StepClock(1_800_000_000_000L);
+    List<Overlay> overlays = new ArrayList<>();
+    List<SimTransport> transports = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      KeyPair key = new KeyPair(new byte[] {(byte) (i + 1), 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+          23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+      SimTransport t = net.newNode(key, NET);
+      Overlay o = new Overlay(t, net.scheduler(), MembershipConfig.local(), BroadcastConfig.local(), PeerLimits.defaults(),
+          ReachConfig.defaults(), new Random(i));
+      new NodeRecords(key, NET, clock, o, new RequestRouter(o), List.of(t.localAddress()), 600_000, RecordLimits.defaults());
+      overlays.add(o);
+      transports.add(t);
+    }
+    overlays.get(1).join(transports.get(0).localAddress());
+    net.scheduler().runFor(5_000);
+    // node 1 already asked once when node 0 became its neighbour; asking again at once gets nothing
+    var again = overlays.get(1).request(transports.get(0).localId(), new byte[] {(byte) NodeRecords.SERVICE}, 5_000);
+    net.scheduler().runUntil(again::isDone, 10_000);
+    assertThat(again.isCompletedExceptionally() || again.join() == null).as("no second full snapshot within the interval").isTrue();
+    clock.advance(20_000);
+    var later = overlays.get(1).request(transports.get(0).localId(), new byte[] {(byte) NodeRecords.SERVICE}, 5_000);
+    net.scheduler().runUntil(later::isDone, 10_000);
+    assertThat(later).isCompletedWithValueMatching(b -> b != null && b.length > 4);
+  }
 }
