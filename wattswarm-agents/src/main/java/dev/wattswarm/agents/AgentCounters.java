@@ -27,12 +27,15 @@ final class AgentCounters {
   static final String REROUTES = "reroutes";
   /** An announcement older than one already applied: gossip may deliver out of order, so not a replay by itself. */
   static final String STALE_ANNOUNCEMENTS = "stale_announcements";
+  /** Nodes whose agents were forgotten because a request to them failed as unreachable. */
+  static final String UNREACHABLE_NODES = "unreachable_nodes";
 
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
   AgentCounters() {
     for (String k : new String[] {FORGED_REPLIES, BAD_SIGNATURES, REPLAYS, OVERSIZED, MISADDRESSED, FORGED_REQUESTS, FOREIGN_AGENTS, IMPOSTORS,
-        INBOX_DROPPED, ASK_ASYNC_DROPPED, ASK_ASYNC_EXPIRED, LATE_REPLIES, REGISTRY_DROPPED, REPLAY_CACHE_FULL, REROUTES, STALE_ANNOUNCEMENTS}) {
+        INBOX_DROPPED, ASK_ASYNC_DROPPED, ASK_ASYNC_EXPIRED, LATE_REPLIES, REGISTRY_DROPPED, REPLAY_CACHE_FULL, REROUTES, STALE_ANNOUNCEMENTS,
+        UNREACHABLE_NODES}) {
       counts.put(k, new AtomicLong());
     }
   }

@@ -52,6 +52,15 @@ public final class AgentRegistry {
     else remoteByNode.put(nodeId, List.copyOf(agents));
   }
 
+  /**
+   * Forgets a node's agents at once: a request to it just failed as unreachable (it could not be
+   * dialled and no relay holds a link to it). Its last announcement time is kept, so only a newer
+   * announcement, which a live node sends every heartbeat, brings them back.
+   */
+  synchronized void unreachable(String nodeId) {
+    if (remoteByNode.remove(nodeId) != null) counters.inc(AgentCounters.UNREACHABLE_NODES);
+  }
+
   synchronized void expire(long now) {
     remoteByNode.values().removeIf(list -> list.isEmpty() || now - list.get(0).seenAtMs() > expiryMs);
     // a node silent for long is forgotten entirely; its next announcement starts afresh

@@ -9,6 +9,7 @@ import dev.wattswarm.node.p2p.NetworkRuntime;
 import dev.wattswarm.node.p2p.RequestRouter;
 import dev.wattswarm.node.state.IdentityFile;
 import dev.wattswarm.p2p.Substrate;
+import dev.wattswarm.p2p.reach.UnreachableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -256,10 +257,12 @@ public final class AgentRuntime implements AutoCloseable {
       try {
         return send(from, pick, body, context, timeoutMs);
       } catch (AgentException e) {
-        // the agent's node is gone or unreachable: re-route to another fit agent; its own errors are final
+        // the agent's node is gone or unreachable: re-route to another fit agent; its own errors, and
+        // a timeout (a live but slow agent may still be working on it), are final
         if (e.kind() != AgentException.Kind.FAILED || !e.getMessage().contains("request to ")) throw e;
         last = e;
         fit.remove(pick);
+        if (e.getCause() instanceof UnreachableException) fit.removeIf(a -> a.nodeId().equals(pick.nodeId()));
         counters.inc(AgentCounters.REROUTES);
       }
     }
@@ -283,6 +286,14 @@ public final class AgentRuntime implements AutoCloseable {
       Throwable c = e.getCause();
       if (c instanceof AgentException ae) throw ae;
       if (c instanceof TimeoutException) throw timeout(to.name(), to.nodeId(), timeoutMs);
+      if (c instanceof UnreachableException u) {
+        // no dial and no relay path reaches the node: forget its agents until it announces again
+        registry.unreachable(to.nodeId());
+        AgentException gone = new AgentException(AgentException.Kind.FAILED, "request to " + to.name() + " on " + to.nodeId()
+            + " failed: " + u.getMessage());
+        gone.initCause(u);
+        throw gone;
+      }
       throw new AgentException(AgentException.Kind.FAILED, "request to " + to.name() + " on " + to.nodeId() + " failed: " + c.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

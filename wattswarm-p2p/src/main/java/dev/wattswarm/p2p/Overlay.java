@@ -305,7 +305,8 @@ public final class Overlay implements Substrate, Transport.Listener {
   /**
    * Asks any node of the network: over an existing link, a direct link dialled from the addresses
    * it signed, or through the overlay (see {@link Reach}). Fails with a TimeoutException after
-   * {@code timeoutMs}.
+   * {@code timeoutMs}, or sooner with {@link dev.wattswarm.p2p.reach.UnreachableException} when
+   * the peer cannot be dialled and every relay branch reports that nobody holds a link to it.
    */
   @Override
   public CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs) {
@@ -499,6 +500,8 @@ public final class Overlay implements Substrate, Transport.Listener {
         reach.relay().onRequest(link, RelayFrames.readRequest(r, MAX_REQUEST_BYTES, reachCfg.relayTtl()));
       } else if (type == FrameType.RELAY_RESPONSE) {
         reach.relay().onResponse(link, RelayFrames.readResponse(r, MAX_REQUEST_BYTES));
+      } else if (type == FrameType.RELAY_NACK) {
+        reach.relay().onNack(link, RelayFrames.readNack(r));
       } else if (type == FrameType.BUNDLE_REQUEST) {
         byte[] bundle = bundleProvider.get();
         if (bundle != null) link.send(new WireWriter(FrameType.BUNDLE).bytes(bundle).done());

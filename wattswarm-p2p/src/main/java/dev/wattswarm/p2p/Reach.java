@@ -24,7 +24,8 @@ import java.util.function.Function;
  * How a request finds its peer, whoever it is: over the link a neighbour or topic tree already
  * has; else over a cached direct link; else by dialling the addresses the peer signed (every dial
  * is TLS-proven against the peer's id, so a wrong or lying address only fails); else, or when
- * every address fails, through the {@link Relay}. Answers on a link are bound to (the link's
+ * every address fails, through the {@link Relay}, which fails the request fast when every relay
+ * branch reports that nobody holds a link to the peer. Answers on a link are bound to (the link's
  * proven peer, request id) by {@link Requests}; relayed answers to the asked peer's signature.
  *
  * <p>Single-threaded on the overlay's scheduler.
@@ -207,6 +208,7 @@ final class Reach {
 
   void linkDown(Link link) {
     direct.linkDown(link);
+    relay.linkDown(link);
     quick.remove(link.peer(), link);
   }
 

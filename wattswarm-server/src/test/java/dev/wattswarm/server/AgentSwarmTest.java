@@ -61,8 +61,6 @@ class AgentSwarmTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("known regression since requests reach non-neighbours: a request to a node that just"
-      + " died is relayed and waits out its timeout instead of failing fast, so it is not re-routed; see the issue 11 note")
   void aRequestIsReroutedWhenTheChosenAgentsNodeIsGone() throws Exception {
     NodeHost a = start("a", "127.0.0.41", "network", null, "lead:coordinator:coordination");
     NodeHost b = start("b", "127.0.0.42", "wan", contactOf(a), "sec-b:specialist:security");
@@ -76,6 +74,54 @@ class AgentSwarmTest {
     var reply = agents.operatorRequest("security", CanonicalJson.parse("{\"code\":\"eval(x)\"}"), Strategy.FIRST, 5_000);
     assertThat(reply.nodeId()).isNotEqualTo(victim.node().nodeId().toString());
     assertThat(agents.reroutes()).isEqualTo(1);
+    // the unreachable node's agents are forgotten at once, so the next request goes straight to the other
+    assertThat(agents.registry().matching("security")).extracting(AgentRecord::nodeId)
+        .doesNotContain(victim.node().nodeId().toString());
+    var again = agents.operatorRequest("security", CanonicalJson.parse("{\"code\":\"eval(y)\"}"), Strategy.FIRST, 5_000);
+    assertThat(again.nodeId()).isEqualTo(reply.nodeId());
+    assertThat(agents.reroutes()).isEqualTo(1);
+    assertThat(agents.counters()).containsEntry("unreachable_nodes", 1L);
+  }
+
+  @Test
+  void aTimeoutOfALiveButSlowAgentIsFinalNotRerouted() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    // both security agents are alive but never answer while the test waits: a timeout says nothing
+    // about their nodes being gone, so the request must not be moved (and so run twice)
+    dev.wattswarm.agents.Responder stuck = (self, from, body) -> {
+      release.await();
+      return body;
+    };
+    NodeHost a = start("a", "127.0.0.46", "network", null, "lead:coordinator:coordination");
+    startWith("b", "127.0.0.47", contactOf(a), Map.of("slow-b", stuck), "slow-b:specialist:security");
+    startWith("c", "127.0.0.48", contactOf(a), Map.of("slow-c", stuck), "slow-c:specialist:security");
+    AgentRuntime agents = a.agents();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> agents.registry().matching("security").size() == 2);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> agents.operatorRequest("security",
+              CanonicalJson.parse("{\"code\":\"x\"}"), Strategy.FIRST, 1_000))
+          .isInstanceOfSatisfying(dev.wattswarm.agents.AgentException.class,
+              e -> assertThat(e.kind()).isEqualTo(dev.wattswarm.agents.AgentException.Kind.TIMEOUT));
+      assertThat(agents.reroutes()).isZero();
+      assertThat(agents.registry().matching("security")).hasSize(2);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  NodeHost startWith(String name, String ip, Contact contact, Map<String, dev.wattswarm.agents.Responder> responders,
+      String... agents) throws Exception {
+    Path dir = tmp.resolve(name);
+    Files.createDirectories(dir);
+    StateDir sd = new StateDir(dir);
+    new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
+    NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", "wan", "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0"))
+        .withControlPort(0);
+    List<AgentSpec> specs = new ArrayList<>();
+    for (String s : agents) specs.add(AgentSpec.parse(s));
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, specs, responders);
+    hosts.add(h);
+    return h;
   }
 
   // an impostor of one of our agents is refused: SwarmBehaviourSuite, over p2p and nats alike

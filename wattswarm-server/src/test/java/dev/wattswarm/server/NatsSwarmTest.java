@@ -91,6 +91,22 @@ class NatsSwarmTest {
   }
 
   @Test
+  void discoveryRecordsTravelOverNatsThroughTheSameRecordLayer() throws Exception {
+    NatsServer server = NatsServer.start();
+    servers.add(server);
+    SwarmConfig sw = swarm(NatsConfig.of(List.of(server.url())));
+    NodeHost a = start("a", sw, null, "coord:coordinator:coordination");
+    NodeHost b = start("b", sw, null, "sec:specialist:security");
+    assertThat(a.network().records()).as("NATS has the record layer too").isNotNull();
+    await().atMost(Duration.ofSeconds(30)).until(() -> a.discovery().node(b.node().nodeId()).isPresent()
+        && b.discovery().node(a.node().nodeId()).isPresent());
+    var bRecord = a.discovery().node(b.node().nodeId()).orElseThrow();
+    assertThat(bRecord.capabilities()).contains("security");
+    assertThat(bRecord.publicUrl()).isEqualTo(b.publicUrl());
+    assertThat(bRecord).isEqualTo(b.network().records().self());
+  }
+
+  @Test
   void natsRestartedMidRunNodesReconnectAndCarryOn() throws Exception {
     NatsServer server = NatsServer.start();
     servers.add(server);

@@ -3,16 +3,13 @@ package dev.wattswarm.node.discovery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wattswarm.kernel.crypto.Hashes;
 import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.node.Node;
 import dev.wattswarm.node.network.NodeRecord;
 import dev.wattswarm.node.p2p.NetworkRuntime;
 import dev.wattswarm.p2p.Substrate;
-import dev.wattswarm.p2p.gossip.Verdict;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,13 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Discovery records between nodes. Gossip on {@code {network}.global.discovery}: each message is
- * one signed record under the SHA-256 of its bytes, judged before it is kept or forwarded (a
- * forged, foreign or malformed record is a strike against the peer that sent it; an expired or
- * superseded one is dropped without blame, since gossip can be slow). And a snapshot service
- * ({@value #SERVICE} on the request router): a node asks a new neighbour, and one neighbour each
- * refresh round, for the records it holds and the discovery URLs it knows, so a newcomer need not
- * wait for every node's next renewal. Every record in a snapshot is checked like any other.
+ * Discovery between nodes, beside the record layer's gossip ({@code {network}.global.records},
+ * see {@link dev.wattswarm.node.p2p.NodeRecords}): a snapshot service ({@value #SERVICE} on the
+ * request router). A node asks a new neighbour, and one neighbour each refresh round, for the
+ * discovery URLs it knows and the records it holds, so a newcomer learns where to poll and need
+ * not wait for every node's next renewal. Every record in a snapshot goes through the one intake,
+ * charged to the neighbour that sent it; a neighbour that sends invalid ones takes a strike.
  */
 final class DiscoveryGossip implements Substrate.MembershipListener {
   private static final Logger log = LoggerFactory.getLogger(DiscoveryGossip.class);
@@ -37,57 +33,19 @@ final class DiscoveryGossip implements Substrate.MembershipListener {
   private final DiscoveryService service;
   private final Node node;
   private final Substrate substrate;
-  private final String topic;
   private final SnapshotQuota served;
-  private volatile boolean announcedToNeighbours;
   private volatile boolean closed;
 
   DiscoveryGossip(DiscoveryService service, Node node, NetworkRuntime net) {
     this.service = service;
     this.node = node;
     this.substrate = net.substrate();
-    this.topic = node.networkId() + ".global.discovery";
     this.served = new SnapshotQuota(service.config().refreshMs() / 3, node.clock());
-    substrate.subscribe(topic, this::judge, (t, id, payload, from) -> {
-      NodeRecord r = NodeRecord.decode(payload);
-      service.admitChecked(r);
-    });
     // built off the p2p thread: sorting and encoding a full book is not protocol work
     net.router().register(SERVICE, (peer, req) -> served.allow(peer)
         ? CompletableFuture.supplyAsync(this::snapshot, r -> Thread.ofVirtual().name("ws-discovery-snapshot").start(r))
         : CompletableFuture.completedFuture(null));
     substrate.addMembershipListener(this);
-  }
-
-  private Verdict judge(NodeId from, byte[] id, byte[] payload) {
-    if (!Arrays.equals(id, Hashes.sha256(payload))) return refuse("id_mismatch");
-    NodeRecord r;
-    try {
-      r = RecordIntake.check(payload, node.networkId(), node.clock().millis());
-    } catch (Refusal bad) {
-      return switch (bad.code()) {
-        case "expired", "not_yet_valid" -> ignore(bad.code());
-        default -> refuse(bad.code());
-      };
-    }
-    var held = service.book().get(r.nodeId(), node.clock().millis());
-    if (held.isPresent() && !r.newerThan(held.get())) return ignore("stale");
-    return Verdict.ACCEPT;
-  }
-
-  private Verdict refuse(String code) {
-    service.count("refused.gossip." + code);
-    return Verdict.reject("discovery_" + code);
-  }
-
-  private Verdict ignore(String code) {
-    service.count("ignored.gossip." + code);
-    return Verdict.ignore("discovery_" + code);
-  }
-
-  void publish(NodeRecord r) {
-    byte[] bytes = r.encode();
-    substrate.publish(topic, Hashes.sha256(bytes), bytes);
   }
 
   /** The records this node holds (up to the snapshot bound) and the discovery URLs it knows. */
@@ -130,9 +88,9 @@ final class DiscoveryGossip implements Substrate.MembershipListener {
     for (JsonNode rec : o.path("records")) {
       if (n++ >= service.config().snapshotRecords()) break;
       try {
-        service.submit(CanonicalJson.encode(rec), false);
+        service.submit(CanonicalJson.encode(rec), false, "peer:" + peer, false);
       } catch (Refusal r) {
-        if (!java.util.Set.of("stale", "expired", "not_yet_valid", "store_full").contains(r.code())) bad++;
+        if (!java.util.Set.of("stale", "expired", "not_yet_valid", "store_full", "source_quota").contains(r.code())) bad++;
       }
     }
     if (bad > 0) substrate.penalize(peer, "discovery: snapshot with " + bad + " invalid records");
@@ -145,11 +103,6 @@ final class DiscoveryGossip implements Substrate.MembershipListener {
   public void peerUp(NodeId peer) {
     if (closed) return;
     pull(peer);
-    if (!announcedToNeighbours) {
-      // the record signed at start may have reached no one: say it again now that someone listens
-      announcedToNeighbours = true;
-      Thread.ofVirtual().name("ws-discovery-announce").start(service::republish);
-    }
   }
 
   @Override

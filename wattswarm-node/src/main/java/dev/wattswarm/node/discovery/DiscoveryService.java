@@ -6,6 +6,7 @@ import dev.wattswarm.node.network.NodeRecord;
 import dev.wattswarm.node.network.NodeRecord.Location;
 import dev.wattswarm.node.network.NodeRecordBook;
 import dev.wattswarm.node.p2p.NetworkRuntime;
+import dev.wattswarm.node.p2p.NodeRecords;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,21 +24,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Discovery v1 on one node: a bounded book of verified, signed node records of this network,
- * fed from POSTs, gossip on {@code {network}.global.discovery}, snapshots from neighbours and the
- * discovery URLs; this node's own record, re-signed and gossiped well before it expires; and the
- * queries the public listener answers (by node, near a place, by capability).
+ * Discovery v1 on one node: a public view over the node's one record layer ({@link NodeRecords}:
+ * the same signed records, book, gossip topic, expiry and intake checks that dialling uses), plus
+ * what only discovery has: POSTs, queries (by node, near a place, by capability), the discovery
+ * URLs a node learns and polls, and neighbour snapshots that carry those URLs. This node's own
+ * record is the record layer's, described with the public URL, the agents' capabilities and the
+ * location.
  *
- * <p>Threads: the book locks itself. Gossip is judged on the p2p thread; snapshots and URL
- * fetches run on virtual threads started by the "ws-discovery" timer thread.
+ * <p>Threads: the book locks itself. Snapshots and URL fetches run on virtual threads started by
+ * the "ws-discovery" timer thread.
  */
 public final class DiscoveryService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DiscoveryService.class);
 
   private final Node node;
   private final NetworkRuntime net;
+  private final NodeRecords records;
   private final DiscoveryConfig cfg;
-  private final NodeRecordBook book;
   private final List<String> ownUrls;
   private final BootnodeUrls learned;
   private final Optional<Location> location;
@@ -48,28 +51,22 @@ public final class DiscoveryService implements AutoCloseable {
   private DiscoveryGossip gossip;
   private UrlRefresher refresher;
   private volatile String publicUrl;
-  private volatile NodeRecord own;
 
   /**
+   * @param net a network whose {@link NetworkRuntime#records()} is the record layer (TLS overlay or NATS)
    * @param ownUrls {@code WATTSWARM_PUBLIC_DISCOVERY_URLS}: published in join.json and shared with neighbours
    * @param capabilities what this node's agents can do, read each time the record is signed
    */
   public DiscoveryService(Node node, NetworkRuntime net, DiscoveryConfig cfg, List<String> ownUrls, Optional<Location> location,
       Supplier<List<String>> capabilities) {
-    this(node, net, cfg, ownUrls, location, capabilities, new NodeRecordBook(node.networkId(), cfg.capacity()));
-  }
-
-  /**
-   * @param book where verified records are kept; pass the dialling layer's book so records found
-   *     by discovery are also dialled, and records it gossips are also served
-   */
-  public DiscoveryService(Node node, NetworkRuntime net, DiscoveryConfig cfg, List<String> ownUrls, Optional<Location> location,
-      Supplier<List<String>> capabilities, NodeRecordBook book) {
-    if (!book.networkId().equals(node.networkId())) throw new IllegalArgumentException("the record book is for another network");
+    if (net.records() == null) throw new IllegalArgumentException("discovery needs the network's record layer");
+    if (!net.records().book().networkId().equals(node.networkId())) {
+      throw new IllegalArgumentException("the record book is for another network");
+    }
     this.node = node;
     this.net = net;
+    this.records = net.records();
     this.cfg = cfg;
-    this.book = book;
     this.ownUrls = List.copyOf(ownUrls);
     this.learned = new BootnodeUrls(node.stateDir());
     this.location = location;
@@ -81,36 +78,21 @@ public final class DiscoveryService implements AutoCloseable {
     return net.advertisedAddress().startsWith("127.") ? DiscoveryConfig.local() : DiscoveryConfig.wan();
   }
 
-  /** Signs the first record and starts gossip, snapshots and the refresh rounds. */
+  /** Describes this node's record (signed and gossiped at once) and starts snapshots and the refresh rounds. */
   public DiscoveryService start(String publicUrl) {
     this.publicUrl = publicUrl == null || publicUrl.isEmpty() ? null : publicUrl;
     gossip = new DiscoveryGossip(this, node, net);
     refresher = new UrlRefresher(this, cfg);
-    republish();
-    timer.scheduleWithFixedDelay(this::republish, cfg.republishMs(), cfg.republishMs(), TimeUnit.MILLISECONDS);
+    Optional<Location> where = location;
+    records.describe(() -> this.publicUrl, capabilities, () -> where);
     timer.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("ws-discovery-refresh").start(this::refresh), cfg.refreshMs() / 3,
         cfg.refreshMs(), TimeUnit.MILLISECONDS);
     return node.manage(this);
   }
 
-  /** Signs a fresh record of this node, keeps it and gossips it. */
-  void republish() {
-    try {
-      List<String> addrs = List.of(net.advertisedAddress());
-      List<String> caps = capabilities.get().stream().distinct().sorted().limit(NodeRecord.MAX_CAPABILITIES).toList();
-      long now = node.clock().millis();
-      NodeRecord r = NodeRecord.sign(node.key(), node.networkId(), addrs, publicUrl, caps, location, now, cfg.recordTtlMs());
-      book.offer(r, now);
-      own = r;
-      gossip.publish(r);
-    } catch (RuntimeException e) {
-      log.warn("could not renew this node's discovery record: {}", e.getMessage());
-    }
-  }
-
   private void refresh() {
     try {
-      book.sweep(node.clock().millis());
+      records.book().sweep(node.clock().millis());
       gossip.pullFromRandomNeighbour();
       refresher.round();
     } catch (RuntimeException e) {
@@ -119,16 +101,18 @@ public final class DiscoveryService implements AutoCloseable {
   }
 
   /**
-   * A record from outside (POST, a discovery URL, a neighbour): checked, stored when newer, and
-   * passed on by gossip when it came by POST so the whole network learns it.
+   * A record from outside (POST, a discovery URL, a neighbour's snapshot), taken through the record
+   * layer's one intake, and passed on by gossip when it came by POST so the whole network learns it.
    *
+   * @param source who handed it over (a client address key, a URL, a peer), charged for new node ids
+   * @param client true for a client address (POST), whose budget of new node ids is smaller
    * @throws Refusal saying why nothing was stored
    */
-  public NodeRecordBook.Outcome submit(byte[] json, boolean forward) {
+  public NodeRecordBook.Outcome submit(byte[] json, boolean forward, String source, boolean client) {
     try {
       NodeRecord r = RecordIntake.parse(json);
-      NodeRecordBook.Outcome o = RecordIntake.admit(book, r, node.clock().millis());
-      if (o == NodeRecordBook.Outcome.STORED && forward) gossip.publish(r);
+      NodeRecordBook.Outcome o = records.admit(r, source, client);
+      if (o == NodeRecordBook.Outcome.STORED && forward) records.spread(r);
       count("accepted." + (forward ? "post" : "pull"));
       return o;
     } catch (Refusal r) {
@@ -137,40 +121,30 @@ public final class DiscoveryService implements AutoCloseable {
     }
   }
 
-  /** Stores a record that gossip has already judged valid. */
-  void admitChecked(NodeRecord r) {
-    try {
-      RecordIntake.admit(book, r, node.clock().millis());
-      count("accepted.gossip");
-    } catch (Refusal refused) {
-      count("refused." + refused.code());
-    }
-  }
-
   void count(String key) {
     counters.computeIfAbsent(key, k -> new LongAdder()).increment();
   }
 
   public Optional<NodeRecord> node(NodeId id) {
-    return book.get(id, node.clock().millis());
+    return records.book().get(id, node.clock().millis());
   }
 
   /** Live records within {@code radiusKm} of {@code at}, nearest first. */
   public List<NodeRecord> nearby(Location at, double radiusKm) {
-    return book.all(node.clock().millis()).stream().filter(r -> r.location().isPresent())
+    return records.book().all(node.clock().millis()).stream().filter(r -> r.location().isPresent())
         .filter(r -> GreatCircle.km(at, r.location().get()) <= radiusKm)
         .sorted(Comparator.comparingDouble(r -> GreatCircle.km(at, r.location().get()))).limit(cfg.maxResults()).toList();
   }
 
   /** Live records that advertise {@code capability}, most recently issued first. */
   public List<NodeRecord> capability(String capability) {
-    return book.all(node.clock().millis()).stream().filter(r -> r.capabilities().contains(capability))
+    return records.book().all(node.clock().millis()).stream().filter(r -> r.capabilities().contains(capability))
         .sorted(Comparator.comparingLong(NodeRecord::issuedAtMs).reversed()).limit(cfg.maxResults()).toList();
   }
 
   /** Live records, most recently issued first. */
   public List<NodeRecord> all(int limit) {
-    return book.all(node.clock().millis()).stream().sorted(Comparator.comparingLong(NodeRecord::issuedAtMs).reversed())
+    return records.book().all(node.clock().millis()).stream().sorted(Comparator.comparingLong(NodeRecord::issuedAtMs).reversed())
         .limit(Math.min(limit, cfg.maxResults())).toList();
   }
 
@@ -192,11 +166,11 @@ public final class DiscoveryService implements AutoCloseable {
   }
 
   public NodeRecord own() {
-    return own;
+    return records.self();
   }
 
   public NodeRecordBook book() {
-    return book;
+    return records.book();
   }
 
   public DiscoveryConfig config() {
@@ -207,10 +181,10 @@ public final class DiscoveryService implements AutoCloseable {
     return node;
   }
 
-  /** Accepted and refused records by way and reason, sorted by key. */
+  /** Accepted and refused records by way and reason (this service's and the record layer's gossip and snapshots), sorted by key. */
   public Map<String, Long> counters() {
-    Map<String, Long> out = new TreeMap<>();
-    counters.forEach((k, v) -> out.put(k, v.sum()));
+    Map<String, Long> out = new TreeMap<>(records.counters());
+    counters.forEach((k, v) -> out.merge(k, v.sum(), Long::sum));
     return out;
   }
 

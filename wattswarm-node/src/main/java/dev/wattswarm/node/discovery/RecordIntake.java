@@ -3,6 +3,7 @@ package dev.wattswarm.node.discovery;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.node.network.NodeRecord;
 import dev.wattswarm.node.network.NodeRecordBook;
+import java.util.function.BooleanSupplier;
 
 /**
  * The checks every discovery record passes before it is stored, whether it came in a POST, by
@@ -68,10 +69,25 @@ public final class RecordIntake {
    * @throws Refusal also when a newer record of the node is held (409 stale) or the book is full of longer-lived ones
    */
   public static NodeRecordBook.Outcome admit(NodeRecordBook book, NodeRecord r, long nowMs) {
+    return admit(book, r, nowMs, () -> true);
+  }
+
+  /**
+   * Checks and stores, paying for a node not held yet with {@code newNode} (the source's budget of
+   * new node ids): renewals of known nodes are always free.
+   *
+   * @throws Refusal as {@link #admit(NodeRecordBook, NodeRecord, long)}, and 429 source_quota when
+   *     the budget is spent
+   */
+  public static NodeRecordBook.Outcome admit(NodeRecordBook book, NodeRecord r, long nowMs, BooleanSupplier newNode) {
     var held = book.get(r.nodeId(), nowMs);
     // byte-identical to a record already verified: polls and snapshots repeat most records
     if (held.isPresent() && java.util.Arrays.equals(held.get().encode(), r.encode())) return NodeRecordBook.Outcome.UNCHANGED;
     check(r, book.networkId(), nowMs);
+    if (held.isEmpty() && !newNode.getAsBoolean()) {
+      throw new Refusal(429, "source_quota", "this source has added too many new nodes lately (keys are free, so each source"
+          + " gets a budget); try again later");
+    }
     NodeRecordBook.Outcome o;
     try {
       o = book.offer(r, nowMs);

@@ -10,7 +10,7 @@ import java.util.Map;
  * neighbour has no reason to ask more often than its refresh round. Bounded: the peers least
  * recently served are forgotten first. Thread-safe.
  */
-final class SnapshotQuota {
+public final class SnapshotQuota {
   static final int MAX_PEERS = 1024;
 
   private final long intervalMs;
@@ -22,12 +22,12 @@ final class SnapshotQuota {
     }
   };
 
-  SnapshotQuota(long intervalMs, Clock clock) {
+  public SnapshotQuota(long intervalMs, Clock clock) {
     this.intervalMs = intervalMs;
     this.clock = clock;
   }
 
-  synchronized boolean allow(NodeId peer) {
+  public synchronized boolean allow(NodeId peer) {
     long now = clock.millis();
     Long prev = last.get(peer);
     if (prev != null && now - prev < intervalMs && now >= prev) return false;

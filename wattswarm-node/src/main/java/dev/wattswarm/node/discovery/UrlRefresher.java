@@ -65,7 +65,7 @@ final class UrlRefresher {
     for (JsonNode r : records) {
       if (n++ >= cfg.maxResults()) break;
       try {
-        service.submit(CanonicalJson.encode(r), false);
+        service.submit(CanonicalJson.encode(r), false, "url:" + url, false);
       } catch (Refusal refused) {
         // counted by submit; one bad record does not spoil the rest
       }

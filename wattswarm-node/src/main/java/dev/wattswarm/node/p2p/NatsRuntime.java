@@ -43,7 +43,11 @@ final class NatsRuntime {
     for (String n : cfg.nodeScopeIds()) scopes.add(Scope.of("node", n));
     RequestRouter router = new RequestRouter(substrate);
     EventSync sync = new EventSync(node.log(), substrate, router, scopes, SyncConfig.lan(), rules);
-    NetworkRuntime rt = new NetworkRuntime(scheduler, substrate, sync, router, null, "nats:" + link.config().display(), node.stateDir());
+    // the same record layer as on the overlay; a node on NATS has no address to dial, only what it describes
+    NodeRecords records = new NodeRecords(node.key(), node.networkId(), node.clock(), substrate, router, java.util.List.of(),
+        3_600_000, dev.wattswarm.node.network.RecordLimits.defaults());
+    NetworkRuntime rt = new NetworkRuntime(scheduler, substrate, sync, router, records, "nats:" + link.config().display(),
+        node.stateDir());
     rt.natsLink(link);
     return node.manage(rt);
   }

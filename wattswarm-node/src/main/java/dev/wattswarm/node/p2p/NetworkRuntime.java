@@ -48,7 +48,7 @@ public final class NetworkRuntime implements AutoCloseable {
 
   private final NodeRecords records;
 
-  /** The signed node records of this network: this node's own, and every member's it has verified; null over NATS. */
+  /** The signed node records of this network: this node's own, and every member's it has verified (over NATS too). */
   public NodeRecords records() {
     return records;
   }
@@ -152,7 +152,7 @@ public final class NetworkRuntime implements AutoCloseable {
     }
     // records live an hour (ten minutes on loopback, where test swarms come and go) and are re-signed at a third
     NodeRecords records = new NodeRecords(node.key(), node.networkId(), node.clock(), overlay, router, addrs,
-        lo ? 10 * 60_000 : 3_600_000, 10_000);
+        lo ? 10 * 60_000 : 3_600_000, dev.wattswarm.node.network.RecordLimits.defaults());
     EventSync sync = new EventSync(node.log(), overlay, router, scopes, sc, rules);
     for (Contact c : contacts) overlay.join(c.address(), c.nodeId());
     // peers known from the last run: a restarted node (even on a new port) finds the swarm again

@@ -3,8 +3,13 @@ package dev.wattswarm.node.p2p;
 import dev.wattswarm.kernel.crypto.Hashes;
 import dev.wattswarm.kernel.identity.KeyPair;
 import dev.wattswarm.kernel.identity.NodeId;
+import dev.wattswarm.node.discovery.RecordIntake;
+import dev.wattswarm.node.discovery.Refusal;
+import dev.wattswarm.node.discovery.SnapshotQuota;
+import dev.wattswarm.node.network.NewNodeQuota;
 import dev.wattswarm.node.network.NodeRecord;
 import dev.wattswarm.node.network.NodeRecordBook;
+import dev.wattswarm.node.network.RecordLimits;
 import dev.wattswarm.p2p.Overlay;
 import dev.wattswarm.p2p.Substrate;
 import dev.wattswarm.p2p.gossip.Verdict;
@@ -15,32 +20,47 @@ import dev.wattswarm.p2p.wire.WireWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Every node's signed {@link NodeRecord}, known to every member: each node signs its own and
- * gossips it on {@code {network}.global.records} when it starts, when a neighbour comes up and
- * before it expires; a node that gains a neighbour also asks it for every record it knows (router
- * service {@link #SERVICE}), so a newcomer can dial anyone at once. Only records that verify
- * (signature by their node, this network, time window) are stored or forwarded; the overlay dials
- * non-neighbours from this book.
+ * The one record layer of a node: every member's signed {@link NodeRecord} (where it can be
+ * dialled, and what Discovery v1 serves), in one bounded book. Each node signs its own and gossips
+ * it on {@code {network}.global.records} when it starts, when a neighbour comes up and at a third
+ * of its lifetime; a node that gains a neighbour asks it for every record it knows (router service
+ * {@link #SERVICE}, answered once per peer per interval). Records from anywhere (gossip, snapshots,
+ * Discovery's POSTs and discovery URLs) get in through {@link #admit} only: the checks of {@link
+ * RecordIntake} (same reasons everywhere), then a budget of new node ids per source ({@link
+ * RecordLimits}), then the book's global bound. On the TLS overlay the book also tells the overlay
+ * where to dial non-neighbours.
  */
 public final class NodeRecords implements AutoCloseable {
   /** Router service byte: "send me the records you know". */
   public static final int SERVICE = 20;
   /** Records in one answer to {@link #SERVICE}, at most. */
   static final int MAX_PER_ANSWER = 512;
+  /** Refusals that blame nobody: time passing, reordering, full budgets or a full book. */
+  private static final Set<String> BLAMELESS = Set.of("expired", "not_yet_valid", "stale", "store_full", "source_quota");
 
   private final KeyPair key;
   private final String networkId;
   private final Clock clock;
   private final Substrate substrate;
   private final NodeRecordBook book;
+  private final NewNodeQuota perPeer;
+  private final NewNodeQuota perAddress;
+  /** A full answer to {@link #SERVICE} is the largest thing this layer sends: once per peer per interval. */
+  private final SnapshotQuota served;
   private final List<String> addrs;
   private final long ttlMs;
   private final String topic;
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
   private volatile Supplier<String> publicUrl = () -> null;
   private volatile Supplier<List<String>> capabilities = List::of;
   private volatile Supplier<Optional<NodeRecord.Location>> location = Optional::empty;
@@ -48,23 +68,28 @@ public final class NodeRecords implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param addrs where this node can be dialled (non-wildcard host:port), in order of preference
+   * @param substrate the TLS overlay (which then dials from this book) or any other substrate (NATS)
+   * @param addrs where this node can be dialled (non-wildcard host:port), in order of preference;
+   *     empty when it cannot be dialled at all
    * @param ttlMs how long each signed record is valid; it is re-signed and gossiped at a third of it
    */
-  public NodeRecords(KeyPair key, String networkId, Clock clock, Overlay overlay, RequestRouter router, List<String> addrs,
-      long ttlMs, int capacity) {
+  public NodeRecords(KeyPair key, String networkId, Clock clock, Substrate substrate, RequestRouter router, List<String> addrs,
+      long ttlMs, RecordLimits limits) {
     this.key = key;
     this.networkId = networkId;
     this.clock = clock;
-    this.substrate = overlay;
+    this.substrate = substrate;
     this.addrs = List.copyOf(addrs);
     this.ttlMs = ttlMs;
-    this.book = new NodeRecordBook(networkId, capacity);
+    this.book = new NodeRecordBook(networkId, limits.capacity());
+    this.perPeer = new NewNodeQuota(limits.perPeerBurst(), limits.perPeerRefillMs(), limits.maxSources());
+    this.perAddress = new NewNodeQuota(limits.perAddressBurst(), limits.perAddressRefillMs(), limits.maxSources());
     this.topic = networkId + ".global.records";
-    overlay.addressResolver(id -> book.addresses(id, clock.millis()));
-    overlay.subscribe(topic, this::validate, (t, id, payload, from) -> {});
+    this.served = new SnapshotQuota(Math.min(60_000, ttlMs / 30), clock);
+    if (substrate instanceof Overlay overlay) overlay.addressResolver(id -> book.addresses(id, clock.millis()));
+    substrate.subscribe(topic, this::validate, (t, id, payload, from) -> {});
     router.register(SERVICE, this::answer);
-    overlay.addMembershipListener(new Substrate.MembershipListener() {
+    substrate.addMembershipListener(new Substrate.MembershipListener() {
       @Override
       public void peerUp(NodeId peer) {
         publish();
@@ -74,12 +99,12 @@ public final class NodeRecords implements AutoCloseable {
       @Override
       public void peerDown(NodeId peer) {}
     });
-    Periodic.start(overlay.scheduler(), "node-records", () -> Math.max(1_000, ttlMs / 3), () -> closed, this::refresh,
+    Periodic.start(substrate.scheduler(), "node-records", () -> Math.max(1_000, ttlMs / 3), () -> closed, this::refresh,
         e -> {});
     refresh();
   }
 
-  /** The verified records of this network (shared with Discovery). */
+  /** The verified records of this network (Discovery v1 serves a view of it). */
   public NodeRecordBook book() {
     return book;
   }
@@ -87,6 +112,11 @@ public final class NodeRecords implements AutoCloseable {
   /** This node's current signed record. */
   public NodeRecord self() {
     return self;
+  }
+
+  /** How long this node's records live. */
+  public long ttlMs() {
+    return ttlMs;
   }
 
   /**
@@ -104,15 +134,38 @@ public final class NodeRecords implements AutoCloseable {
   /** Signs a fresh record and gossips it. */
   public void refresh() {
     long now = clock.millis();
-    NodeRecord r = NodeRecord.sign(key, networkId, addrs, publicUrl.get(), capabilities.get(), location.get(), now, ttlMs);
+    List<String> caps = capabilities.get().stream().distinct().sorted().limit(NodeRecord.MAX_CAPABILITIES).toList();
+    NodeRecord r = NodeRecord.sign(key, networkId, addrs, publicUrl.get(), caps, location.get(), now, ttlMs);
     self = r;
     book.offer(r, now);
     publish();
   }
 
+  /**
+   * The one way a record from outside gets in: checked by {@link RecordIntake}, then, for a node
+   * not held yet, paid for from the source's budget of new node ids.
+   *
+   * @param source who handed it over: a peer's node id, a discovery URL, or a client's address key
+   * @param client true for a client address (POST), whose budget is smaller than a peer's
+   * @throws Refusal saying why nothing was stored
+   */
+  public NodeRecordBook.Outcome admit(NodeRecord r, String source, boolean client) {
+    NewNodeQuota q = client ? perAddress : perPeer;
+    return RecordIntake.admit(book, r, clock.millis(), () -> q.take(source, clock.millis()));
+  }
+
+  /** Gossips a record this node took from outside (a POST), so the whole network learns it. */
+  public void spread(NodeRecord r) {
+    publish(r);
+  }
+
   private void publish() {
     NodeRecord r = self;
-    if (r == null || closed) return;
+    if (r != null) publish(r);
+  }
+
+  private void publish(NodeRecord r) {
+    if (closed) return;
     byte[] payload = r.encode();
     try {
       substrate.publish(topic, Hashes.sha256(payload), payload);
@@ -122,47 +175,63 @@ public final class NodeRecords implements AutoCloseable {
   }
 
   private Verdict validate(NodeId from, byte[] id, byte[] payload) {
-    if (!java.util.Arrays.equals(id, Hashes.sha256(payload))) return Verdict.reject("record_id_mismatch");
-    NodeRecord r;
+    if (!java.util.Arrays.equals(id, Hashes.sha256(payload))) return refuse("gossip", "id_mismatch");
     try {
-      r = NodeRecord.decode(payload);
-    } catch (IllegalArgumentException e) {
-      return Verdict.reject("malformed_record");
+      admit(RecordIntake.parse(payload), "peer:" + from, false);
+      count("accepted.gossip");
+      return Verdict.ACCEPT;
+    } catch (Refusal r) {
+      // expired in flight, superseded or over budget is nobody's fault; a forged or foreign record is the sender's
+      if (BLAMELESS.contains(r.code())) {
+        count("ignored.gossip." + r.code());
+        return Verdict.ignore("record_" + r.code());
+      }
+      return refuse("gossip", r.code());
     }
-    try {
-      NodeRecordBook.Outcome o = book.offer(r, clock.millis());
-      return o == NodeRecordBook.Outcome.STALE ? Verdict.ignore("stale_record") : Verdict.ACCEPT;
-    } catch (IllegalArgumentException e) {
-      // expired in flight is nobody's fault; a bad signature or foreign network is the sender's
-      return e.getMessage().contains("expired") || e.getMessage().contains("future")
-          ? Verdict.ignore("record_out_of_window") : Verdict.reject("bad_record");
-    }
+  }
+
+  private Verdict refuse(String way, String code) {
+    count("refused." + way + "." + code);
+    return Verdict.reject("record_" + code);
   }
 
   private void fetchFrom(NodeId peer) {
-    substrate.request(peer, new byte[] {(byte) SERVICE}, 10_000).thenAccept(this::absorb).exceptionally(e -> null);
+    substrate.request(peer, new byte[] {(byte) SERVICE}, 10_000).thenAccept(a -> absorb(peer, a)).exceptionally(e -> null);
   }
 
-  private void absorb(byte[] answer) {
-    if (answer == null) return;
-    long now = clock.millis();
+  private void absorb(NodeId peer, byte[] answer) {
+    if (answer == null || closed) return;
+    int bad = 0;
     try {
       WireReader r = new WireReader(answer);
       int n = r.i32();
-      if (n < 0 || n > MAX_PER_ANSWER) return;
+      if (n < 0 || n > MAX_PER_ANSWER) {
+        substrate.penalize(peer, "records: a snapshot claiming " + n + " records");
+        return;
+      }
       for (int i = 0; i < n; i++) {
         try {
-          book.offer(NodeRecord.decode(r.bytes(NodeRecord.MAX_BYTES)), now);
-        } catch (IllegalArgumentException e) {
-          // a record that does not verify is skipped; the rest still count
+          admit(RecordIntake.parse(r.bytes(NodeRecord.MAX_BYTES)), "peer:" + peer, false);
+          count("accepted.snapshot");
+        } catch (Refusal refused) {
+          if (BLAMELESS.contains(refused.code())) count("ignored.snapshot." + refused.code());
+          else {
+            count("refused.snapshot." + refused.code());
+            bad++;
+          }
         }
       }
     } catch (MalformedFrameException e) {
-      // a truncated answer: keep what verified
+      bad++;
     }
+    if (bad > 0) substrate.penalize(peer, "records: a snapshot with " + bad + " invalid records");
   }
 
   private CompletableFuture<byte[]> answer(NodeId peer, byte[] request) {
+    if (!served.allow(peer)) {
+      count("snapshots_refused");
+      return CompletableFuture.completedFuture(null);
+    }
     List<NodeRecord> all = new ArrayList<>(book.all(clock.millis()));
     if (all.size() > MAX_PER_ANSWER) all = all.subList(0, MAX_PER_ANSWER);
     WireWriter w = new WireWriter(0).i32(all.size());
@@ -170,6 +239,17 @@ public final class NodeRecords implements AutoCloseable {
     for (NodeRecord r : all) w.bytes(r.encode());
     byte[] framed = w.done();
     return CompletableFuture.completedFuture(java.util.Arrays.copyOfRange(framed, 1, framed.length));
+  }
+
+  private void count(String key) {
+    counters.computeIfAbsent(key, k -> new LongAdder()).increment();
+  }
+
+  /** Records taken, ignored and refused, by way (gossip, snapshot) and reason. */
+  public Map<String, Long> counters() {
+    Map<String, Long> out = new TreeMap<>();
+    counters.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   @Override

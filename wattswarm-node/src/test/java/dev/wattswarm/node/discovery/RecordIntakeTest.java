@@ -130,6 +130,39 @@ class RecordIntakeTest {
   }
 
   @Test
+  void aSourceOverItsBudgetOfNewNodesIsRefusedButRenewalsAndForgeriesAreJudgedAsBefore() {
+    var quota = new dev.wattswarm.node.network.NewNodeQuota(5, 60_000, 100);
+    java.util.function.BooleanSupplier flooder = () -> quota.take("peer:flooder", now);
+    List<KeyPair> fresh = new java.util.ArrayList<>();
+    int refused = 0;
+    for (int i = 0; i < 50; i++) {
+      KeyPair k = KeyPair.generate(rng);
+      try {
+        RecordIntake.admit(book, record(k, NET, now, 600_000), now, flooder);
+        fresh.add(k);
+      } catch (Refusal r) {
+        assertThat(r.code()).isEqualTo("source_quota");
+        assertThat(r.status()).isEqualTo(429);
+        refused++;
+      }
+    }
+    assertThat(fresh).hasSize(5);
+    assertThat(refused).isEqualTo(45);
+    assertThat(book.size()).isEqualTo(5);
+    // a renewal of a node already held costs nothing
+    assertThat(RecordIntake.admit(book, record(fresh.get(0), NET, now + 1, 600_000), now + 1, flooder))
+        .isEqualTo(NodeRecordBook.Outcome.STORED);
+    // a forgery is still a forgery, not a budget matter
+    ObjectNode forged = record(KeyPair.generate(rng), NET, now, 600_000).toJson();
+    forged.putArray("addrs").add("127.0.0.1:1");
+    assertThatThrownBy(() -> RecordIntake.admit(book, NodeRecord.fromJson(forged), now, flooder))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo("bad_signature"));
+    // another source is not held back by the flooder
+    assertThat(RecordIntake.admit(book, record(KeyPair.generate(rng), NET, now, 600_000), now, () -> quota.take("peer:honest", now)))
+        .isEqualTo(NodeRecordBook.Outcome.STORED);
+  }
+
+  @Test
   void greatCircleDistances() {
     var paris = new NodeRecord.Location(48.8566, 2.3522);
     var london = new NodeRecord.Location(51.5074, -0.1278);

@@ -8,11 +8,13 @@ import dev.wattswarm.p2p.transport.Scheduler;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +28,16 @@ import java.util.function.UnaryOperator;
  * and the neighbour that handed over a forged frame takes a strike. The de-duplication set, the
  * reverse routes (in total and per upstream neighbour) and the answers in progress are bounded;
  * requests outside the time window are refused so replay protection need only remember the window.
+ *
+ * <p>Failing fast: each hop answers the neighbour that handed it a request with a {@link
+ * RelayFrames.Nack} once nothing can come back through it: at once when it had the request
+ * already (another path covers it), else once every neighbour it passed the request on to has
+ * said the same (an echo over the flood's tree). A NACK is exhaustive only when every branch below
+ * ended at nodes with nowhere new to go; one that ran out of hops, hit a full table or lost a link
+ * is inconclusive. The asker fails with {@link UnreachableException} when one of its floods comes
+ * back exhaustive from every neighbour; an inconclusive one leaves it waiting for the answer, the
+ * next flood or the timeout, as before. A lying neighbour can only close its own branch: the
+ * asker still waits for every other one, and an answer is signed by the target.
  *
  * <p>Single-threaded on the overlay's scheduler, except the sending of answers.
  */
@@ -45,9 +57,34 @@ public final class Relay {
     void strike(Link link, String key, String detail);
   }
 
-  private record Route(List<Link> upstream, long expiresAt) {}
+  /** A relayed request passing through: who handed it over, who it went on to, what came back. */
+  private static final class Route {
+    final List<Link> upstream;
+    final long expiresAt;
+    final NodeId target;
+    /** Links it was passed on to that have not said "not through me" yet. */
+    final Set<Link> pending = new HashSet<>();
+    boolean inconclusive;
+
+    Route(List<Link> upstream, long expiresAt, NodeId target) {
+      this.upstream = upstream;
+      this.expiresAt = expiresAt;
+      this.target = target;
+    }
+  }
 
   private record Waiting(NodeId target, CompletableFuture<byte[]> future, List<String> keys) {}
+
+  /** One flood of a request of ours, and the neighbours it went to that have not answered "not through me". */
+  private static final class Flood {
+    final Waiting waiting;
+    final Set<Link> pending = new HashSet<>();
+    boolean inconclusive;
+
+    Flood(Waiting waiting) {
+      this.waiting = waiting;
+    }
+  }
 
   private static final int MAX_PATHS = 3;
 
@@ -63,7 +100,7 @@ public final class Relay {
   private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
   private final LinkedHashMap<String, Route> routes = new LinkedHashMap<>();
   private final Map<NodeId, Integer> routesPerPeer = new HashMap<>();
-  private final Map<String, Waiting> waiting = new HashMap<>();
+  private final Map<String, Flood> waiting = new HashMap<>();
   private final AtomicInteger answering = new AtomicInteger();
 
   public Relay(String networkId, NodeId self, Scheduler scheduler, ReachConfig cfg, DefenseCounters counters,
@@ -113,10 +150,13 @@ public final class Relay {
     String key = Hashes.hex(id);
     RelayFrames.Request req = RelayFrames.request(networkId, id, self, w.target(), cfg.relayTtl(), scheduler.now(), payload, signer);
     remember(key);
-    waiting.put(key, w);
+    Flood fl = new Flood(w);
+    waiting.put(key, fl);
     w.keys().add(key);
     byte[] frame = req.encode();
-    for (Link l : env.neighbourLinks()) l.send(frame);
+    for (Link l : env.neighbourLinks()) if (l.send(frame)) fl.pending.add(l);
+    // no neighbour right now proves nothing about the target: wait for the next flood
+    if (fl.pending.isEmpty()) fl.inconclusive = true;
     return true;
   }
 
@@ -125,14 +165,17 @@ public final class Relay {
     String key = Hashes.hex(req.relayId());
     Route r = routes.get(key);
     if (seen.containsKey(key)) {
-      // another path's copy: keep it as a spare way back for the answer
-      if (r != null && r.upstream().size() < MAX_PATHS && !r.upstream().contains(link)) r.upstream().add(link);
+      // another path's copy: keep it as a spare way back for the answer, and tell that path at
+      // once that nothing will come back through here that the first path does not cover
+      if (r != null && r.upstream.size() < MAX_PATHS && !r.upstream.contains(link)) r.upstream.add(link);
       counters.inc("relay.duplicates");
+      nack(link, req.relayId(), true);
       return;
     }
     long now = scheduler.now();
     if (Math.abs(now - req.issuedAt()) > cfg.relayWindowMs()) {
       counters.inc("relay.outside_window");
+      nack(link, req.relayId(), false);
       return;
     }
     if (!req.verify(networkId)) {
@@ -141,48 +184,133 @@ public final class Relay {
     }
     if (req.origin().equals(self)) {
       counters.inc("relay.own_echo");
+      nack(link, req.relayId(), true);
       return;
     }
     remember(key);
-    if (!addRoute(key, link, now)) return;
+    if (!req.target().equals(self) && req.ttl() <= 1) {
+      counters.inc("relay.ttl_expired");
+      nack(link, req.relayId(), false);
+      return;
+    }
+    Route route = addRoute(key, link, now, req.target());
+    if (route == null) {
+      nack(link, req.relayId(), false);
+      return;
+    }
     if (req.target().equals(self)) {
       answer(key, req);
       return;
     }
-    if (req.ttl() <= 1) {
-      counters.inc("relay.ttl_expired");
-      return;
-    }
-    RelayFrames.Request next = req.withTtl(req.ttl() - 1);
-    byte[] frame = next.encode();
+    byte[] frame = req.withTtl(req.ttl() - 1).encode();
     Link direct = env.linkTo(req.target());
     if (direct != null) {
-      direct.send(frame);
+      if (direct.send(frame)) route.pending.add(direct);
     } else {
       for (Link l : env.neighbourLinks()) {
-        if (!l.peer().equals(link.peer()) && !l.peer().equals(req.origin())) l.send(frame);
+        if (!l.peer().equals(link.peer()) && !l.peer().equals(req.origin()) && l.send(frame)) route.pending.add(l);
       }
     }
     counters.inc("relay.forwarded");
+    if (route.pending.isEmpty()) conclude(key, route);
   }
 
-  private boolean addRoute(String key, Link upstream, long now) {
+  /** A RELAY_NACK arrived on {@code link}: nothing will come back through it for that request. */
+  public void onNack(Link link, RelayFrames.Nack nack) {
+    String key = Hashes.hex(nack.relayId());
+    Flood fl = waiting.get(key);
+    if (fl != null) {
+      // only a neighbour we handed this very flood to may close its branch of it
+      if (!fl.pending.remove(link)) {
+        counters.inc("relay.unexpected_nacks");
+        return;
+      }
+      if (!nack.exhaustive()) fl.inconclusive = true;
+      if (fl.pending.isEmpty()) floodEnded(key, fl);
+      return;
+    }
+    Route r = routes.get(key);
+    if (r == null || !r.pending.remove(link)) {
+      counters.inc("relay.unexpected_nacks");
+      return;
+    }
+    if (!nack.exhaustive()) r.inconclusive = true;
+    if (r.pending.isEmpty()) conclude(key, r);
+  }
+
+  /**
+   * {@code link} is gone: its branches of the requests under way will say nothing more. That
+   * proves nothing about the target unless the link was to the target itself.
+   */
+  public void linkDown(Link link) {
+    List<String> ended = new ArrayList<>();
+    for (Map.Entry<String, Flood> e : waiting.entrySet()) {
+      Flood fl = e.getValue();
+      if (!fl.pending.remove(link)) continue;
+      if (!link.peer().equals(fl.waiting.target())) fl.inconclusive = true;
+      if (fl.pending.isEmpty()) ended.add(e.getKey());
+    }
+    for (String k : ended) {
+      Flood fl = waiting.get(k);
+      if (fl != null) floodEnded(k, fl);
+    }
+    ended.clear();
+    for (Map.Entry<String, Route> e : routes.entrySet()) {
+      Route r = e.getValue();
+      if (!r.pending.remove(link)) continue;
+      if (!link.peer().equals(r.target)) r.inconclusive = true;
+      if (r.pending.isEmpty()) ended.add(e.getKey());
+    }
+    for (String k : ended) {
+      Route r = routes.get(k);
+      if (r != null) conclude(k, r);
+    }
+  }
+
+  /**
+   * Every branch of a relayed request passing through here came back empty: say so upstream. The
+   * route stays until it expires: an answer may still come through a node that had us as a spare
+   * way back.
+   */
+  private void conclude(String key, Route r) {
+    r.pending.clear();
+    nack(r.upstream.get(0), Hashes.unhex(key), !r.inconclusive);
+  }
+
+  /** Every neighbour a flood of ours went to said "not through me". */
+  private void floodEnded(String key, Flood fl) {
+    counters.inc("relay.floods_nacked");
+    if (fl.inconclusive) return; // the search stopped short somewhere: wait for the next flood or the timeout
+    Waiting w = fl.waiting;
+    for (String k : w.keys()) waiting.remove(k);
+    counters.inc("relay.unreachable");
+    w.future().completeExceptionally(new UnreachableException(w.target(), "node " + w.target()
+        + " is unreachable: it could not be dialled and no node reachable through the overlay holds a link to it"));
+  }
+
+  private void nack(Link link, byte[] relayId, boolean exhaustive) {
+    if (link.isOpen() && link.send(new RelayFrames.Nack(relayId, exhaustive).encode())) counters.inc("relay.nacks_sent");
+  }
+
+  private Route addRoute(String key, Link upstream, long now, NodeId target) {
     int mine = routesPerPeer.getOrDefault(upstream.peer(), 0);
     if (mine >= cfg.maxRelayRoutesPerPeer() || routes.size() + waiting.size() >= cfg.maxRelayRoutes()) {
       counters.inc("relay.dropped_routes_full");
-      return false;
+      return null;
     }
     List<Link> ups = new ArrayList<>(MAX_PATHS);
     ups.add(upstream);
-    routes.put(key, new Route(ups, now + cfg.relayWindowMs()));
+    Route r = new Route(ups, now + cfg.relayWindowMs(), target);
+    routes.put(key, r);
     routesPerPeer.put(upstream.peer(), mine + 1);
-    return true;
+    return r;
   }
 
   private void answer(String key, RelayFrames.Request req) {
     if (answering.incrementAndGet() > cfg.maxRelayedAnswers()) {
       answering.decrementAndGet();
       counters.inc("relay.dropped_answers_busy");
+      markInconclusive(key);
       return;
     }
     CompletableFuture<byte[]> a;
@@ -193,7 +321,10 @@ public final class Relay {
     }
     a.whenComplete((body, err) -> {
       answering.decrementAndGet();
-      if (body == null || body.length > maxPayload) return;
+      if (body == null || body.length > maxPayload) {
+        scheduler.execute(() -> markInconclusive(key));
+        return;
+      }
       byte[] frame = RelayFrames.response(networkId, req, body, signer).encode();
       // the routes table is the scheduler's; hop back onto it to read the ways back
       scheduler.execute(() -> {
@@ -202,9 +333,18 @@ public final class Relay {
         Route r = routes.remove(key);
         if (r == null) return;
         release(r);
-        for (Link l : r.upstream()) if (l != direct && l.isOpen()) l.send(frame);
+        for (Link l : r.upstream) if (l != direct && l.isOpen()) l.send(frame);
       });
     });
+  }
+
+  /** We are the target and give no answer (busy, or the handler declined): this is no proof of absence. */
+  private void markInconclusive(String key) {
+    Route r = routes.remove(key);
+    if (r == null) return;
+    release(r);
+    r.inconclusive = true;
+    conclude(key, r);
   }
 
   /** A RELAY_RESPONSE arrived on {@code link}. */
@@ -215,7 +355,8 @@ public final class Relay {
       return;
     }
     if (resp.origin().equals(self)) {
-      Waiting w = waiting.get(key);
+      Flood fl = waiting.get(key);
+      Waiting w = fl == null ? null : fl.waiting;
       if (w == null || !w.target().equals(resp.target())) {
         counters.inc("relay.late_responses");
         return;
@@ -231,11 +372,11 @@ public final class Relay {
     }
     release(r);
     byte[] frame = resp.encode();
-    for (Link l : r.upstream()) if (l.isOpen()) l.send(frame);
+    for (Link l : r.upstream) if (l.isOpen()) l.send(frame);
   }
 
   private void release(Route r) {
-    NodeId first = r.upstream().get(0).peer();
+    NodeId first = r.upstream.get(0).peer();
     routesPerPeer.computeIfPresent(first, (k, n) -> n <= 1 ? null : n - 1);
   }
 
@@ -253,7 +394,7 @@ public final class Relay {
     long now = scheduler.now();
     for (Iterator<Route> it = routes.values().iterator(); it.hasNext(); ) {
       Route r = it.next();
-      if (r.expiresAt() > now) break; // insertion order is expiry order
+      if (r.expiresAt > now) break; // insertion order is expiry order
       it.remove();
       release(r);
     }

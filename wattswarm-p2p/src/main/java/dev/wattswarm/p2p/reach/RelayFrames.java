@@ -49,6 +49,29 @@ public final class RelayFrames {
     }
   }
 
+  /**
+   * A relay's "not through me" for one relayed request, sent only to a neighbour that handed it the
+   * request. It is not signed: it travels one hop, on a TLS-proven link, and only changes what the
+   * receiver thinks of that one link's part of the search, so whoever sent it is known.
+   *
+   * @param exhaustive true when every way onward was tried (no node reached holds a link to the
+   *     target); false when the search stopped short (hops ran out, a table was full, a link broke)
+   */
+  public record Nack(byte[] relayId, boolean exhaustive) {
+    public byte[] encode() {
+      return new WireWriter(FrameType.RELAY_NACK).fixed(relayId).u8(exhaustive ? 1 : 0).done();
+    }
+  }
+
+  /** Reads a RELAY_NACK after its type byte. */
+  public static Nack readNack(WireReader r) {
+    byte[] id = r.fixed(ID_BYTES);
+    int flag = r.u8();
+    if (flag > 1) throw new MalformedFrameException("relay nack flag " + flag + " is not 0 or 1");
+    if (!r.atEnd()) throw new MalformedFrameException("relay nack has trailing bytes");
+    return new Nack(id, flag == 1);
+  }
+
   public static Request request(String networkId, byte[] relayId, NodeId origin, NodeId target, int ttl, long issuedAt,
       byte[] payload, UnaryOperator<byte[]> signer) {
     byte[] sig = signer.apply(requestBytes(networkId, relayId, origin, target, issuedAt, payload));

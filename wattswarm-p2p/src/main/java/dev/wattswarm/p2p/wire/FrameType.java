@@ -31,6 +31,8 @@ public final class FrameType {
   // reach: requests to and answers from non-neighbours, through other nodes, signed end to end
   public static final int RELAY_REQUEST = 50;
   public static final int RELAY_RESPONSE = 51;
+  // a relay's "not through me" for one relayed request, to the neighbour that handed it over
+  public static final int RELAY_NACK = 52;
 
   public static boolean membership(int t) {
     return t >= 1 && t <= 10;

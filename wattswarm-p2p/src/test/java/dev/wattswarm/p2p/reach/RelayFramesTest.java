@@ -70,4 +70,28 @@ class RelayFramesTest {
     big.u8();
     assertThatThrownBy(() -> RelayFrames.readRequest(big, 4, 8)).hasMessageContaining("over");
   }
+
+  @Test
+  void nacksRoundTripAndMalformedOnesAreRefused() {
+    rng.nextBytes(id);
+    for (boolean exhaustive : new boolean[] {true, false}) {
+      WireReader rd = new WireReader(new RelayFrames.Nack(id, exhaustive).encode());
+      assertThat(rd.u8()).isEqualTo(dev.wattswarm.p2p.wire.FrameType.RELAY_NACK);
+      RelayFrames.Nack back = RelayFrames.readNack(rd);
+      assertThat(back.relayId()).isEqualTo(id);
+      assertThat(back.exhaustive()).isEqualTo(exhaustive);
+    }
+    byte[] good = new RelayFrames.Nack(id, true).encode();
+    byte[] badFlag = good.clone();
+    badFlag[badFlag.length - 1] = 2;
+    WireReader flag = new WireReader(badFlag);
+    flag.u8();
+    assertThatThrownBy(() -> RelayFrames.readNack(flag)).hasMessageContaining("flag");
+    WireReader trailing = new WireReader(java.util.Arrays.copyOf(good, good.length + 1));
+    trailing.u8();
+    assertThatThrownBy(() -> RelayFrames.readNack(trailing)).hasMessageContaining("trailing");
+    WireReader cut = new WireReader(java.util.Arrays.copyOf(good, 5));
+    cut.u8();
+    assertThatThrownBy(() -> RelayFrames.readNack(cut)).isInstanceOf(RuntimeException.class);
+  }
 }

@@ -111,4 +111,34 @@ class TcpReachTest {
     long relayed = os.stream().mapToLong(o -> o.defenseCounters().getOrDefault("relay.asked", 0L)).sum();
     assertThat(relayed).isPositive();
   }
+
+  @Test
+  void aClosedNodeIsReportedUnreachableWhileUndialableLiveOnesStillAnswer() throws Exception {
+    start(N - 4);
+    int gone = N - 1; // undialable: requests to it can only go by relay
+    int asker = 0;
+    NodeId goneId = ts.get(gone).localId();
+    // the asker has a direct link or relay route warmed up before the node goes
+    os.get(asker).request(goneId, "hello".getBytes(), 30_000).get(40, TimeUnit.SECONDS);
+    os.get(gone).close();
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+      for (int i = 0; i < N - 1; i++) if (os.get(i).neighbours().containsKey(goneId)) return false;
+      return true;
+    });
+    CompletableFuture<byte[]> toGone = os.get(asker).request(goneId, "anyone?".getBytes(), 30_000);
+    Throwable failure = null;
+    try {
+      toGone.get(40, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      failure = e.getCause();
+    }
+    assertThat(failure).as("the request to the closed node fails as unreachable, not by timeout")
+        .isInstanceOf(UnreachableException.class);
+    // the other undialable nodes are alive and still reached through relays
+    for (int b = N - 4; b < N - 1; b++) {
+      String q = "still there " + b;
+      byte[] answer = os.get(asker).request(ts.get(b).localId(), q.getBytes(), 30_000).get(40, TimeUnit.SECONDS);
+      assertThat(new String(answer)).isEqualTo(ts.get(b).localId() + "|" + ts.get(asker).localId() + "|" + q);
+    }
+  }
 }

@@ -43,7 +43,9 @@ public final class DiscoveryRoutes {
 
   private void post(Context ctx) {
     try {
-      NodeRecordBook.Outcome o = discovery.submit(ctx.bodyAsBytes(), true);
+      // new node ids are charged to the client's address (IPv6 by /64), as the rate limit counts it
+      String client = "addr:" + dev.wattswarm.server.publicapi.ClientLimiter.key(ctx.req().getRemoteAddr());
+      NodeRecordBook.Outcome o = discovery.submit(ctx.bodyAsBytes(), true, client, true);
       ObjectNode body = CanonicalJson.object().put("status", o == NodeRecordBook.Outcome.STORED ? "stored" : "unchanged");
       json(ctx.status(o == NodeRecordBook.Outcome.STORED ? 201 : 200), body);
     } catch (Refusal r) {

@@ -77,7 +77,8 @@ public final class ClientLimiter {
     return forgotten;
   }
 
-  static String key(String address) {
+  /** The key a client address is counted under: itself for IPv4, its /64 for IPv6. */
+  public static String key(String address) {
     if (address == null || address.indexOf(':') < 0) return String.valueOf(address);
     try {
       InetAddress a = InetAddress.getByName(address.startsWith("[") ? address.substring(1, address.length() - 1) : address);

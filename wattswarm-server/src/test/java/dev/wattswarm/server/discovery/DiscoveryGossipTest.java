@@ -124,16 +124,16 @@ class DiscoveryGossipTest {
     forged.putArray("addrs").add("127.0.0.1:1");
     forged.put("issued_at_ms", forged.path("issued_at_ms").asLong() + 1);
     byte[] bytes = CanonicalJson.encode(forged);
-    a.network().substrate().publish(g.node().networkId() + ".global.discovery", Hashes.sha256(bytes), bytes);
+    a.network().substrate().publish(g.node().networkId() + ".global.records", Hashes.sha256(bytes), bytes);
     // an expired but genuinely signed record of a stranger is dropped without blame
     KeyPair stranger = KeyPair.generate(rng);
     byte[] old = NodeRecord.sign(stranger, g.node().networkId(), List.of(), null, List.of(), Optional.empty(),
         System.currentTimeMillis() - 700_000, 600_000).encode();
-    a.network().substrate().publish(g.node().networkId() + ".global.discovery", Hashes.sha256(old), old);
+    a.network().substrate().publish(g.node().networkId() + ".global.records", Hashes.sha256(old), old);
     await().atMost(Duration.ofSeconds(30)).until(() -> g.discovery().counters().getOrDefault("refused.gossip.bad_signature", 0L) >= 1
         && g.discovery().counters().getOrDefault("ignored.gossip.expired", 0L) >= 1);
     assertThat(g.discovery().node(g.node().nodeId()).orElseThrow().addrs()).doesNotContain("127.0.0.1:1");
     assertThat(holds(g, stranger)).isFalse();
-    assertThat(g.network().substrate().defenseCounters().keySet()).anyMatch(k -> k.contains("discovery_bad_signature"));
+    assertThat(g.network().substrate().defenseCounters().keySet()).anyMatch(k -> k.contains("record_bad_signature"));
   }
 }
