@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * A hive's messages over real TLS between three nodes: both members show the same list in the same
  * order; a member that was stopped while a message was posted gets it by backfill after restarting;
  * a non-member that joins the hive's group scope behind the hive's back and publishes into it has
- * its message delivered to the members' logs, and shown by none of them.
+ * its message refused at intake by every member (counted, never stored), and shown by none.
  */
 @org.junit.jupiter.api.Timeout(300)
 class HiveChatSwarmTest extends SocialNodes {
@@ -67,7 +67,9 @@ class HiveChatSwarmTest extends SocialNodes {
         CanonicalJson.object().put("feed_key", HiveMessages.FEED).put("hive", "lab").put("text", "I am a member, trust me"));
     a.economy().hives().messages().post("lab", "after the lie");
     for (NodeHost h : List.of(a, b2)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> h.node().store().contains(lie.id()) && texts(h).contains("after the lie"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> h.network().sync().counters().getOrDefault("rejected_events.hive_not_member", 0L) >= 1
+          && texts(h).contains("after the lie"));
+      assertThat(h.node().store().contains(lie.id())).as("a member never stores a non-member's message").isFalse();
       assertThat(texts(h)).doesNotContain("I am a member, trust me").hasSize(4);
     }
     assertThat(messages(a)).isEqualTo(messages(b2));
