@@ -11,11 +11,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code hive create|join|leave|list|members}: topic-scoped groups whose missions only members take. */
+/** {@code hive create|join|leave|list|members|post|messages}: topic-scoped groups whose missions only members take. */
 @Command(name = "hive", mixinStandardHelpOptions = true,
     description = "Hives: topic-scoped groups; missions posted to a hive are seen and claimed by its members only.",
     subcommands = {HiveCommand.Create.class, HiveCommand.Join.class, HiveCommand.Leave.class, HiveCommand.ListHives.class,
-        HiveCommand.Members.class})
+        HiveCommand.Members.class, HiveCommand.Post.class, HiveCommand.Messages.class})
 final class HiveCommand {
   @ParentCommand Main main;
 
@@ -99,6 +99,41 @@ final class HiveCommand {
       JsonNode r = client().get("/v1/hives/" + WattCommand.enc(id) + "/members");
       if (json) Output.json(out(), r);
       else for (JsonNode m : r.path("members")) out().println(m.path("node").asText());
+      return 0;
+    }
+  }
+
+  @Command(name = "post", mixinStandardHelpOptions = true, description = "Post a message to a hive this node is a member of.")
+  static final class Post extends Sub {
+    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "1", paramLabel = "TEXT", description = "At most 4096 UTF-8 bytes.") String text;
+
+    @Override
+    public Integer call() {
+      JsonNode r = client().post("/v1/hives/" + WattCommand.enc(id) + "/messages", CanonicalJson.encode(CanonicalJson.object().put("text", text)));
+      if (json) Output.json(out(), r);
+      else out().println("posted to hive " + id + " (" + r.path("event_id").asText() + ")");
+      return 0;
+    }
+  }
+
+  @Command(name = "messages", mixinStandardHelpOptions = true, description = "A hive's latest messages, oldest first.")
+  static final class Messages extends Sub {
+    @Parameters(paramLabel = "ID") String id;
+    @Option(names = "--limit", paramLabel = "N", description = "How many of the latest to show, 1-1000 (default 50).") Integer limit;
+
+    @Override
+    public Integer call() {
+      if (limit != null && (limit < 1 || limit > 1000)) {
+        throw new CliException(ErrorReport.BAD_INPUT, "--limit " + limit + " is out of range: use 1-1000");
+      }
+      JsonNode r = client().get("/v1/hives/" + WattCommand.enc(id) + "/messages" + (limit == null ? "" : "?limit=" + limit));
+      if (json) Output.json(out(), r);
+      else if (r.path("messages").isEmpty()) out().println("no messages in hive " + id + " yet: `hive post " + id + " TEXT` posts one");
+      else for (JsonNode m : r.path("messages")) {
+        out().printf("%s  %s  %s%n", java.time.Instant.ofEpochMilli(m.path("at_ms").asLong()), m.path("from").asText(),
+            m.path("text").asText().replaceAll("\\p{Cntrl}", " "));
+      }
       return 0;
     }
   }

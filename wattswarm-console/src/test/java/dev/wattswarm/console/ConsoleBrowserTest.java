@@ -300,6 +300,47 @@ class ConsoleBrowserTest {
       assertThat(body()).doesNotContain("not available");
     }
   }
+  @Test
+  void aHiveCreatedFromThePageShowsItsMemberAndMessagesLive() throws Exception {
+    String me = n.host.node().nodeId().toString();
+    loginThroughALink();
+    driver.get(n.url("/supervision/#/hives"));
+    awaitText("no hives yet");
+    await.until(ExpectedConditions.presenceOfElementLocated(By.tagName("summary"))).click();
+    await.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[aria-label='hive id']"))).sendKeys("crew");
+    driver.findElement(By.cssSelector("input[aria-label='hive topic']")).sendKeys("night shift");
+    driver.findElement(By.xpath("//button[text()='Create hive']")).click();
+    await.until(ExpectedConditions.urlContains("#/hives/crew"));
+    awaitText("night shift");
+    await.until(d -> !d.findElements(By.cssSelector("span[data-member='" + me + "']")).isEmpty());
+    awaitText("no messages yet");
+    mark();
+
+    // a message from the page, then one posted through the API: both appear without a reload
+    driver.findElement(By.cssSelector("input[aria-label='hive message']")).sendKeys("posted from the page");
+    driver.findElement(By.xpath("//button[text()='Post']")).click();
+    awaitText("posted from the page");
+    var r = n.call("POST", "/v1/hives/crew/messages", "{\"text\":\"posted through the api\"}", "Authorization", "Bearer " + n.token);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    awaitText("posted through the api");
+    assertThat(stillMarked()).as("updated live, not reloaded").isTrue();
+
+    // leave from the page: the node agrees, and a post is then refused with the node's reason
+    driver.findElement(By.xpath("//button[@data-action='leave']")).click();
+    await.until(d -> !d.findElements(By.xpath("//button[@data-action='join']")).isEmpty());
+    assertThat(n.host.economy().hives().isMember("crew")).isFalse();
+    driver.findElement(By.cssSelector("input[aria-label='hive message']")).sendKeys("after leaving");
+    driver.findElement(By.xpath("//button[text()='Post']")).click();
+    await.until(d -> d.findElements(By.cssSelector("p.msg.error")).stream().anyMatch(e -> e.getText().contains("not a member of hive crew")));
+    driver.findElement(By.xpath("//button[@data-action='join']")).click();
+    await.until(d -> !d.findElements(By.xpath("//button[@data-action='leave']")).isEmpty());
+    assertThat(n.host.economy().hives().isMember("crew")).isTrue();
+
+    driver.findElement(By.linkText("← all hives")).click();
+    await.until(d -> !d.findElements(By.linkText("crew")).isEmpty());
+    awaitText("member");
+  }
+
   /** A node on the loopback network (a real TLS listener), with its console; {@code contact} is the node it dials first. */
   dev.wattswarm.server.NodeHost networked(String name, String ip, String mode, dev.wattswarm.node.network.Contact contact) throws Exception {
     Path dir = Files.createDirectories(tmp.resolve(name));

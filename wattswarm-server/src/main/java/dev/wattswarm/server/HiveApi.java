@@ -1,13 +1,14 @@
 package dev.wattswarm.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wattswarm.economy.hive.HiveMessages;
 import dev.wattswarm.economy.hive.Hives;
 import dev.wattswarm.kernel.json.CanonicalJson;
 
 /**
- * {@code /v1/hives}: list, create, show with members, join, leave. Refusals as the rest of the
- * economy: 400 a bad hive id or topic, 404 an unknown hive, 409 leaving a hive this node is not in
- * or creating one that exists.
+ * {@code /v1/hives}: list, create, show with members, join, leave, post and read messages. Refusals
+ * as the rest of the economy: 400 a bad hive id, topic or message text, 404 an unknown hive, 409
+ * leaving (or posting to) a hive this node is not in or creating one that exists.
  */
 final class HiveApi {
   private final Hives hives;
@@ -37,5 +38,14 @@ final class HiveApi {
     }));
     r.post("/v1/hives/{id}/join", req -> EconomyApi.call(() -> hives.join(req.path("id"))));
     r.post("/v1/hives/{id}/leave", req -> EconomyApi.call(() -> hives.leave(req.path("id"))));
+    r.get("/v1/hives/{id}/messages", req -> EconomyApi.call(() -> hives.messages().list(req.path("id"),
+        req.intQuery("limit", HiveMessages.DEFAULT_LIMIT, 1, HiveMessages.MAX_LIMIT))));
+    r.post("/v1/hives/{id}/messages", req -> {
+      JsonNode b = req.json();
+      if (b == null || !b.isObject() || !b.path("text").isTextual()) {
+        throw ApiException.badRequest("text", "the body must be a JSON object with the message: {\"text\": T}");
+      }
+      return new Router.Status(201, EconomyApi.call(() -> hives.messages().post(req.path("id"), b.get("text").asText())));
+    });
   }
 }

@@ -131,4 +131,43 @@ class HiveApiTest {
     assertThat(call("GET", "/v1/missions/z", null).statusCode()).isEqualTo(404);
     assertThat(json(call("GET", "/v1/watt/balance", null)).path("escrowed").asLong()).isZero();
   }
+
+  @Test
+  void messagesOverRestAndEveryBadPostRefused() throws Exception {
+    String me = host.node().nodeId().toString();
+    assertThat(call("POST", "/v1/hives", "{\"id\":\"lab\"}").statusCode()).isEqualTo(201);
+    var posted = call("POST", "/v1/hives/lab/messages", "{\"text\":\"hello\"}");
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+    assertThat(json(posted).path("from").asText()).isEqualTo(me);
+    assertThat(json(posted).path("hive").asText()).isEqualTo("lab");
+    assertThat(call("POST", "/v1/hives/lab/messages", "{\"text\":\"again\"}").statusCode()).isEqualTo(201);
+    JsonNode list = json(call("GET", "/v1/hives/lab/messages", null));
+    assertThat(list.path("messages")).hasSize(2);
+    assertThat(list.path("messages").get(0).path("text").asText()).isEqualTo("hello");
+    assertThat(list.path("messages").get(0).path("event_id").asText()).isEqualTo(json(posted).path("event_id").asText());
+    assertThat(json(call("GET", "/v1/hives/lab/messages?limit=1", null)).path("messages").get(0).path("text").asText()).isEqualTo("again");
+    String[][] bad = {
+        {"POST", "/v1/hives/lab/messages", "{\"text\":\"\"}", "400", "empty"},
+        {"POST", "/v1/hives/lab/messages", "{\"text\":\"" + "z".repeat(4097) + "\"}", "400", "at most 4096"},
+        {"POST", "/v1/hives/lab/messages", "{\"text\":7}", "400", "{\"text\": T}"},
+        {"POST", "/v1/hives/lab/messages", "{}", "400", "{\"text\": T}"},
+        {"POST", "/v1/hives/lab/messages", "[\"hi\"]", "400", "JSON object"},
+        {"POST", "/v1/hives/lab/messages", "{\"text\":", "400", ""},
+        {"POST", "/v1/hives/nope/messages", "{\"text\":\"x\"}", "404", "unknown hive nope"},
+        {"POST", "/v1/hives/bad%20id/messages", "{\"text\":\"x\"}", "400", "bad hive name"},
+        {"GET", "/v1/hives/nope/messages", null, "404", "unknown hive nope"},
+        {"GET", "/v1/hives/lab/messages?limit=0", null, "400", "limit"},
+        {"GET", "/v1/hives/lab/messages?limit=abc", null, "400", "limit"},
+    };
+    for (String[] b : bad) {
+      var r = call(b[0], b[1], b[2]);
+      assertThat(r.statusCode()).as(b[1] + " " + b[2] + " -> " + r.body()).isEqualTo(Integer.parseInt(b[3]));
+      assertThat(json(r).path("error").path("message").asText()).as(b[1]).contains(b[4]).doesNotContain("Exception").doesNotContain("\n");
+    }
+    assertThat(call("POST", "/v1/hives/lab/leave", null).statusCode()).isEqualTo(200);
+    var notMember = call("POST", "/v1/hives/lab/messages", "{\"text\":\"x\"}");
+    assertThat(notMember.statusCode()).isEqualTo(409);
+    assertThat(json(notMember).path("error").path("message").asText()).contains("not a member of hive lab");
+    assertThat(json(call("GET", "/v1/hives/lab/messages", null)).path("messages")).hasSize(2);
+  }
 }

@@ -95,8 +95,9 @@ public final class HiveProjector implements Projector {
     boolean later = m == null || e.laneSeq() > m.path("seq").asLong()
         || (e.laneSeq() == m.path("seq").asLong() && id.compareTo(m.path("event").asText()) > 0);
     if (later) {
+      // the clock dates the change against the member's messages in the hive scope (see HiveMessages)
       members.putObject(author).put("seq", e.laneSeq()).put("event", id).put("in", !type.equals(HiveEvents.LEFT))
-          .put("at_ms", e.createdAtMs());
+          .put("at_ms", e.createdAtMs()).put("clock", e.clock());
     }
   }
 }

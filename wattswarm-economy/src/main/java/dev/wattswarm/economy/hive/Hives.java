@@ -27,6 +27,7 @@ public final class Hives {
   private volatile java.util.function.Consumer<String> joinGroup = g -> {};
   private volatile java.util.function.Consumer<String> leaveGroup = g -> {};
   private final Object changing = new Object();
+  private final HiveMessages messages = new HiveMessages(this);
 
   public Hives(Node node) {
     this.node = node;
@@ -40,6 +41,11 @@ public final class Hives {
   public void groupScopes(java.util.function.Consumer<String> join, java.util.function.Consumer<String> leave) {
     this.joinGroup = join;
     this.leaveGroup = leave;
+  }
+
+  /** Posting and reading a hive's messages. */
+  public HiveMessages messages() {
+    return messages;
   }
 
   /** The group scope id a hive's traffic travels in. */
@@ -188,6 +194,22 @@ public final class Hives {
     long forkedFrom = this.node.store().projection(EvidenceProjector.NS, EvidenceProjector.key(node, "global"))
         .map(d -> CanonicalJson.parse(d.doc()).path("seq").asLong(Long.MAX_VALUE)).orElse(Long.MAX_VALUE);
     return m.path("seq").asLong() < forkedFrom;
+  }
+
+  /**
+   * The projection's entry for {@code node} in {@code hive} (null when it never took part), with
+   * {@code in} false when the node is proven to have forked its lane at or before that entry.
+   */
+  JsonNode memberEntry(String hive, String node) {
+    ObjectNode doc = doc(hive).filter(d -> d.has("created")).orElse(null);
+    if (doc == null || !doc.path("members").has(node)) return null;
+    ObjectNode m = ((ObjectNode) doc.path("members").get(node)).deepCopy();
+    if (m.path("in").asBoolean(false) && !isMember(doc, node)) m.put("in", false).put("forked", true);
+    return m;
+  }
+
+  Node node() {
+    return node;
   }
 
   private String me() {

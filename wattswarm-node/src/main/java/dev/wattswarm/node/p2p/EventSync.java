@@ -134,6 +134,11 @@ public final class EventSync implements AutoCloseable {
     this.policy = p;
   }
 
+  /** The policy in force, so another layer can add its own with {@link SyncPolicy#both}. */
+  public SyncPolicy policy() {
+    return policy;
+  }
+
   private void schedule(Scheduler s) {
     Periodic.start(s, "anti-entropy", cfg::antiEntropyMs, () -> closed, () -> {
       // one random neighbour, plus one random fellow subscriber of each scoped scope: neighbours

@@ -23,4 +23,23 @@ public interface SyncPolicy {
   default String refuse(Event e) {
     return null;
   }
+
+  /**
+   * Both policies: served only when both allow, refused with the first refusal. Lets layers that
+   * own different scopes (DM threads, hives) each keep their own policy on one sync.
+   */
+  static SyncPolicy both(SyncPolicy first, SyncPolicy second) {
+    return new SyncPolicy() {
+      @Override
+      public boolean mayServe(NodeId peer, Scope scope) {
+        return first.mayServe(peer, scope) && second.mayServe(peer, scope);
+      }
+
+      @Override
+      public String refuse(Event e) {
+        String r = first.refuse(e);
+        return r != null ? r : second.refuse(e);
+      }
+    };
+  }
 }

@@ -46,6 +46,7 @@ final class EconomyTools {
               "task_id":{"type":"string","minLength":1,"maxLength":128,"description":"the mission's id (idempotency key); a new one when left out"},
               "task_type":{"type":"string","description":"default swarm"},
               "capability":{"type":"string","description":"only executors with this capability may run it"},
+              "hive":{"type":"string","minLength":1,"maxLength":64,"description":"a hive this node is in: only its members take the mission"},
               "from":{"type":"string","minLength":1,"description":"name of a local agent that posts and pays"}}}""".formatted(AMOUNT), false,
             EconomyTools::post),
         McpTool.of("missions_show", "One mission: state (open, claimed, completed, settled, cancelled, expired), reward, poster, winner, payouts.", """
@@ -81,6 +82,7 @@ final class EconomyTools {
     m.set("reward", a.get("reward"));
     if (a.hasNonNull("capability")) m.put("capability", a.get("capability").asText());
     if (a.hasNonNull("from")) m.put("from", a.get("from").asText());
+    if (a.hasNonNull("hive")) m.put("hive", a.get("hive").asText());
     return c.post("/v1/missions", m);
   }
 

@@ -14,6 +14,7 @@ public final class McpCatalog {
     List<McpTool> tools = new ArrayList<>();
     tools.addAll(SwarmTools.all());
     tools.addAll(EconomyTools.all());
+    tools.addAll(HiveTools.all());
     return List.copyOf(tools);
   }
 }
