@@ -54,6 +54,11 @@ public final class ControlServer implements AutoCloseable {
     server.start();
   }
 
+  /** The routes this control plane serves, as "METHOD /template". */
+  public java.util.List<String> routes() {
+    return router.describe();
+  }
+
   public String url() {
     InetSocketAddress a = server.getAddress();
     return "http://" + a.getHostString() + ":" + a.getPort();

@@ -228,6 +228,11 @@ public final class NodeHost implements AutoCloseable {
     return control.url();
   }
 
+  /** The control plane's routes, as "METHOD /template". */
+  public java.util.List<String> controlRoutes() {
+    return control.routes();
+  }
+
   /** Discovery v1 (signed node records), or null when the node is not networked. */
   public dev.wattswarm.node.discovery.DiscoveryService discovery() {
     return discovery;

@@ -37,6 +37,11 @@ public final class Router {
     return this;
   }
 
+  /** Every route as "METHOD /template", in registration order: what docs/openapi.yaml must describe. */
+  public List<String> describe() {
+    return routes.stream().map(r -> r.method + " " + r.template).toList();
+  }
+
   /** The match for method and path; empty if none; {@code methodMismatch[0]} set if only the method differs. */
   Optional<Match> match(String method, String path, boolean[] methodMismatch) {
     String[] parts = path.length() > 1 ? path.substring(1).split("/") : new String[] {""};
