@@ -7,23 +7,32 @@ import java.io.IOException;
 public final class ControlPlane {
   private ControlPlane() {}
 
-  public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks,
-      dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents,
-      dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port)
-      throws IOException {
-    return start(node, tasks, network, agents, workflows, host, port, null, null, null);
-  }
-
   /**
-   * @param social relationships and DMs, or null to serve none
+   * What the control plane serves, one domain per field; a domain left null serves no routes.
+   *
+   * @param node the running node (events, log, identity); never null
+   * @param tasks task submission and queries; never null
+   * @param network the p2p runtime, or null for a local node (groups then answer 409)
+   * @param agents the agent runtime, or null
+   * @param workflows the workflow engine, or null
+   * @param social relationships and DMs, or null
    * @param swarm the swarm view and leader lease, or null to serve without {@code /v1/swarm/*}
-   * @param economy the node's wallet and missions, or null to serve no economy routes
+   * @param economy the node's wallet, missions and hives, or null
    */
-  public static ControlServer start(Node node, dev.wattswarm.node.task.TaskService tasks,
-      dev.wattswarm.node.p2p.NetworkRuntime network, dev.wattswarm.agents.AgentRuntime agents,
-      dev.wattswarm.agents.workflow.WorkflowEngine workflows, String host, int port, dev.wattswarm.social.Social social,
-      SwarmParts swarm, dev.wattswarm.economy.Economy economy)
-      throws IOException {
+  public record Parts(Node node, dev.wattswarm.node.task.TaskService tasks, dev.wattswarm.node.p2p.NetworkRuntime network,
+      dev.wattswarm.agents.AgentRuntime agents, dev.wattswarm.agents.workflow.WorkflowEngine workflows,
+      dev.wattswarm.social.Social social, SwarmParts swarm, dev.wattswarm.economy.Economy economy) {}
+
+  /** Registers every domain's routes and serves them on host:port (0 = a free port). */
+  public static ControlServer start(Parts parts, String host, int port) throws IOException {
+    Node node = parts.node();
+    var tasks = parts.tasks();
+    var network = parts.network();
+    var agents = parts.agents();
+    var workflows = parts.workflows();
+    var social = parts.social();
+    var swarm = parts.swarm();
+    var economy = parts.economy();
     SseHub sse = new SseHub(node.log(), 15_000);
     Router r = new Router();
     NodeApi nodeApi = new NodeApi(node, network, agents == null ? java.util.Map::of : agents::counters, tasks::counters)

@@ -169,8 +169,8 @@ public final class NodeHost implements AutoCloseable {
       if (net != null) economy.hives().groupScopes(net::joinGroup, net::leaveGroup); // a hive member is in group:hive-<id>
       if (net != null) net.sync().policy(dev.wattswarm.node.p2p.SyncPolicy.both(net.sync().policy(),
           new dev.wattswarm.economy.hive.HiveIntake(economy.hives()))); // members take only members' hive messages
-      control = ControlPlane.start(node, tasks.service(), net, agentRuntime, workflows, config.controlHost(), config.controlPort(),
-          social, swarmParts, economy);
+      control = ControlPlane.start(new ControlPlane.Parts(node, tasks.service(), net, agentRuntime, workflows, social, swarmParts,
+          economy), config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       node.close();
       if (nats[0] != null) nats[0].close();
