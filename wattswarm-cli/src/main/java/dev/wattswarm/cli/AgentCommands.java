@@ -71,22 +71,12 @@ final class AgentCommands {
     ObjectNode message(String target, String body) {
       ObjectNode m = CanonicalJson.object();
       if (context != null) {
-        try {
-          m.set("context", CanonicalJson.parse(context));
-        } catch (IllegalArgumentException e) {
-          throw new CliException(ErrorReport.BAD_INPUT, "--context is not valid JSON: " + e.getMessage()
-              + ". Give an object, e.g. --context '{\"mission_id\": \"abc123\"}'");
-        }
+        m.set("context", JsonInput.text(context, "--context", "Give an object, e.g. --context '{\"mission_id\": \"abc123\"}'"));
       }
       String t = capability != null ? capability : role != null ? role : target;
       if (t == null) throw new CliException(2, "name the agent: TARGET (role, agent id or name), --capability or --role");
       m.put("target", t);
-      try {
-        m.set("body", CanonicalJson.parse(body));
-      } catch (IllegalArgumentException e) {
-        throw new CliException(ErrorReport.BAD_INPUT, "the message is not valid JSON: " + e.getMessage()
-            + ". Quote it for the shell, e.g. '{\"code\": \"x = 1\"}'");
-      }
+      m.set("body", JsonInput.text(body, "the message", "Quote it for the shell, e.g. '{\"code\": \"x = 1\"}'"));
       return m;
     }
 

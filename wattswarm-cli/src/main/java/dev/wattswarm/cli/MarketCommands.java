@@ -18,18 +18,14 @@ final class MarketCommands {
   private MarketCommands() {}
 
   static JsonNode parseJson(String text, String what) {
-    try {
-      return CanonicalJson.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(CliException.FAILED, what + " is not valid JSON: " + e.getMessage());
-    }
+    return JsonInput.text(text, what, "Quote it for the shell, e.g. '{\"text\": \"hello\"}'");
   }
 
   static long amount(String text) {
     try {
       return Amounts.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new CliException(CliException.FAILED, e.getMessage());
+      throw new CliException(ErrorReport.BAD_INPUT, e.getMessage());
     }
   }
 

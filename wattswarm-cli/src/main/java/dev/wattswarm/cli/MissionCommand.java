@@ -2,11 +2,7 @@ package dev.wattswarm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,20 +43,8 @@ final class MissionCommand {
 
     @Override
     public Integer call() {
-      byte[] body;
-      try {
-        body = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
-      } catch (NoSuchFileException e) {
-        throw new CliException(CliException.FAILED, "no such file: " + file);
-      } catch (IOException e) {
-        throw new CliException(CliException.FAILED, "cannot read " + file + ": " + e.getMessage());
-      }
-      JsonNode m;
-      try {
-        m = CanonicalJson.parse(body);
-      } catch (IllegalArgumentException e) {
-        throw new CliException(CliException.FAILED, (file.equals("-") ? "stdin" : file) + " is not valid JSON: " + e.getMessage());
-      }
+      JsonNode m = JsonInput.file(file, "a mission JSON",
+          "A mission is a task with a reward, e.g. {\"task_id\": \"m1\", \"capability\": \"c\", \"inputs\": {}, \"reward\": 100}");
       JsonNode r = client().post("/v1/missions", CanonicalJson.encode(m));
       if (json) Output.json(out(), r);
       else out().println(r.path("mission").asText());

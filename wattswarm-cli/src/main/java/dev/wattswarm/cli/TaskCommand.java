@@ -2,13 +2,9 @@ package dev.wattswarm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -57,14 +53,7 @@ final class TaskCommand {
 
     @Override
     public Integer call() {
-      byte[] body = read(file);
-      JsonNode task;
-      try {
-        task = CanonicalJson.parse(body);
-      } catch (IllegalArgumentException e) {
-        throw new CliException(ErrorReport.BAD_INPUT, (file.equals("-") ? "stdin" : file) + " is not valid JSON: " + e.getMessage().replaceFirst("^malformed JSON:? ?", "")
-            + ". A task is JSON like {\"task_id\": \"t1\", \"inputs\": {\"prompt\": \"...\"}}");
-      }
+      JsonNode task = JsonInput.file(file, "a task JSON", "A task is JSON like {\"task_id\": \"t1\", \"inputs\": {\"prompt\": \"...\"}}");
       JsonNode r = client().post("/v1/tasks", CanonicalJson.encode(task));
       if (json) {
         Output.json(out(), r);
@@ -76,16 +65,6 @@ final class TaskCommand {
         }
       }
       return 0;
-    }
-
-    private static byte[] read(String file) {
-      try {
-        return file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
-      } catch (NoSuchFileException e) {
-        throw new CliException(ErrorReport.BAD_INPUT, "no such file: " + file + " (give a task JSON file, or - to read stdin)");
-      } catch (IOException e) {
-        throw new CliException(CliException.FAILED, "cannot read " + file + ": " + e.getMessage());
-      }
     }
   }
 

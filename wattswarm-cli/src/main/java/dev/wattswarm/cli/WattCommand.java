@@ -68,7 +68,7 @@ final class WattCommand {
       try {
         n = Amounts.parse(amount);
       } catch (IllegalArgumentException e) {
-        throw new CliException(CliException.FAILED, e.getMessage());
+        throw new CliException(ErrorReport.BAD_INPUT, e.getMessage());
       }
       ObjectNode body = CanonicalJson.object().put("to", to).put("amount", n);
       if (from != null) body.put("from", from);

@@ -44,11 +44,7 @@ final class WorkflowCommand {
           throw new CliException(CliException.FAILED, "cannot read --goal-file " + goalFile + ": " + e.getMessage());
         }
       }
-      try {
-        req.set("goal", CanonicalJson.parse(goal));
-      } catch (IllegalArgumentException e) {
-        throw new CliException(CliException.FAILED, "GOAL is not valid JSON: " + e.getMessage());
-      }
+      req.set("goal", JsonInput.text(goal, "GOAL", "A goal is JSON, e.g. '{\"task\": \"review\", \"code\": \"x = 1\"}'"));
       if (id != null) req.put("workflow_id", id);
       if (caps != null) for (String c : caps.split(",")) req.withArray("capabilities").add(c.trim());
       ControlClient c = ControlClient.forStateDir(parent.main.stateDir());

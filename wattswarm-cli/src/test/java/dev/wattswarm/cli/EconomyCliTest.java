@@ -102,12 +102,22 @@ class EconomyCliTest {
         assertThat(over.err()).contains("insufficient funds").doesNotContain("Exception");
         for (String bad : List.of("-5", "0", "1.5", "9007199254740993", "ten")) {
           Cli r = cli(b, "watt", "transfer", G, bad);
-          assertThat(r.exit()).as(bad).isNotZero();
+          assertThat(r.exit()).as(bad + ": bad input exits 2").isEqualTo(2);
           assertThat(r.err()).as(bad).contains("amount").doesNotContain("Exception");
         }
         Cli unknown = cli(b, "watt", "transfer", "z6MkfRyXB8MrknMk2nbBw2pRxJxiWEfGHE1oxDoJBhLviBos", "1");
         assertThat(unknown.err()).contains("unknown account");
-        assertThat(cli(b, "watt", "transfer", "not-an-account", "1").err()).contains("not a node id or agent id");
+        Cli noFile = cli(b, "mission", "post", tmp.resolve("absent.json").toString());
+        assertThat(noFile.exit()).isEqualTo(2);
+        assertThat(noFile.err()).contains("no such file").contains("a mission JSON");
+        java.nio.file.Path broken = tmp.resolve("broken.json");
+        java.nio.file.Files.writeString(broken, "{\"task_id\": \"m9\", \"reward\": ");
+        Cli badJson = cli(b, "mission", "post", broken.toString());
+        assertThat(badJson.exit()).isEqualTo(2);
+        assertThat(badJson.err()).contains("not valid JSON").contains("reward").doesNotContain("Exception");
+        Cli badAccount = cli(b, "watt", "transfer", "not-an-account", "1");
+        assertThat(badAccount.err()).contains("not a node id or agent id");
+        assertThat(badAccount.exit()).isEqualTo(2);
         assertThat(cli(b, "watt", "balance", "z6MkfRyXB8MrknMk2nbBw2pRxJxiWEfGHE1oxDoJBhLviBos").err()).contains("unknown account");
         assertThat(cli(b, "mission", "show", "nope").err()).contains("unknown mission nope");
         assertThat(balance(b, B)).isEqualTo(900);
