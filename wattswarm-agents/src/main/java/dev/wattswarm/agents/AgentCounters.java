@@ -27,12 +27,15 @@ final class AgentCounters {
   static final String REROUTES = "reroutes";
   /** An announcement older than one already applied: gossip may deliver out of order, so not a replay by itself. */
   static final String STALE_ANNOUNCEMENTS = "stale_announcements";
+  /** An unsigned message on a direct link from an agent not (yet) known to live on the sending node: refused, asked to sign. */
+  static final String UNSIGNED_UNBOUND = "unsigned_unbound";
 
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
   AgentCounters() {
     for (String k : new String[] {FORGED_REPLIES, BAD_SIGNATURES, REPLAYS, OVERSIZED, MISADDRESSED, FORGED_REQUESTS, FOREIGN_AGENTS, IMPOSTORS,
-        INBOX_DROPPED, ASK_ASYNC_DROPPED, ASK_ASYNC_EXPIRED, LATE_REPLIES, REGISTRY_DROPPED, REPLAY_CACHE_FULL, REROUTES, STALE_ANNOUNCEMENTS}) {
+        INBOX_DROPPED, ASK_ASYNC_DROPPED, ASK_ASYNC_EXPIRED, LATE_REPLIES, REGISTRY_DROPPED, REPLAY_CACHE_FULL, REROUTES, STALE_ANNOUNCEMENTS,
+        UNSIGNED_UNBOUND}) {
       counts.put(k, new AtomicLong());
     }
   }

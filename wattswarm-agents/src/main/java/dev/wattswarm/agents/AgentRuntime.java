@@ -68,6 +68,7 @@ public final class AgentRuntime implements AutoCloseable {
   private final Outbound outbound;
   private final Announcements announcements;
   private final java.util.random.RandomGenerator random;
+  private Inbound inbound;
 
   private AgentRuntime(Node node, Substrate substrate, AgentConfig config, java.util.random.RandomGenerator random) {
     this.random = random;
@@ -124,7 +125,8 @@ public final class AgentRuntime implements AutoCloseable {
       substrate.subscribe(rt.topic, (t, id, payload, from) -> rt.announcements.accept(payload));
       Inbound inbound = new Inbound(rt, node, substrate, config,
           new ReplayGuard(node.clock(), config.skewMs(), config.replayCacheEntries()), rt.counters, rt.workers);
-      router.register(SERVICE, inbound::answer);
+      rt.inbound = inbound;
+      router.registerProven(SERVICE, inbound::answer);
     }
     if (substrate != null) {
       // a new neighbour learns this node's agents now rather than at the next heartbeat
@@ -190,6 +192,11 @@ public final class AgentRuntime implements AutoCloseable {
   /** Requests moved to another agent because the first one's node was gone. */
   public long reroutes() {
     return counters.get(AgentCounters.REROUTES);
+  }
+
+  /** The answering side, for tests that hand it a message as a given path would (relayed, direct). */
+  Inbound inboundForTests() {
+    return inbound;
   }
 
   LocalAgent localById(String agentId) {

@@ -29,7 +29,7 @@ final class AgentWire {
   static final int ENVELOPE_BYTES = 4096 + Context.MAX_BYTES;
 
   /** A message refused on arrival; {@code counter} says which count it adds to. */
-  static final class Refused extends RuntimeException {
+  static class Refused extends RuntimeException {
     final String counter;
 
     Refused(String counter, String reason) {
@@ -45,6 +45,22 @@ final class AgentWire {
     o.set("env", env);
     o.put("sig", Hashes.hex(signer.sign(CanonicalJson.encode(env))));
     return o;
+  }
+
+  /**
+   * The envelope without a signature, for a direct link only: there TLS proves the sending node,
+   * which holds the keys of the agents it hosts, so a signature would prove nothing more (see
+   * docs/agents.md, "Direct links"). Every other path carries {@link #seal}.
+   */
+  static ObjectNode unsealed(ObjectNode env) {
+    ObjectNode o = CanonicalJson.object();
+    o.set("env", env);
+    return o;
+  }
+
+  /** Whether {@code sealed} carries a signature at all (whether it is good is {@link #signedBy}). */
+  static boolean signed(JsonNode sealed) {
+    return sealed.has("sig");
   }
 
   /** Whether {@code sealed} is signed by the key behind {@code signerId} (an agent or node id). */

@@ -29,7 +29,19 @@ import java.util.Map;
  * TCP ping-pong on loopback measured in the same run.
  */
 final class AgentBench implements BenchRunner.ExternalSuite {
-  private static final Responder ECHO = (self, from, body) -> body;
+  /** Echoes the body; it never blocks, so it answers on the thread the message arrived on. */
+  static final Responder ECHO = new Responder() {
+    @Override
+    public com.fasterxml.jackson.databind.JsonNode respond(AgentSpec self, String from, com.fasterxml.jackson.databind.JsonNode body) {
+      return body;
+    }
+
+    @Override
+    public boolean blocking(com.fasterxml.jackson.databind.JsonNode body) {
+      return false;
+    }
+  };
+  private static final boolean ONLY_TWO_PROCESSES = "two_processes".equals(System.getProperty("wattswarm.bench.agents.only"));
 
   @Override
   public ObjectNode run(boolean quick, PrintStream progress) throws Exception {
@@ -43,6 +55,15 @@ final class AgentBench implements BenchRunner.ExternalSuite {
     out.set("baseline_nats_request_reply", NatsBaseline.requestReply(n));
     Path dir = Files.createTempDirectory("ws-bench-agents");
     try {
+      if (ONLY_TWO_PROCESSES) {
+        // -Dwattswarm.bench.agents.only=two_processes: the baselines and the cross-process figure alone, for profiling
+        try (NodeHost ha = NodeHost.start(NodeConfig.fromEnv(dir.resolve("a"), Map.of("WATTSWARM_NODE_MODE", "network",
+            "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.51:0")).withControlPort(0), new StateDir(dir.resolve("a")), Clock.systemUTC(),
+            new SecureRandom(), List.of(), List.of(AgentSpec.parse("lead:coordinator:coordination")), Map.of())) {
+          out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, progress));
+        }
+        return out;
+      }
       progress.println("bench agents: within one node");
       try (NodeHost h = NodeHost.start(NodeConfig.local(dir.resolve("solo")), new StateDir(dir.resolve("solo")), Clock.systemUTC(),
           new SecureRandom(), List.of(), List.of(AgentSpec.parse("lead:coordinator:coordination"), AgentSpec.parse("echo:specialist:echo")),

@@ -27,7 +27,7 @@ import java.util.Set;
  * a request takes once the swarm is larger than a neighbour set.
  */
 final class SwarmReachBench {
-  private static final Responder ECHO = (self, from, body) -> body;
+  private static final Responder ECHO = AgentBench.ECHO;
   static final int NODES = 10;
 
   private SwarmReachBench() {}

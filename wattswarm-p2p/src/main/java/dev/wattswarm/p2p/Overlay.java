@@ -70,7 +70,7 @@ public final class Overlay implements Substrate, Transport.Listener {
   private final TopicMesh mesh;
   private final Reach reach;
   private final ReachConfig reachCfg;
-  private BiFunction<NodeId, byte[], CompletableFuture<byte[]>> requestHandler = (p, b) -> CompletableFuture.completedFuture(null);
+  private volatile ProvenHandler requestHandler = (p, direct, b) -> CompletableFuture.completedFuture(null);
   private Supplier<byte[]> bundleProvider = () -> null;
   private volatile RequestObserver requestObserver = RequestObserver.NONE;
   private volatile boolean closed;
@@ -134,7 +134,7 @@ public final class Overlay implements Substrate, Transport.Listener {
 
           @Override
           public CompletableFuture<byte[]> handle(NodeId origin, byte[] payload) {
-            return requestHandler.apply(origin, payload);
+            return requestHandler.answer(origin, false, payload); // relayed: only the payload's signature proves it
           }
 
           @Override
@@ -299,6 +299,11 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public void onRequest(BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler) {
+    this.requestHandler = (origin, direct, payload) -> handler.apply(origin, payload);
+  }
+
+  @Override
+  public void onProvenRequest(ProvenHandler handler) {
     this.requestHandler = handler;
   }
 
@@ -319,6 +324,28 @@ public final class Overlay implements Substrate, Transport.Listener {
     // the latency path: a peer with a link already found is asked from the caller's thread
     Link l = reach.quickLink(peer);
     if (l != null && requests.ask(l, payload, timeoutMs, f)) return f;
+    scheduler.execute(() -> reach.ask(peer, payload, timeoutMs, f));
+    return f;
+  }
+
+  /**
+   * {@code direct} goes out only on a link already found to the peer (TLS proves it at both ends);
+   * the first request to a peer, a relayed one and one asked again after its link fell carry
+   * {@code anyPath.get()}.
+   */
+  @Override
+  public CompletableFuture<byte[]> request(NodeId peer, byte[] direct, java.util.function.Supplier<byte[]> anyPath, long timeoutMs) {
+    Link l = reach.quickLink(peer);
+    if (l == null) return request(peer, anyPath.get(), timeoutMs);
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    RequestObserver obs = requestObserver;
+    if (obs != RequestObserver.NONE) {
+      long start = System.nanoTime();
+      int service = direct.length == 0 ? -1 : direct[0] & 0xff;
+      f.whenComplete((answer, failure) -> obs.completed(service, RequestObserver.outcome(answer, failure), System.nanoTime() - start));
+    }
+    if (requests.ask(l, direct, anyPath, timeoutMs, f)) return f;
+    byte[] payload = anyPath.get();
     scheduler.execute(() -> reach.ask(peer, payload, timeoutMs, f));
     return f;
   }

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
 
 /**
  * Request/response bookkeeping. A response is matched on (the peer its link proves, request id):
@@ -23,7 +22,8 @@ import java.util.function.BiFunction;
  * and an answer is matched on the transport's thread, with no hop through the protocol thread.
  */
 final class Requests {
-  private record Pending(NodeId peer, CompletableFuture<byte[]> future, Link link, byte[] payload, long deadline) {}
+  /** {@code again} gives the bytes to send if the request must be asked again another way. */
+  private record Pending(NodeId peer, CompletableFuture<byte[]> future, Link link, java.util.function.Supplier<byte[]> again, long deadline) {}
 
   /** A request whose link went down before its answer came, to be asked again another way. */
   record Orphan(NodeId peer, byte[] payload, long deadline, CompletableFuture<byte[]> future) {}
@@ -49,6 +49,11 @@ final class Requests {
    *     full): the caller asks another way
    */
   boolean ask(Link link, byte[] payload, long timeoutMs, CompletableFuture<byte[]> f) {
+    return ask(link, payload, () -> payload, timeoutMs, f);
+  }
+
+  /** As above, asking again with {@code again.get()} (not {@code payload}) should the link fall before the answer. */
+  boolean ask(Link link, byte[] payload, java.util.function.Supplier<byte[]> again, long timeoutMs, CompletableFuture<byte[]> f) {
     NodeId peer = link.peer();
     int waiting = pendingPerPeer.merge(peer, 1, Integer::sum);
     if (waiting > limits.maxPendingRequestsPerPeer()) {
@@ -58,7 +63,7 @@ final class Requests {
       return true;
     }
     long id = nextId.getAndIncrement();
-    pending.put(id, new Pending(peer, f, link, payload, scheduler.now() + timeoutMs));
+    pending.put(id, new Pending(peer, f, link, again, scheduler.now() + timeoutMs));
     if (!link.send(new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done())) {
       remove(id);
       return false;
@@ -100,7 +105,7 @@ final class Requests {
   }
 
   /** Answers a peer's request through {@code handler}, unless too many of its requests are in hand. */
-  void answer(Link link, long id, byte[] body, BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler) {
+  void answer(Link link, long id, byte[] body, Substrate.ProvenHandler handler) {
     NodeId peer = link.peer();
     if (answering.merge(peer, 1, Integer::sum) > limits.maxInflightAnswersPerPeer()) {
       release(peer);
@@ -109,7 +114,7 @@ final class Requests {
     }
     CompletableFuture<byte[]> answer;
     try {
-      answer = handler.apply(peer, body);
+      answer = handler.answer(peer, true, body); // on the link that proves the peer; the answer goes back on it
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
@@ -132,7 +137,7 @@ final class Requests {
     for (var e : pending.entrySet()) {
       Pending p = e.getValue();
       if (p.link() != link) continue;
-      if (remove(e.getKey()) != null) out.add(new Orphan(p.peer(), p.payload(), p.deadline(), p.future()));
+      if (remove(e.getKey()) != null) out.add(new Orphan(p.peer(), p.again().get(), p.deadline(), p.future()));
     }
     return out;
   }
