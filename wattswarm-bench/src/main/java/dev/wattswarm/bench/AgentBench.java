@@ -60,7 +60,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
         try (NodeHost ha = NodeHost.start(NodeConfig.fromEnv(dir.resolve("a"), Map.of("WATTSWARM_NODE_MODE", "network",
             "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.51:0")).withControlPort(0), new StateDir(dir.resolve("a")), Clock.systemUTC(),
             new SecureRandom(), List.of(), List.of(AgentSpec.parse("lead:coordinator:coordination")), Map.of())) {
-          out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, progress));
+          out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, quick, progress));
         }
         return out;
       }
@@ -90,7 +90,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
           out.set("two_nodes", measure(lead, n));
         }
         progress.println("bench agents: across two processes (a `node up` child, TLS, loopback)");
-        out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, progress));
+        out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, quick, progress));
       }
       progress.println("bench agents: to non-neighbour nodes of a ten-node swarm (TLS, loopback)");
       out.set("ten_nodes_non_neighbours", SwarmReachBench.run(dir.resolve("swarm"), n, progress));
@@ -103,7 +103,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
   }
 
   /** The far agent in its own JVM, started as a user would with `node up --agent`. */
-  private static ObjectNode acrossProcesses(NodeHost ha, Path dir, int n, PrintStream progress) throws Exception {
+  private static ObjectNode acrossProcesses(NodeHost ha, Path dir, int n, boolean quick, PrintStream progress) throws Exception {
     Files.createDirectories(dir);
     new StartupConfig(java.util.Optional.empty(), List.of()).withContact(
         new dev.wattswarm.node.network.Contact(ha.node().nodeId(), ha.network().advertisedAddress())).write(new StateDir(dir));
@@ -123,7 +123,8 @@ final class AgentBench implements BenchRunner.ExternalSuite {
             + Files.readString(dir.resolve("node.log")).lines().reduce("", (a, b) -> b));
       }
       ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
-      for (int i = 0; i < Math.min(500, n); i++) lead.request("far-echo", body, 10_000);
+      // the child is a fresh JVM: warm it (its JIT) as long as the asking side was warmed by the scenarios before
+      warmUp(quick, () -> lead.request("far-echo", body, 10_000));
       long[] lat = new long[n];
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
@@ -175,7 +176,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
 
   private static ObjectNode measure(PeerClient lead, int n) {
     ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
-    for (int i = 0; i < Math.min(500, n); i++) lead.request("echo", body, 10_000); // warm-up
+    warmUp(n < 5_000, () -> lead.request("echo", body, 10_000));
     long[] lat = new long[n];
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -184,6 +185,15 @@ final class AgentBench implements BenchRunner.ExternalSuite {
       lat[i] = System.nanoTime() - s;
     }
     return stats(lat, System.nanoTime() - t0);
+  }
+
+  /**
+   * Requests until both sides' hot code is compiled: at least 2,000 and for at least 3 s (1,000 and
+   * 1.5 s with --quick). 500 requests left a fresh child JVM measuring its interpreter and C1 code.
+   */
+  static void warmUp(boolean quick, Runnable request) {
+    long until = System.nanoTime() + (quick ? 1_500_000_000L : 3_000_000_000L);
+    for (int i = 0; i < (quick ? 1_000 : 2_000) || System.nanoTime() < until; i++) request.run();
   }
 
   private static ObjectNode rawTcp(int n) throws Exception {

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * ids are sequential and easy to guess, so an id alone would let any neighbour answer a question
  * put to another. Requests waiting on one peer, and answers being prepared for one peer, are
  * bounded. Thread-safe: a request to a peer with an open link is sent from the caller's thread,
- * and an answer is matched on the transport's thread, with no hop through the protocol thread.
+ * a request from a peer is answered, and an answer matched, on the transport's reader thread, with
+ * no hop through the protocol thread.
  */
 final class Requests {
   /** {@code again} gives the bytes to send if the request must be asked again another way. */
@@ -54,6 +55,12 @@ final class Requests {
 
   /** As above, asking again with {@code again.get()} (not {@code payload}) should the link fall before the answer. */
   boolean ask(Link link, byte[] payload, java.util.function.Supplier<byte[]> again, long timeoutMs, CompletableFuture<byte[]> f) {
+    return ask(link, payload, again, timeoutMs, f, false);
+  }
+
+  /** @param now write on this thread when the link is idle ({@link Link#sendNow}); never on the protocol thread */
+  boolean ask(Link link, byte[] payload, java.util.function.Supplier<byte[]> again, long timeoutMs, CompletableFuture<byte[]> f,
+      boolean now) {
     NodeId peer = link.peer();
     int waiting = pendingPerPeer.merge(peer, 1, Integer::sum);
     if (waiting > limits.maxPendingRequestsPerPeer()) {
@@ -64,7 +71,8 @@ final class Requests {
     }
     long id = nextId.getAndIncrement();
     pending.put(id, new Pending(peer, f, link, again, scheduler.now() + timeoutMs));
-    if (!link.send(new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done())) {
+    byte[] frame = new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done();
+    if (!(now ? link.sendNow(frame) : link.send(frame))) {
       remove(id);
       return false;
     }
@@ -104,7 +112,11 @@ final class Requests {
     p.future().complete(body);
   }
 
-  /** Answers a peer's request through {@code handler}, unless too many of its requests are in hand. */
+  /**
+   * Answers a peer's request through {@code handler}, unless too many of its requests are in hand.
+   * Called on the link's reader thread: an answer ready at once is written on it, a later one on
+   * the thread that completes it (never the protocol thread).
+   */
   void answer(Link link, long id, byte[] body, Substrate.ProvenHandler handler) {
     NodeId peer = link.peer();
     if (answering.merge(peer, 1, Integer::sum) > limits.maxInflightAnswersPerPeer()) {
@@ -120,7 +132,7 @@ final class Requests {
     }
     answer.whenComplete((a, err) -> {
       release(peer);
-      if (a != null) link.send(new WireWriter(FrameType.RESPONSE).i64(id).bytes(a).done());
+      if (a != null) link.sendNow(new WireWriter(FrameType.RESPONSE).i64(id).bytes(a).done());
     });
   }
 

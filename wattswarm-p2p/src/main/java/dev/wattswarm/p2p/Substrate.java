@@ -56,6 +56,7 @@ public interface Substrate extends AutoCloseable {
    * (TLS to the peer's node key) and {@code anyPath.get()} on every other path: through relays, or
    * again after that link fell. A substrate that cannot tell always sends {@code anyPath}. An
    * answer is bound to the peer asked on every path; see {@link ProvenHandler} for the answering side.
+   * The caller's thread may write the request itself, so it must be one that may wait on the peer.
    */
   default CompletableFuture<byte[]> request(NodeId peer, byte[] direct, java.util.function.Supplier<byte[]> anyPath, long timeoutMs) {
     return request(peer, anyPath.get(), timeoutMs);
