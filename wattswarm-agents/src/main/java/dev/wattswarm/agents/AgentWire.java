@@ -130,6 +130,20 @@ final class AgentWire {
     if (n > maxBytes) throw new Refused(AgentCounters.OVERSIZED, what + " is " + n + " bytes, over the cap of " + maxBytes + " bytes");
   }
 
+  /**
+   * Refuses an envelope stamped outside the skew window, without remembering its id: for a reply
+   * (bound to the fresh id of the one request it answers, which the substrate forgets on the first
+   * answer, so a replayed reply answers nothing) and for an unsigned message on a direct link (TLS
+   * refuses replayed records, and only the proven node itself can put bytes on that link: a
+   * "replay" from it is just a new message it could have sent anyway).
+   */
+  static void checkWindow(ReplayGuard guard, JsonNode env, String what) {
+    if (!guard.inWindow(env.path("at_ms").asLong(Long.MIN_VALUE / 2))) {
+      throw new Refused(AgentCounters.REPLAYS, what + " is stamped " + env.path("at_ms").asLong()
+          + ", outside the clock skew window (replay or wrong clock)");
+    }
+  }
+
   /** Refuses replayed and stale envelopes, counting them. */
   static void checkFresh(ReplayGuard guard, JsonNode env, String what) {
     switch (guard.check(env.path("msg_id").asText(), env.path("at_ms").asLong(Long.MIN_VALUE / 2))) {

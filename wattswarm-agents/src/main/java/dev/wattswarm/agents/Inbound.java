@@ -170,7 +170,9 @@ final class Inbound {
     } else if (!AgentWire.signedBy(sealed, from.isEmpty() ? peer.toString() : from)) {
       throw new AgentWire.Refused(AgentCounters.BAD_SIGNATURES, "message is not signed by " + (from.isEmpty() ? "node " + peer : "agent " + from));
     }
-    AgentWire.checkFresh(requests, env, "message");
+    // a signed message may come again by another path (a relay keeps copies): its id is remembered for the window
+    if (AgentWire.signed(sealed)) AgentWire.checkFresh(requests, env, "message");
+    else AgentWire.checkWindow(requests, env, "message");
     AgentWire.checkBodySize(env.path("body"), config.maxMessageBytes(), "message body");
     Context.fromEnvelope(env, "message");
   }

@@ -105,7 +105,9 @@ final class Outbound {
         throw new AgentWire.Refused(AgentCounters.BAD_SIGNATURES, "reply is not signed by " + (agent.isEmpty() ? "node " + to.nodeId()
             : "agent " + agent));
       }
-      AgentWire.checkFresh(replies, env, "reply");
+      // in_reply_to is this request's fresh id, answered once: the window is the only freshness left to check, and
+      // remembering every reply's id would cap a node at (cache size / window) replies per second
+      AgentWire.checkWindow(replies, env, "reply");
       if (!ok) {
         if (!signedSent && env.path("signature_required").asBoolean(false)) throw new SignNeeded();
         AgentException.Kind kind;

@@ -37,7 +37,8 @@ class DirectLinkTrustTest {
   TlsNode a, h, l;
   AgentRuntime atA, atH;
   final KeyPair spy = KeyPair.generate(new SecureRandom());
-  final AgentConfig config = AgentConfig.defaults().withTimings(100, 60_000);
+  /** A replay cache far smaller than the traffic below: only signed messages may need it. */
+  final AgentConfig config = AgentConfig.defaults().withTimings(100, 60_000).withBounds(1024, 256, 4096, 300_000, 256, 10_000, 40);
   /** How L answers A: unsigned (as on a direct link) or signed by its spy. */
   final AtomicBoolean answerUnsigned = new AtomicBoolean(true);
   final AtomicReference<JsonNode> lastRequestToL = new AtomicReference<>();
@@ -97,6 +98,19 @@ class DirectLinkTrustTest {
     // while over L's own link it is answered
     JsonNode answered = ask(unsignedRequest(spy.id().toString(), l.node.nodeId().toString()));
     assertThat(answered.path("ok").asBoolean()).as(answered.toString()).isTrue();
+  }
+
+  @Test
+  void directTrafficNeedsNoReplayCacheButKeepsTheWindow() {
+    PeerClient lead = atA.client("lead");
+    // 200 requests and replies through a cache of 40 ids: replies are bound to their request's id, direct messages to the link
+    for (int i = 0; i < 200; i++) lead.request("security", CanonicalJson.object().put("code", "x" + i), 10_000);
+    assertThat(atA.counters().get("replay_cache_full") + atH.counters().get("replay_cache_full")).isZero();
+    // an unsigned message stamped outside the skew window is still refused
+    ObjectNode env = AgentWire.request(false, TlsNode.NETWORK, System.currentTimeMillis() - 120_000, spy.id().toString(),
+        l.node.nodeId().toString(), atA.localAgents().get(0).id(), a.node.nodeId().toString(), 5_000, CanonicalJson.object());
+    JsonNode stale = ask(AgentWire.frame(AgentRuntime.SERVICE, AgentWire.unsealed(env)));
+    assertThat(stale.path("error").asText()).contains("outside the clock skew window");
   }
 
   @Test
