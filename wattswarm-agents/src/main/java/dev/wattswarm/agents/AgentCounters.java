@@ -29,13 +29,15 @@ final class AgentCounters {
   static final String STALE_ANNOUNCEMENTS = "stale_announcements";
   /** Nodes whose agents were forgotten because a request to them failed as unreachable. */
   static final String UNREACHABLE_NODES = "unreachable_nodes";
+  /** An unsigned message on a direct link from an agent not (yet) known to live on the sending node: refused, asked to sign. */
+  static final String UNSIGNED_UNBOUND = "unsigned_unbound";
 
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
   AgentCounters() {
     for (String k : new String[] {FORGED_REPLIES, BAD_SIGNATURES, REPLAYS, OVERSIZED, MISADDRESSED, FORGED_REQUESTS, FOREIGN_AGENTS, IMPOSTORS,
         INBOX_DROPPED, ASK_ASYNC_DROPPED, ASK_ASYNC_EXPIRED, LATE_REPLIES, REGISTRY_DROPPED, REPLAY_CACHE_FULL, REROUTES, STALE_ANNOUNCEMENTS,
-        UNREACHABLE_NODES}) {
+        UNREACHABLE_NODES, UNSIGNED_UNBOUND}) {
       counts.put(k, new AtomicLong());
     }
   }

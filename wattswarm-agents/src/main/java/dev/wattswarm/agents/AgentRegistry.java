@@ -104,6 +104,15 @@ public final class AgentRegistry {
     return java.util.Optional.of(pick);
   }
 
+  /**
+   * Whether node {@code nodeId} hosts agent {@code agentId} by its latest announcement: the entry
+   * was signed by that agent's own key naming that node, so the node holds the agent's key.
+   */
+  boolean hosts(String nodeId, String agentId) {
+    for (AgentRecord a : remoteByNode.getOrDefault(nodeId, List.of())) if (a.agentId().equals(agentId)) return true;
+    return false;
+  }
+
   /** Records that an agent was just used (for least_recent). */
   public void used(String agentId, long now) {
     lastUsed.put(agentId, now);

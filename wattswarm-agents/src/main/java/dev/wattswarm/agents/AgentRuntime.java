@@ -69,6 +69,7 @@ public final class AgentRuntime implements AutoCloseable {
   private final Outbound outbound;
   private final Announcements announcements;
   private final java.util.random.RandomGenerator random;
+  private Inbound inbound;
 
   private AgentRuntime(Node node, Substrate substrate, AgentConfig config, java.util.random.RandomGenerator random) {
     this.random = random;
@@ -125,7 +126,8 @@ public final class AgentRuntime implements AutoCloseable {
       substrate.subscribe(rt.topic, (t, id, payload, from) -> rt.announcements.accept(payload));
       Inbound inbound = new Inbound(rt, node, substrate, config,
           new ReplayGuard(node.clock(), config.skewMs(), config.replayCacheEntries()), rt.counters, rt.workers);
-      router.register(SERVICE, inbound::answer);
+      rt.inbound = inbound;
+      router.registerProven(SERVICE, inbound::answer);
     }
     if (substrate != null) {
       // a new neighbour learns this node's agents now rather than at the next heartbeat
@@ -177,7 +179,8 @@ public final class AgentRuntime implements AutoCloseable {
   /**
    * What this node's agents layer refused or dropped, by reason: forged_replies, forged_requests,
    * bad_signatures, replays, oversized, misaddressed, foreign_agents, impostors, inbox_dropped,
-   * ask_async_dropped, ask_async_expired, late_replies, registry_dropped, replay_cache_full, reroutes.
+   * ask_async_dropped, ask_async_expired, late_replies, registry_dropped, replay_cache_full, reroutes, stale_announcements,
+   * unsigned_unbound (unsigned messages from an agent not known to be the sender node's, asked to sign).
    */
   public Map<String, Long> counters() {
     return counters.snapshot();
@@ -191,6 +194,11 @@ public final class AgentRuntime implements AutoCloseable {
   /** Requests moved to another agent because the first one's node was gone. */
   public long reroutes() {
     return counters.get(AgentCounters.REROUTES);
+  }
+
+  /** The answering side, for tests that hand it a message as a given path would (relayed, direct). */
+  Inbound inboundForTests() {
+    return inbound;
   }
 
   LocalAgent localById(String agentId) {

@@ -29,7 +29,7 @@ final class AgentWire {
   static final int ENVELOPE_BYTES = 4096 + Context.MAX_BYTES;
 
   /** A message refused on arrival; {@code counter} says which count it adds to. */
-  static final class Refused extends RuntimeException {
+  static class Refused extends RuntimeException {
     final String counter;
 
     Refused(String counter, String reason) {
@@ -45,6 +45,22 @@ final class AgentWire {
     o.set("env", env);
     o.put("sig", Hashes.hex(signer.sign(CanonicalJson.encode(env))));
     return o;
+  }
+
+  /**
+   * The envelope without a signature, for a direct link only: there TLS proves the sending node,
+   * which holds the keys of the agents it hosts, so a signature would prove nothing more (see
+   * docs/agents.md, "Direct links"). Every other path carries {@link #seal}.
+   */
+  static ObjectNode unsealed(ObjectNode env) {
+    ObjectNode o = CanonicalJson.object();
+    o.set("env", env);
+    return o;
+  }
+
+  /** Whether {@code sealed} carries a signature at all (whether it is good is {@link #signedBy}). */
+  static boolean signed(JsonNode sealed) {
+    return sealed.has("sig");
   }
 
   /** Whether {@code sealed} is signed by the key behind {@code signerId} (an agent or node id). */
@@ -112,6 +128,20 @@ final class AgentWire {
   static void checkBodySize(JsonNode body, int maxBytes, String what) {
     int n = CanonicalJson.encode(body).length;
     if (n > maxBytes) throw new Refused(AgentCounters.OVERSIZED, what + " is " + n + " bytes, over the cap of " + maxBytes + " bytes");
+  }
+
+  /**
+   * Refuses an envelope stamped outside the skew window, without remembering its id: for a reply
+   * (bound to the fresh id of the one request it answers, which the substrate forgets on the first
+   * answer, so a replayed reply answers nothing) and for an unsigned message on a direct link (TLS
+   * refuses replayed records, and only the proven node itself can put bytes on that link: a
+   * "replay" from it is just a new message it could have sent anyway).
+   */
+  static void checkWindow(ReplayGuard guard, JsonNode env, String what) {
+    if (!guard.inWindow(env.path("at_ms").asLong(Long.MIN_VALUE / 2))) {
+      throw new Refused(AgentCounters.REPLAYS, what + " is stamped " + env.path("at_ms").asLong()
+          + ", outside the clock skew window (replay or wrong clock)");
+    }
   }
 
   /** Refuses replayed and stale envelopes, counting them. */

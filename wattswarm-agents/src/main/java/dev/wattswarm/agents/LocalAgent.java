@@ -55,6 +55,11 @@ public final class LocalAgent {
     return key.id().toString();
   }
 
+  /** Whether this agent's brain may block answering {@code body} (see {@link Responder#blocking}). */
+  boolean blocking(JsonNode body) {
+    return responder.blocking(body);
+  }
+
   /** Messages admitted and not yet answered. */
   public int load() {
     return admitted.get();
@@ -67,18 +72,32 @@ public final class LocalAgent {
 
   /** Handles one message with its context; the answer carries the context to send back. */
   Answer handle(String from, JsonNode body, com.fasterxml.jackson.databind.node.ObjectNode context) {
+    return handle(from, body, context, false);
+  }
+
+  /** Takes a working slot if one is free now, for a thread that must not wait for one; give it back with {@link #releaseSlot}. */
+  boolean trySlot() {
+    return working.tryAcquire();
+  }
+
+  void releaseSlot() {
+    working.release();
+  }
+
+  /** @param slotHeld the caller already holds a working slot ({@link #trySlot}) and gives it back itself */
+  Answer handle(String from, JsonNode body, com.fasterxml.jackson.databind.node.ObjectNode context, boolean slotHeld) {
     if (admitted.incrementAndGet() > 2 * spec.maxConcurrent()) {
       admitted.decrementAndGet();
       throw new AgentException(AgentException.Kind.QUEUE_FULL, "agent " + spec.name() + " is full ("
           + spec.maxConcurrent() + " working, " + spec.maxConcurrent() + " queued); retry later or pick another agent");
     }
     try {
-      working.acquireUninterruptibly();
+      if (!slotHeld) working.acquireUninterruptibly();
       try {
         Answer answer = responder.respond(spec, from, body, context);
         return answer.context() == null ? new Answer(answer.body(), context) : answer;
       } finally {
-        working.release();
+        if (!slotHeld) working.release();
       }
     } catch (AgentException e) {
       throw e;

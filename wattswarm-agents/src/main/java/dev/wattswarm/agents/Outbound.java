@@ -7,13 +7,19 @@ import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.node.Node;
 import dev.wattswarm.p2p.Substrate;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Messages from our agents to agents on other nodes, and the checks on what comes back. A reply
- * is believed only when it is signed by the very agent we asked, names the node we sent to and
- * answers this request's id, fresh; anything else is refused, counted and held against the node.
+ * is believed only when it names the node we sent to and the agent we asked, answers this
+ * request's id, is fresh, and is signed by that agent, or came unsigned back over the direct link
+ * the unsigned request took (the substrate binds it to that link's proven node, which hosts the
+ * agent by the agent's own signed announcement); anything else is refused, counted and held
+ * against the node. A request goes unsigned only on a link that proves the node asked; every other
+ * path (relay, a new link after the first fell) carries the signed one.
  */
 final class Outbound {
   private static final Logger log = LoggerFactory.getLogger(Outbound.class);
@@ -34,16 +40,41 @@ final class Outbound {
 
   /** Sends a request (or with {@code notify}, a notification) and completes with the verified reply body. */
   CompletableFuture<Answer> send(LocalAgent from, AgentRecord to, JsonNode body, ObjectNode context, long timeoutMs, boolean notify) {
+    return send(from, to, body, context, timeoutMs, notify, false);
+  }
+
+  private CompletableFuture<Answer> send(LocalAgent from, AgentRecord to, JsonNode body, ObjectNode context, long timeoutMs, boolean notify,
+      boolean mustSign) {
     KeyPair signer = from == null ? node.key() : from.key();
     ObjectNode env = AgentWire.request(notify, node.networkId(), node.clock().millis(), from == null ? "" : from.id(),
         node.nodeId().toString(), to.agentId(), to.nodeId(), timeoutMs, body);
     if (!context.isEmpty()) env.set("context", context); // signed with the message
-    byte[] frame = AgentWire.frame(AgentRuntime.SERVICE, AgentWire.seal(signer, env));
     String requestId = env.path("msg_id").asText();
-    return substrate.request(NodeId.parse(to.nodeId()), frame, timeoutMs).thenApply(bytes -> verify(bytes, to, requestId));
+    // set once the signed form was handed over: from then on only a signed reply is believed
+    AtomicBoolean signedSent = new AtomicBoolean();
+    Supplier<byte[]> signed = () -> {
+      signedSent.set(true);
+      return AgentWire.frame(AgentRuntime.SERVICE, AgentWire.seal(signer, env));
+    };
+    NodeId peer = NodeId.parse(to.nodeId());
+    CompletableFuture<byte[]> answer = mustSign ? substrate.request(peer, signed.get(), timeoutMs)
+        : substrate.request(peer, AgentWire.frame(AgentRuntime.SERVICE, AgentWire.unsealed(env)), signed, timeoutMs);
+    CompletableFuture<Answer> verified = answer.thenApply(bytes -> verify(bytes, to, requestId, signedSent.get()));
+    if (mustSign) return verified;
+    return verified.exceptionallyCompose(e -> {
+      Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      return c instanceof SignNeeded ? send(from, to, body, context, timeoutMs, notify, true) : CompletableFuture.failedFuture(c);
+    });
   }
 
-  private Answer verify(byte[] bytes, AgentRecord to, String requestId) {
+  /** The node asked wants this request signed (it does not know our agent yet): ask again, signed. */
+  private static final class SignNeeded extends RuntimeException {
+    SignNeeded() {
+      super("signature required", null, false, false);
+    }
+  }
+
+  private Answer verify(byte[] bytes, AgentRecord to, String requestId, boolean signedSent) {
     try {
       JsonNode sealed = AgentWire.open(bytes, 0, config.maxMessageBytes(), "reply");
       JsonNode env = sealed.get("env");
@@ -65,12 +96,20 @@ final class Outbound {
         throw new AgentWire.Refused(AgentCounters.FORGED_REPLIES, "reply claims agent " + agent + ", but agent " + to.agentId()
             + " was asked");
       }
-      if (!AgentWire.signedBy(sealed, agent.isEmpty() ? to.nodeId() : agent)) {
+      if (!AgentWire.signed(sealed)) {
+        if (signedSent) {
+          throw new AgentWire.Refused(AgentCounters.BAD_SIGNATURES, "reply is unsigned, but the request did not go only over a direct"
+              + " link to node " + to.nodeId());
+        }
+      } else if (!AgentWire.signedBy(sealed, agent.isEmpty() ? to.nodeId() : agent)) {
         throw new AgentWire.Refused(AgentCounters.BAD_SIGNATURES, "reply is not signed by " + (agent.isEmpty() ? "node " + to.nodeId()
             : "agent " + agent));
       }
-      AgentWire.checkFresh(replies, env, "reply");
+      // in_reply_to is this request's fresh id, answered once: the window is the only freshness left to check, and
+      // remembering every reply's id would cap a node at (cache size / window) replies per second
+      AgentWire.checkWindow(replies, env, "reply");
       if (!ok) {
+        if (!signedSent && env.path("signature_required").asBoolean(false)) throw new SignNeeded();
         AgentException.Kind kind;
         try {
           kind = AgentException.Kind.valueOf(env.path("error_kind").asText("FAILED"));

@@ -36,6 +36,11 @@ final class ReplayGuard {
     return Verdict.FRESH;
   }
 
+  /** Whether {@code atMs} is inside the skew window, remembering nothing (for messages whose id another binding makes unique). */
+  boolean inWindow(long atMs) {
+    return Math.abs(clock.millis() - atMs) <= skewMs;
+  }
+
   synchronized int size() {
     return seen.size();
   }

@@ -11,6 +11,16 @@ public interface Responder {
    */
   JsonNode respond(AgentSpec self, String from, JsonNode body) throws Exception;
 
+  /**
+   * Whether answering {@code body} may block (a model call, an agent loop's inbox, disk). A message
+   * a brain answers without blocking is answered on the thread it arrived on, with no hand-over to
+   * a worker; otherwise it gets a worker thread that its asker's timeout can interrupt. The safe
+   * default is true.
+   */
+  default boolean blocking(JsonNode body) {
+    return true;
+  }
+
   /** With the request's context; a brain that ignores context sends it back unchanged. */
   default Answer respond(AgentSpec self, String from, JsonNode body, ObjectNode context) throws Exception {
     return new Answer(respond(self, from, body), context);

@@ -11,6 +11,12 @@ import java.util.Locale;
  * specialist flags eval/exec/shell calls, a docs specialist missing comments, and so on).
  */
 public final class RulesResponder implements Responder {
+  /** Pure computation over a bounded message: it never waits on anything. */
+  @Override
+  public boolean blocking(JsonNode body) {
+    return false;
+  }
+
   @Override
   public JsonNode respond(AgentSpec self, String from, JsonNode body) {
     // review the code when the message carries some, not the envelope around it

@@ -29,7 +29,19 @@ import java.util.Map;
  * TCP ping-pong on loopback measured in the same run.
  */
 final class AgentBench implements BenchRunner.ExternalSuite {
-  private static final Responder ECHO = (self, from, body) -> body;
+  /** Echoes the body; it never blocks, so it answers on the thread the message arrived on. */
+  static final Responder ECHO = new Responder() {
+    @Override
+    public com.fasterxml.jackson.databind.JsonNode respond(AgentSpec self, String from, com.fasterxml.jackson.databind.JsonNode body) {
+      return body;
+    }
+
+    @Override
+    public boolean blocking(com.fasterxml.jackson.databind.JsonNode body) {
+      return false;
+    }
+  };
+  private static final boolean ONLY_TWO_PROCESSES = "two_processes".equals(System.getProperty("wattswarm.bench.agents.only"));
 
   @Override
   public ObjectNode run(boolean quick, PrintStream progress) throws Exception {
@@ -43,6 +55,15 @@ final class AgentBench implements BenchRunner.ExternalSuite {
     out.set("baseline_nats_request_reply", NatsBaseline.requestReply(n));
     Path dir = Files.createTempDirectory("ws-bench-agents");
     try {
+      if (ONLY_TWO_PROCESSES) {
+        // -Dwattswarm.bench.agents.only=two_processes: the baselines and the cross-process figure alone, for profiling
+        try (NodeHost ha = NodeHost.start(NodeConfig.fromEnv(dir.resolve("a"), Map.of("WATTSWARM_NODE_MODE", "network",
+            "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.51:0")).withControlPort(0), new StateDir(dir.resolve("a")), Clock.systemUTC(),
+            new SecureRandom(), List.of(), List.of(AgentSpec.parse("lead:coordinator:coordination")), Map.of())) {
+          out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, quick, progress));
+        }
+        return out;
+      }
       progress.println("bench agents: within one node");
       try (NodeHost h = NodeHost.start(NodeConfig.local(dir.resolve("solo")), new StateDir(dir.resolve("solo")), Clock.systemUTC(),
           new SecureRandom(), List.of(), List.of(AgentSpec.parse("lead:coordinator:coordination"), AgentSpec.parse("echo:specialist:echo")),
@@ -66,10 +87,13 @@ final class AgentBench implements BenchRunner.ExternalSuite {
           PeerClient lead = ha.agents().client("lead");
           long until = System.nanoTime() + 30_000_000_000L;
           while (lead.discover("echo").isEmpty() && System.nanoTime() < until) Thread.sleep(50);
-          out.set("two_nodes", measure(lead, n));
+          ObjectNode two = measure(lead, n);
+          // requests the far node could not take unsigned (it did not know the asker's agent yet), each asked again signed
+          two.put("signed_again", hb.agents().counters().get("unsigned_unbound"));
+          out.set("two_nodes", two);
         }
         progress.println("bench agents: across two processes (a `node up` child, TLS, loopback)");
-        out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, progress));
+        out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, quick, progress));
       }
       progress.println("bench agents: to non-neighbour nodes of a ten-node swarm (TLS, loopback)");
       out.set("ten_nodes_non_neighbours", SwarmReachBench.run(dir.resolve("swarm"), n, progress));
@@ -82,7 +106,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
   }
 
   /** The far agent in its own JVM, started as a user would with `node up --agent`. */
-  private static ObjectNode acrossProcesses(NodeHost ha, Path dir, int n, PrintStream progress) throws Exception {
+  private static ObjectNode acrossProcesses(NodeHost ha, Path dir, int n, boolean quick, PrintStream progress) throws Exception {
     Files.createDirectories(dir);
     new StartupConfig(java.util.Optional.empty(), List.of()).withContact(
         new dev.wattswarm.node.network.Contact(ha.node().nodeId(), ha.network().advertisedAddress())).write(new StateDir(dir));
@@ -102,7 +126,12 @@ final class AgentBench implements BenchRunner.ExternalSuite {
             + Files.readString(dir.resolve("node.log")).lines().reduce("", (a, b) -> b));
       }
       ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
-      for (int i = 0; i < Math.min(500, n); i++) lead.request("far-echo", body, 10_000);
+      // the child is a fresh JVM on a shared 2-core machine: its compilers need seconds, not a few thousand requests
+      // (measured: after 3 s p50 191 us / p99 8.3 ms, after 12 s 55 us / 164 us), so warm it until it stops getting faster
+      long w0 = System.nanoTime();
+      int warmed = warmUntilSteady(Long.getLong("wattswarm.bench.agents.warmup_ms", quick ? 10_000 : 15_000),
+          () -> lead.request("far-echo", body, 10_000));
+      long warmMs = (System.nanoTime() - w0) / 1_000_000;
       long[] lat = new long[n];
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
@@ -110,7 +139,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
         lead.request("far-echo", body, 10_000);
         lat[i] = System.nanoTime() - s;
       }
-      return stats(lat, System.nanoTime() - t0);
+      return stats(lat, System.nanoTime() - t0).put("warmup_ms", warmMs).put("warmup_requests", warmed);
     } finally {
       p.destroy();
       if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
@@ -154,7 +183,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
 
   private static ObjectNode measure(PeerClient lead, int n) {
     ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
-    for (int i = 0; i < Math.min(500, n); i++) lead.request("echo", body, 10_000); // warm-up
+    warmUp(n < 5_000, () -> lead.request("echo", body, 10_000));
     long[] lat = new long[n];
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -163,6 +192,49 @@ final class AgentBench implements BenchRunner.ExternalSuite {
       lat[i] = System.nanoTime() - s;
     }
     return stats(lat, System.nanoTime() - t0);
+  }
+
+  /**
+   * Requests until both sides' hot code is compiled: at least 2,000 and for at least 3 s (1,000 and
+   * 1.5 s with --quick). 500 requests left a fresh child JVM measuring its interpreter and C1 code.
+   */
+  static int warmUp(boolean quick, Runnable request) {
+    return warmUp(quick ? 1_000 : 2_000, quick ? 1_500 : 3_000, request);
+  }
+
+  /**
+   * Batches of 1,000 requests until three batches in a row are no more than 10% faster (by p50)
+   * than the fastest before them, after at least {@code minMs} and at most 30 s: a fresh JVM's
+   * warm-up ends when its latency stops falling. Returns the requests made.
+   */
+  static int warmUntilSteady(long minMs, Runnable request) {
+    long start = System.nanoTime();
+    double best = Double.MAX_VALUE;
+    int flat = 0;
+    int made = 0;
+    long[] lat = new long[1_000];
+    while (System.nanoTime() - start < 30_000_000_000L) {
+      for (int i = 0; i < lat.length; i++) {
+        long t = System.nanoTime();
+        request.run();
+        lat[i] = System.nanoTime() - t;
+      }
+      made += lat.length;
+      Arrays.sort(lat);
+      double p50 = lat[lat.length / 2];
+      flat = p50 < 0.9 * best ? 0 : flat + 1;
+      best = Math.min(best, p50);
+      if (flat >= 3 && System.nanoTime() - start >= minMs * 1_000_000L) break;
+    }
+    return made;
+  }
+
+  /** At least {@code minRequests} requests and for at least {@code minMs}; returns how many were made. */
+  static int warmUp(int minRequests, long minMs, Runnable request) {
+    long until = System.nanoTime() + minMs * 1_000_000L;
+    int i = 0;
+    for (; i < minRequests || System.nanoTime() < until; i++) request.run();
+    return i;
   }
 
   private static ObjectNode rawTcp(int n) throws Exception {

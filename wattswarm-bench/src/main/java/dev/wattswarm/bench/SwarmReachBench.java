@@ -27,7 +27,7 @@ import java.util.Set;
  * a request takes once the swarm is larger than a neighbour set.
  */
 final class SwarmReachBench {
-  private static final Responder ECHO = (self, from, body) -> body;
+  private static final Responder ECHO = AgentBench.ECHO;
   static final int NODES = 10;
 
   private SwarmReachBench() {}
@@ -65,7 +65,8 @@ final class SwarmReachBench {
       if (targets.isEmpty()) return CanonicalJson.object().put("skipped", "every node became a neighbour of the first");
       progress.println("bench agents: " + targets.size() + " non-neighbour targets of " + (NODES - 1));
       ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
-      for (int i = 0; i < Math.min(500, n); i++) lead.request(targets.get(i % targets.size()), body, 10_000);
+      int[] k = {0};
+      AgentBench.warmUp(n < 5_000, () -> lead.request(targets.get(k[0]++ % targets.size()), body, 10_000));
       long[] lat = new long[n];
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {

@@ -70,7 +70,7 @@ public final class Overlay implements Substrate, Transport.Listener {
   private final TopicMesh mesh;
   private final Reach reach;
   private final ReachConfig reachCfg;
-  private BiFunction<NodeId, byte[], CompletableFuture<byte[]>> requestHandler = (p, b) -> CompletableFuture.completedFuture(null);
+  private volatile ProvenHandler requestHandler = (p, direct, b) -> CompletableFuture.completedFuture(null);
   private Supplier<byte[]> bundleProvider = () -> null;
   private volatile RequestObserver requestObserver = RequestObserver.NONE;
   private volatile boolean closed;
@@ -78,6 +78,8 @@ public final class Overlay implements Substrate, Transport.Listener {
   private volatile Map<NodeId, PeerInfo> neighbours = Map.of();
   private volatile Map<String, Set<NodeId>> topicPeers = Map.of();
   private final List<MembershipListener> neighbourListeners = new CopyOnWriteArrayList<>();
+  /** Open links a request came in on, so each is handed to the direct-link cache once (removed when down). */
+  private final Set<Link> adopted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Overlay(Transport transport, Scheduler scheduler, MembershipConfig mcfg, BroadcastConfig bcfg, Random random) {
     this(transport, scheduler, mcfg, bcfg, PeerLimits.defaults(), random);
@@ -134,7 +136,7 @@ public final class Overlay implements Substrate, Transport.Listener {
 
           @Override
           public CompletableFuture<byte[]> handle(NodeId origin, byte[] payload) {
-            return requestHandler.apply(origin, payload);
+            return requestHandler.answer(origin, false, payload); // relayed: only the payload's signature proves it
           }
 
           @Override
@@ -299,6 +301,11 @@ public final class Overlay implements Substrate, Transport.Listener {
 
   @Override
   public void onRequest(BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler) {
+    this.requestHandler = (origin, direct, payload) -> handler.apply(origin, payload);
+  }
+
+  @Override
+  public void onProvenRequest(ProvenHandler handler) {
     this.requestHandler = handler;
   }
 
@@ -320,6 +327,29 @@ public final class Overlay implements Substrate, Transport.Listener {
     // the latency path: a peer with a link already found is asked from the caller's thread
     Link l = reach.quickLink(peer);
     if (l != null && requests.ask(l, payload, timeoutMs, f)) return f;
+    scheduler.execute(() -> reach.ask(peer, payload, timeoutMs, f));
+    return f;
+  }
+
+  /**
+   * {@code direct} goes out only on a link already found to the peer (TLS proves it at both ends),
+   * written from the caller's thread when the link is idle (so do not call this on the protocol
+   * thread); the first request to a peer, a relayed one and one asked again after its link fell
+   * carry {@code anyPath.get()}.
+   */
+  @Override
+  public CompletableFuture<byte[]> request(NodeId peer, byte[] direct, java.util.function.Supplier<byte[]> anyPath, long timeoutMs) {
+    Link l = reach.quickLink(peer);
+    if (l == null) return request(peer, anyPath.get(), timeoutMs);
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    RequestObserver obs = requestObserver;
+    if (obs != RequestObserver.NONE) {
+      long start = System.nanoTime();
+      int service = direct.length == 0 ? -1 : direct[0] & 0xff;
+      f.whenComplete((answer, failure) -> obs.completed(service, RequestObserver.outcome(answer, failure), System.nanoTime() - start));
+    }
+    if (requests.ask(l, direct, anyPath, timeoutMs, f, true)) return f;
+    byte[] payload = anyPath.get();
     scheduler.execute(() -> reach.ask(peer, payload, timeoutMs, f));
     return f;
   }
@@ -382,6 +412,10 @@ public final class Overlay implements Substrate, Transport.Listener {
       }
       return;
     }
+    if (frame.length > 0 && frame[0] == FrameType.REQUEST) {
+      answerHere(link, frame);
+      return;
+    }
     if (!inbound.admit(link, frame.length)) return;
     scheduler.execute(() -> {
       inbound.taken(link, frame.length);
@@ -389,8 +423,45 @@ public final class Overlay implements Substrate, Transport.Listener {
     });
   }
 
+  /**
+   * A request is answered on the link's reader thread, under the same ban and rate checks as
+   * every frame (Penalties is thread-safe): no hop through the protocol thread, and a handler that
+   * answers at once writes its answer from here. A slow handler holds up only this peer's link.
+   */
+  private void answerHere(Link link, byte[] frame) {
+    long now = scheduler.now();
+    if (penalties.banned(link.peer(), now)) {
+      counters.inc("dropped_frames.banned");
+      link.close("peer is banned");
+      return;
+    }
+    if (!penalties.admitFrame(link.peer(), now)) return;
+    long id;
+    byte[] body;
+    try {
+      WireReader r = new WireReader(frame);
+      r.u8();
+      id = r.i64();
+      body = r.bytes(MAX_REQUEST_BYTES);
+    } catch (MalformedFrameException e) {
+      scheduler.execute(() -> violation(link, e));
+      return;
+    } catch (IllegalArgumentException e) {
+      scheduler.execute(() -> {
+        counters.inc("malformed_frames");
+        strike(link.peer(), link, "malformed_frames", e.getMessage());
+      });
+      return;
+    }
+    // a link no neighbour or tree uses joins the direct-link cache once; later requests only mark it used
+    if (adopted.add(link)) scheduler.execute(() -> reach.adopt(link));
+    else reach.used(link);
+    requests.answer(link, id, body, requestHandler);
+  }
+
   @Override
   public void linkDown(Link link, String reason) {
+    adopted.remove(link);
     // requests waiting on this link will get no answer on it: ask again by another way
     for (Requests.Orphan o : requests.orphaned(link)) {
       scheduler.execute(() -> reach.ask(o.peer(), o.payload(), Math.max(1, o.deadline() - scheduler.now()), o.future()));

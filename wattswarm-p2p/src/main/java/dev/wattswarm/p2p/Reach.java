@@ -206,6 +206,11 @@ final class Reach {
     return null;
   }
 
+  /** A request came in on {@code link} (any thread): it counts as use, so a direct link in use is not closed as idle. */
+  void used(Link link) {
+    usedQuickly.add(link);
+  }
+
   void linkDown(Link link) {
     direct.linkDown(link);
     relay.linkDown(link);

@@ -13,17 +13,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
 
 /**
  * Request/response bookkeeping. A response is matched on (the peer its link proves, request id):
  * ids are sequential and easy to guess, so an id alone would let any neighbour answer a question
  * put to another. Requests waiting on one peer, and answers being prepared for one peer, are
  * bounded. Thread-safe: a request to a peer with an open link is sent from the caller's thread,
- * and an answer is matched on the transport's thread, with no hop through the protocol thread.
+ * a request from a peer is answered, and an answer matched, on the transport's reader thread, with
+ * no hop through the protocol thread.
  */
 final class Requests {
-  private record Pending(NodeId peer, CompletableFuture<byte[]> future, Link link, byte[] payload, long deadline) {}
+  /** {@code again} gives the bytes to send if the request must be asked again another way. */
+  private record Pending(NodeId peer, CompletableFuture<byte[]> future, Link link, java.util.function.Supplier<byte[]> again, long deadline) {}
 
   /** A request whose link went down before its answer came, to be asked again another way. */
   record Orphan(NodeId peer, byte[] payload, long deadline, CompletableFuture<byte[]> future) {}
@@ -49,6 +50,17 @@ final class Requests {
    *     full): the caller asks another way
    */
   boolean ask(Link link, byte[] payload, long timeoutMs, CompletableFuture<byte[]> f) {
+    return ask(link, payload, () -> payload, timeoutMs, f);
+  }
+
+  /** As above, asking again with {@code again.get()} (not {@code payload}) should the link fall before the answer. */
+  boolean ask(Link link, byte[] payload, java.util.function.Supplier<byte[]> again, long timeoutMs, CompletableFuture<byte[]> f) {
+    return ask(link, payload, again, timeoutMs, f, false);
+  }
+
+  /** @param now write on this thread when the link is idle ({@link Link#sendNow}); never on the protocol thread */
+  boolean ask(Link link, byte[] payload, java.util.function.Supplier<byte[]> again, long timeoutMs, CompletableFuture<byte[]> f,
+      boolean now) {
     NodeId peer = link.peer();
     int waiting = pendingPerPeer.merge(peer, 1, Integer::sum);
     if (waiting > limits.maxPendingRequestsPerPeer()) {
@@ -58,8 +70,9 @@ final class Requests {
       return true;
     }
     long id = nextId.getAndIncrement();
-    pending.put(id, new Pending(peer, f, link, payload, scheduler.now() + timeoutMs));
-    if (!link.send(new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done())) {
+    pending.put(id, new Pending(peer, f, link, again, scheduler.now() + timeoutMs));
+    byte[] frame = new WireWriter(FrameType.REQUEST).i64(id).bytes(payload).done();
+    if (!(now ? link.sendNow(frame) : link.send(frame))) {
       remove(id);
       return false;
     }
@@ -99,8 +112,12 @@ final class Requests {
     p.future().complete(body);
   }
 
-  /** Answers a peer's request through {@code handler}, unless too many of its requests are in hand. */
-  void answer(Link link, long id, byte[] body, BiFunction<NodeId, byte[], CompletableFuture<byte[]>> handler) {
+  /**
+   * Answers a peer's request through {@code handler}, unless too many of its requests are in hand.
+   * Called on the link's reader thread: an answer ready at once is written on it, a later one on
+   * the thread that completes it (never the protocol thread).
+   */
+  void answer(Link link, long id, byte[] body, Substrate.ProvenHandler handler) {
     NodeId peer = link.peer();
     if (answering.merge(peer, 1, Integer::sum) > limits.maxInflightAnswersPerPeer()) {
       release(peer);
@@ -109,13 +126,13 @@ final class Requests {
     }
     CompletableFuture<byte[]> answer;
     try {
-      answer = handler.apply(peer, body);
+      answer = handler.answer(peer, true, body); // on the link that proves the peer; the answer goes back on it
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
     answer.whenComplete((a, err) -> {
       release(peer);
-      if (a != null) link.send(new WireWriter(FrameType.RESPONSE).i64(id).bytes(a).done());
+      if (a != null) link.sendNow(new WireWriter(FrameType.RESPONSE).i64(id).bytes(a).done());
     });
   }
 
@@ -132,7 +149,7 @@ final class Requests {
     for (var e : pending.entrySet()) {
       Pending p = e.getValue();
       if (p.link() != link) continue;
-      if (remove(e.getKey()) != null) out.add(new Orphan(p.peer(), p.payload(), p.deadline(), p.future()));
+      if (remove(e.getKey()) != null) out.add(new Orphan(p.peer(), p.again().get(), p.deadline(), p.future()));
     }
     return out;
   }

@@ -51,6 +51,32 @@ public interface Substrate extends AutoCloseable {
   /** Asks a peer; fails with a TimeoutException after {@code timeoutMs}. */
   CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs);
 
+  /**
+   * Asks a peer, sending {@code direct} only when it goes over a link that itself proves the peer
+   * (TLS to the peer's node key) and {@code anyPath.get()} on every other path: through relays, or
+   * again after that link fell. A substrate that cannot tell always sends {@code anyPath}. An
+   * answer is bound to the peer asked on every path; see {@link ProvenHandler} for the answering side.
+   * The caller's thread may write the request itself, so it must be one that may wait on the peer.
+   */
+  default CompletableFuture<byte[]> request(NodeId peer, byte[] direct, java.util.function.Supplier<byte[]> anyPath, long timeoutMs) {
+    return request(peer, anyPath.get(), timeoutMs);
+  }
+
+  /** Answers requests, told whether each came over a link that proves its origin. */
+  @FunctionalInterface
+  interface ProvenHandler {
+    /**
+     * @param direct true when the bytes came over a link that proves {@code origin} (and the answer
+     *     goes back on it); false when relayed, or when the substrate cannot tell
+     */
+    CompletableFuture<byte[]> answer(NodeId origin, boolean direct, byte[] payload);
+  }
+
+  /** Like {@link #onRequest}, with each request's path; the default says "not direct" for all. */
+  default void onProvenRequest(ProvenHandler handler) {
+    onRequest((origin, payload) -> handler.answer(origin, false, payload));
+  }
+
   /** Measures this node's outgoing requests; the default substrate reports nothing. */
   default void observeRequests(RequestObserver observer) {}
 

@@ -35,6 +35,13 @@ public final class ServiceProvider implements Responder {
         (agent, capability) -> ServiceNet.ownPrice(node, agent, capability), node.networkId());
   }
 
+  /** A ServiceNet call reads the agent's key file and the node's ads; anything else is as blocking as the brain. */
+  @Override
+  public boolean blocking(JsonNode body) {
+    JsonNode call = body == null ? null : body.get("servicenet");
+    return call != null && call.isObject() || inner.blocking(body);
+  }
+
   @Override
   public JsonNode respond(AgentSpec self, String from, JsonNode body) throws Exception {
     JsonNode call = body == null ? null : body.get("servicenet");

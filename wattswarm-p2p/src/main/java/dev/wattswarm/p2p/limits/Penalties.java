@@ -11,8 +11,8 @@ import java.util.TreeSet;
  * Strikes, bans and frame rates per peer. A peer's record outlives its links: strikes expire
  * {@code strikeMemoryMs} after the last one and a ban after {@code banMs}, so disconnecting and
  * reconnecting neither clears a record nor buys a fresh burst. Records are bounded in number
- * (least recently seen dropped first) and idle ones are swept. Single-threaded, on the overlay's
- * scheduler.
+ * (least recently seen dropped first) and idle ones are swept. Thread-safe (one lock): the overlay
+ * calls it from its scheduler and, for requests, from the links' reader threads.
  */
 public final class Penalties {
   private static final class Record {
@@ -63,7 +63,7 @@ public final class Penalties {
   }
 
   /** @return true when this strike bans the peer */
-  public boolean strike(NodeId peer, long now) {
+  public synchronized boolean strike(NodeId peer, long now) {
     Record r = record(peer, now);
     if (r.strikes > 0 && now - r.lastStrike > limits.strikeMemoryMs()) r.strikes = 0;
     r.strikes++;
@@ -77,7 +77,7 @@ public final class Penalties {
     return false;
   }
 
-  public boolean banned(NodeId peer, long now) {
+  public synchronized boolean banned(NodeId peer, long now) {
     Record r = peers.get(peer);
     if (r == null || r.bannedUntil == 0) return false;
     if (now >= r.bannedUntil) {
@@ -88,28 +88,28 @@ public final class Penalties {
   }
 
   /** Peers banned now. */
-  public Set<NodeId> bannedPeers(long now) {
+  public synchronized Set<NodeId> bannedPeers(long now) {
     Set<NodeId> out = new TreeSet<>();
     for (var e : peers.entrySet()) if (e.getValue().bannedUntil > now) out.add(e.getKey());
     return out;
   }
 
   /** Whether a frame from {@code peer} fits its rate; counts drops. */
-  public boolean admitFrame(NodeId peer, long now) {
+  public synchronized boolean admitFrame(NodeId peer, long now) {
     boolean ok = record(peer, now).bucket.tryTake(now);
     if (!ok) counters.inc("dropped_frames.rate");
     return ok;
   }
 
   /** Whether a new message on {@code topic} fits the topic's rate; counts drops. */
-  public boolean admitMessage(String topic, long now) {
+  public synchronized boolean admitMessage(String topic, long now) {
     boolean ok = topicBuckets.computeIfAbsent(topic, t -> new TokenBucket(limits.topicMessagesPerSec(), limits.topicBurst(), now)).tryTake(now);
     if (!ok) counters.inc("dropped_frames.topic_rate");
     return ok;
   }
 
   /** An unsubscribed topic keeps no bucket. */
-  public void forgetTopic(String topic) {
+  public synchronized void forgetTopic(String topic) {
     topicBuckets.remove(topic);
   }
 
@@ -117,7 +117,7 @@ public final class Penalties {
    * Drops records that hold nothing: no live strike, no ban, and idle long enough for the rate
    * bucket to have refilled (so a fresh bucket is exactly what the peer would have had).
    */
-  public void sweep(long now) {
+  public synchronized void sweep(long now) {
     long refillMs = (long) Math.ceil(limits.peerBurst() * 1000 / limits.peerFramesPerSec());
     peers.values().removeIf(r -> r.bannedUntil <= now
         && (r.strikes == 0 || now - r.lastStrike > limits.strikeMemoryMs())
@@ -125,7 +125,7 @@ public final class Penalties {
   }
 
   /** Peers with a record now (bounded by {@code maxTrackedPeers}). */
-  public int trackedPeers() {
+  public synchronized int trackedPeers() {
     return peers.size();
   }
 

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One established TLS connection. A writer virtual thread drains a bounded queue ({@link #send}
- * never blocks) and pings when it has had nothing to send for {@code pingIntervalMs}; the reader
+ * never blocks; {@link #sendNow} writes on the caller's thread when the queue is idle) and pings when it has had nothing to send for {@code pingIntervalMs}; the reader
  * (the thread that made the link) delivers data frames in order, answers pings, and closes the
  * link when nothing arrives for {@code deadAfterMs}. Every listener callback of a link comes from
  * its reader, so linkDown always comes after the last frame, exactly once.
@@ -42,6 +42,10 @@ final class TcpLink implements Link {
   private final LinkedBlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedData = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+  /** Frames queued and not yet written: a direct write ({@link #sendNow}) waits its turn behind them. */
+  private final AtomicInteger unwritten = new AtomicInteger();
+  /** Held while frames go into the stream and it is flushed, by the writer or a direct sender. */
+  private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
   /** At most one pong waits in the queue, so a ping flood cannot grow it. */
   private final AtomicBoolean pongQueued = new AtomicBoolean();
   private final AtomicReference<String> closeReason = new AtomicReference<>();
@@ -88,8 +92,31 @@ final class TcpLink implements Link {
       queuedBytes.addAndGet(-frame.length);
       return false;
     }
+    unwritten.incrementAndGet();
     queue.offer(new Outgoing(Frames.DATA, frame));
     return true;
+  }
+
+  /**
+   * Writes on the caller's thread when nothing is queued or being written (so frames keep their
+   * order: one queued earlier is written first, by the writer), else queues like {@link #send}.
+   * Saves a thread wake-up per frame on the request/response path.
+   */
+  @Override
+  public boolean sendNow(byte[] frame) {
+    Objects.requireNonNull(frame, "frame");
+    if (frame.length > config.maxFrameBytes() || unwritten.get() != 0 || !isOpen() || !writing.tryLock()) return send(frame);
+    try {
+      if (unwritten.get() != 0) return send(frame);
+      Frames.write(out, Frames.DATA, frame);
+      out.flush();
+      return true;
+    } catch (IOException e) {
+      close("write failed: " + e.getMessage());
+      return false;
+    } finally {
+      writing.unlock();
+    }
   }
 
   @Override
@@ -137,16 +164,21 @@ final class TcpLink implements Link {
       while (isOpen()) {
         Outgoing next = queue.poll(config.pingIntervalMs(), TimeUnit.MILLISECONDS);
         if (!isOpen()) break;
-        if (next == null) {
-          Frames.write(out, Frames.PING, ByteBuffer.allocate(8).putLong(System.nanoTime()).array());
-        } else {
-          int batched = 0;
-          do {
-            write(next);
-            batched += next.payload().length;
-          } while (batched < Handshake.BUFFER_BYTES && (next = queue.poll()) != null);
+        writing.lockInterruptibly();
+        try {
+          if (next == null) {
+            Frames.write(out, Frames.PING, ByteBuffer.allocate(8).putLong(System.nanoTime()).array());
+          } else {
+            int batched = 0;
+            do {
+              write(next);
+              batched += next.payload().length;
+            } while (batched < Handshake.BUFFER_BYTES && (next = queue.poll()) != null);
+          }
+          out.flush();
+        } finally {
+          writing.unlock();
         }
-        out.flush();
       }
     } catch (InterruptedException e) {
       // the link is closing
@@ -162,6 +194,7 @@ final class TcpLink implements Link {
     }
     if (o.type() == Frames.PONG) pongQueued.set(false);
     Frames.write(out, o.type(), o.payload());
+    unwritten.decrementAndGet();
   }
 
   /**
@@ -184,7 +217,10 @@ final class TcpLink implements Link {
         switch (f.type()) {
           case Frames.DATA -> deliver(listener, f.payload());
           case Frames.PING -> {
-            if (pongQueued.compareAndSet(false, true)) queue.offer(new Outgoing(Frames.PONG, f.payload()));
+            if (pongQueued.compareAndSet(false, true)) {
+              unwritten.incrementAndGet();
+              queue.offer(new Outgoing(Frames.PONG, f.payload()));
+            }
           }
           case Frames.PONG -> {
             if (f.payload().length == 8) rttNanos = System.nanoTime() - ByteBuffer.wrap(f.payload()).getLong();

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * certificates (the certificate key is the node id), a hello exchange binding both ends to one
  * network, then length-prefixed frames with ping-based liveness.
  *
- * <p>Threads (all virtual): one acceptor; per connection, one thread that runs the handshake and
- * then reads the link (delivering every callback of that link in order), and one writer. A peer
+ * <p>Threads: one virtual acceptor; per connection, one thread that runs the handshake and then
+ * reads the link (delivering every callback of that link in order; a platform thread for the
+ * first {@link ThreadTracker#PLATFORM_LINK_THREADS}, virtual beyond), and one virtual writer. A peer
  * silent for {@link TcpConfig#deadAfterMs()} is declared down.
  */
 public final class TcpTransport implements Transport {
@@ -175,7 +176,7 @@ public final class TcpTransport implements Transport {
     }
     Socket raw = new Socket();
     handshaking.add(raw);
-    threads.start("wattswarm-tcp-dial-" + target, () -> dial(raw, target, expectedId, result));
+    threads.startLink("wattswarm-tcp-dial-" + target, () -> dial(raw, target, expectedId, result));
     if (closed.get()) closeQuietly(raw); // close() may have run before the socket was registered
     return result;
   }
@@ -256,7 +257,7 @@ public final class TcpTransport implements Transport {
         continue;
       }
       handshaking.add(raw);
-      threads.start("wattswarm-tcp-inbound-" + raw.getRemoteSocketAddress(), () -> accepted(raw));
+      threads.startLink("wattswarm-tcp-inbound-" + raw.getRemoteSocketAddress(), () -> accepted(raw));
     }
   }
 

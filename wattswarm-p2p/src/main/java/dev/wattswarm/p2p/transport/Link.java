@@ -21,6 +21,16 @@ public interface Link {
    */
   boolean send(byte[] frame);
 
+  /**
+   * Like {@link #send}, but a link may write the frame on the caller's thread when nothing else
+   * is waiting to be written, saving the hand-over to its writer. The caller may then block while
+   * the socket is full: call it only from a thread that may wait on this peer (the asker's own
+   * thread, the link's reader, a worker), never from the protocol thread.
+   */
+  default boolean sendNow(byte[] frame) {
+    return send(frame);
+  }
+
   boolean isOpen();
 
   void close(String reason);

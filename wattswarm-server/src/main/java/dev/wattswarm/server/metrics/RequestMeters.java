@@ -28,10 +28,12 @@ public final class RequestMeters implements ControlServer.ExchangeObserver {
 
   /** Observes one direction ({@code in}: answered here, {@code out}: asked by this node). */
   RequestObserver p2p(String direction) {
-    return (service, outcome, nanos) -> Timer.builder("wattswarm.p2p.requests")
+    // on every request's path: look each timer up once (a builder and a registry lookup cost more than the request's own work)
+    java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    return (service, outcome, nanos) -> timers.computeIfAbsent(service(service) + "/" + outcome, k -> Timer.builder("wattswarm.p2p.requests")
         .description("Request/response exchanges with peers, by direction, service and outcome")
         .tags("direction", direction, "service", service(service), "outcome", outcome).serviceLevelObjectives(BUCKETS)
-        .register(registry).record(Duration.ofNanos(nanos));
+        .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   // the first byte of a request names its service (see RequestRouter)
