@@ -180,7 +180,8 @@ public final class AgentRuntime implements AutoCloseable {
    * What this node's agents layer refused or dropped, by reason: forged_replies, forged_requests,
    * bad_signatures, replays, oversized, misaddressed, foreign_agents, impostors, inbox_dropped,
    * ask_async_dropped, ask_async_expired, late_replies, registry_dropped, replay_cache_full, reroutes, stale_announcements,
-   * unsigned_unbound (unsigned messages from an agent not known to be the sender node's, asked to sign).
+   * unsigned_unbound (unsigned messages from an agent not known to be the sender node's, asked to sign), unreachable_nodes
+   * (nodes whose agents were forgotten when a request to them failed as unreachable).
    */
   public Map<String, Long> counters() {
     return counters.snapshot();
