@@ -134,8 +134,12 @@ public final class NodeRecords implements AutoCloseable {
   /** Signs a fresh record and gossips it. */
   public void refresh() {
     long now = clock.millis();
+    NodeRecord prev = self;
+    // a record re-signed within the same millisecond (describe() right after start, a stopped test
+    // clock) must still supersede the last one, or the book keeps the old fields as "newer or equal"
+    long issued = prev == null ? now : Math.max(now, prev.issuedAtMs() + 1);
     List<String> caps = capabilities.get().stream().distinct().sorted().limit(NodeRecord.MAX_CAPABILITIES).toList();
-    NodeRecord r = NodeRecord.sign(key, networkId, addrs, publicUrl.get(), caps, location.get(), now, ttlMs);
+    NodeRecord r = NodeRecord.sign(key, networkId, addrs, publicUrl.get(), caps, location.get(), issued, ttlMs);
     self = r;
     book.offer(r, now);
     publish();
