@@ -8,19 +8,11 @@ import dev.wattswarm.agents.AgentSpec;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.node.config.NodeConfig;
 import dev.wattswarm.node.state.StateDir;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * /v1/watt and /v1/missions over real HTTP on a local node (its own genesis): balances, an agent's
@@ -28,35 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
  * input refused with one clear message that changes nothing.
  */
 @org.junit.jupiter.api.Timeout(300)
-class EconomyApiTest {
-  @TempDir Path tmp;
-  NodeHost host;
-  String token;
-  final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() throws Exception {
-    StateDir dir = new StateDir(tmp.resolve("n"));
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), null,
+class EconomyApiTest extends LocalNodeApi {
+  @Override
+  protected NodeHost startNode(StateDir dir) throws Exception {
+    return NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), null,
         List.of(AgentSpec.parse("tr:specialist:translate")));
-    token = dir.readToken();
   }
 
-  @AfterEach
-  void stop() {
-    if (host != null) host.close();
-  }
-
-  HttpResponse<String> call(String method, String path, String body) throws Exception {
-    var b = HttpRequest.newBuilder(URI.create(host.controlUrl() + path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + token)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static JsonNode json(HttpResponse<String> r) {
-    return CanonicalJson.parse(r.body());
-  }
 
   long balance(String account) throws Exception {
     return json(call("GET", "/v1/watt/balance/" + account, null)).path("balance").asLong();

@@ -5,23 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wattswarm.agents.AgentSpec;
-import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.node.config.NodeConfig;
 import dev.wattswarm.node.state.StateDir;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * /v1/hives over real HTTP on a local node: the stable shapes the CLI and console read, a mission
@@ -29,38 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
  * refused with one line that says what to do, changing nothing.
  */
 @org.junit.jupiter.api.Timeout(300)
-class HiveApiTest {
-  @TempDir Path tmp;
-  NodeHost host;
-  String token;
-  final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() throws Exception {
-    StateDir dir = new StateDir(tmp.resolve("n"));
+class HiveApiTest extends LocalNodeApi {
+  /** An executor working for the agent "tr", so a won mission pays the agent's account. */
+  @Override
+  protected NodeHost startNode(StateDir dir) throws Exception {
     Files.createDirectories(dir.root());
     Files.writeString(dir.root().resolve("executors.json"), "{\"executors\":[{\"name\":\"w\",\"kind\":\"rules\",\"capabilities\":[\"lab\"],"
         + "\"rules\":[{\"match\":\".*\",\"answer\":\"ok\"}],\"agent\":\"tr\"}]}");
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), null,
+    return NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), null,
         List.of(AgentSpec.parse("tr:specialist:translate")));
-    token = dir.readToken();
   }
 
-  @AfterEach
-  void stop() {
-    if (host != null) host.close();
-  }
-
-  HttpResponse<String> call(String method, String path, String body) throws Exception {
-    var b = HttpRequest.newBuilder(URI.create(host.controlUrl() + path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + token)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static JsonNode json(HttpResponse<String> r) {
-    return CanonicalJson.parse(r.body());
-  }
 
   @Test
   void hivesOverRestAndAMissionPaidToTheWinningAgent() throws Exception {

@@ -5,47 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wattswarm.kernel.identity.KeyPair;
 import dev.wattswarm.kernel.json.CanonicalJson;
-import dev.wattswarm.node.config.NodeConfig;
-import dev.wattswarm.node.state.StateDir;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Malformed, refused and oversized requests to /v1/relationships, /v1/dm and /v1/groups: one-line 4xx answers. */
 @org.junit.jupiter.api.Timeout(300)
-class SocialApiTest {
-  @TempDir Path tmp;
-  NodeHost host;
-  String token;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+class SocialApiTest extends LocalNodeApi {
   final String stranger = KeyPair.generate(new SecureRandom()).id().toString();
-
-  @BeforeEach
-  void start() throws Exception {
-    StateDir dir = new StateDir(tmp.resolve("n"));
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom());
-    token = dir.readToken();
-  }
-
-  @AfterEach
-  void stop() {
-    host.close();
-  }
-
-  HttpResponse<String> call(String method, String path, String body) throws Exception {
-    var b = HttpRequest.newBuilder(URI.create(host.controlUrl() + path)).header("Authorization", "Bearer " + token)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
 
   static String message(HttpResponse<String> r) {
     JsonNode e = CanonicalJson.parse(r.body()).path("error");

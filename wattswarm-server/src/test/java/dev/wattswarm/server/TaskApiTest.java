@@ -4,52 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wattswarm.kernel.json.CanonicalJson;
-import dev.wattswarm.node.config.NodeConfig;
-import dev.wattswarm.node.state.StateDir;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** /v1/tasks over real HTTP: submit, idempotency, validation, list, show, SSE watch, cancel. */
 @org.junit.jupiter.api.Timeout(300)
-class TaskApiTest {
-  @TempDir Path tmp;
-  NodeHost host;
-  String token;
-  final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() throws Exception {
-    StateDir dir = new StateDir(tmp.resolve("n"));
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom());
-    token = dir.readToken();
-  }
-
-  @AfterEach
-  void stop() {
-    if (host != null) host.close();
-  }
-
-  HttpResponse<String> call(String method, String path, String body) throws Exception {
-    var b = HttpRequest.newBuilder(URI.create(host.controlUrl() + path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + token)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static JsonNode json(HttpResponse<String> r) {
-    return CanonicalJson.parse(r.body());
-  }
+class TaskApiTest extends LocalNodeApi {
 
   @Test
   void submitIsIdempotentAndTheTaskFinalizes() throws Exception {

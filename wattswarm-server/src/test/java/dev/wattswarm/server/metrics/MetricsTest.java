@@ -5,54 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.wattswarm.kernel.event.EventRejectedException;
-import dev.wattswarm.node.config.NodeConfig;
-import dev.wattswarm.node.state.StateDir;
-import dev.wattswarm.server.NodeHost;
+import dev.wattswarm.server.LocalNodeApi;
 import dev.wattswarm.testkit.TestEvents;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /metrics} over real HTTP, checked by Prometheus' own promtool, with values that follow the node. */
 @org.junit.jupiter.api.Timeout(300)
-class MetricsTest {
-  @TempDir Path tmp;
-  NodeHost host;
-  String token;
-  final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() throws Exception {
-    StateDir dir = new StateDir(tmp.resolve("n"));
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom());
-    token = dir.readToken();
-  }
-
-  @AfterEach
-  void stop() {
-    if (host != null) host.close();
-  }
-
-  HttpResponse<String> send(String method, String path, String body, boolean auth) throws Exception {
-    var b = HttpRequest.newBuilder(URI.create(host.controlUrl() + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (auth) b.header("Authorization", "Bearer " + token);
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
+class MetricsTest extends LocalNodeApi {
 
   String scrape() throws Exception {
     var r = send("GET", "/metrics", null, false);
