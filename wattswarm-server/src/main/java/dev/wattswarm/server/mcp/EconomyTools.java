@@ -1,10 +1,11 @@
 package dev.wattswarm.server.mcp;
 
+import static dev.wattswarm.server.mcp.ControlCalls.query;
+import static dev.wattswarm.server.mcp.ControlCalls.seg;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
@@ -84,18 +85,5 @@ final class EconomyTools {
     if (a.hasNonNull("from")) m.put("from", a.get("from").asText());
     if (a.hasNonNull("hive")) m.put("hive", a.get("hive").asText());
     return c.post("/v1/missions", m);
-  }
-
-  private static String seg(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String query(JsonNode a, String... names) {
-    StringBuilder q = new StringBuilder();
-    for (String n : names) {
-      if (!a.hasNonNull(n)) continue;
-      q.append(q.isEmpty() ? '?' : '&').append(n).append('=').append(URLEncoder.encode(a.get(n).asText(), StandardCharsets.UTF_8));
-    }
-    return q.toString();
   }
 }

@@ -1,8 +1,8 @@
 package dev.wattswarm.server.mcp;
 
+import static dev.wattswarm.server.mcp.ControlCalls.seg;
+
 import dev.wattswarm.kernel.json.CanonicalJson;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -38,9 +38,5 @@ final class HiveTools {
               "limit":{"type":"integer","minimum":1,"maximum":1000,"description":"how many of the latest; default 50"}}}""".formatted(HIVE), true,
             (a, c) -> c.get("/v1/hives/" + seg(a.get("hive").asText()) + "/messages"
                 + (a.hasNonNull("limit") ? "?limit=" + a.get("limit").asLong() : ""))));
-  }
-
-  private static String seg(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }
