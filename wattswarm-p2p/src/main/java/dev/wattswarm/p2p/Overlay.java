@@ -429,13 +429,7 @@ public final class Overlay implements Substrate, Transport.Listener {
    * answers at once writes its answer from here. A slow handler holds up only this peer's link.
    */
   private void answerHere(Link link, byte[] frame) {
-    long now = scheduler.now();
-    if (penalties.banned(link.peer(), now)) {
-      counters.inc("dropped_frames.banned");
-      link.close("peer is banned");
-      return;
-    }
-    if (!penalties.admitFrame(link.peer(), now)) return;
+    if (!admitted(link, scheduler.now())) return;
     long id;
     byte[] body;
     try {
@@ -541,14 +535,19 @@ public final class Overlay implements Substrate, Transport.Listener {
     return requests.pendingFor(peer);
   }
 
-  private void dispatch(Link link, byte[] frame) {
-    long now = scheduler.now();
+  /** Every frame from a link passes here first: a banned peer's link is closed, a flooding peer's frame dropped. */
+  private boolean admitted(Link link, long now) {
     if (penalties.banned(link.peer(), now)) {
       counters.inc("dropped_frames.banned");
       link.close("peer is banned");
-      return;
+      return false;
     }
-    if (!penalties.admitFrame(link.peer(), now)) return;
+    return penalties.admitFrame(link.peer(), now);
+  }
+
+  private void dispatch(Link link, byte[] frame) {
+    long now = scheduler.now();
+    if (!admitted(link, now)) return;
     try {
       WireReader r = new WireReader(frame);
       int type = r.u8();
