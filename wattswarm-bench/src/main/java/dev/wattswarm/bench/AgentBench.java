@@ -132,14 +132,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
       int warmed = warmUntilSteady(Long.getLong("wattswarm.bench.agents.warmup_ms", quick ? 10_000 : 15_000),
           () -> lead.request("far-echo", body, 10_000));
       long warmMs = (System.nanoTime() - w0) / 1_000_000;
-      long[] lat = new long[n];
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        long s = System.nanoTime();
-        lead.request("far-echo", body, 10_000);
-        lat[i] = System.nanoTime() - s;
-      }
-      return stats(lat, System.nanoTime() - t0).put("warmup_ms", warmMs).put("warmup_requests", warmed);
+      return Timed.run(n, i -> lead.request("far-echo", body, 10_000)).put("warmup_ms", warmMs).put("warmup_requests", warmed);
     } finally {
       p.destroy();
       if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
@@ -159,14 +152,7 @@ final class AgentBench implements BenchRunner.ExternalSuite {
       var engine = new dev.wattswarm.agents.workflow.WorkflowEngine(h.node(), h.agents(), 3, 10_000);
       var goal = CanonicalJson.parse("{\"kind\":\"code-review\",\"code\":\"x = eval(y)\"}");
       for (int i = 0; i < Math.min(20, n); i++) awaitFinished(engine, engine.start("warm-" + i, goal, caps).id());
-      long[] lat = new long[n];
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        long s = System.nanoTime();
-        awaitFinished(engine, engine.start("wf-" + i, goal, caps).id());
-        lat[i] = System.nanoTime() - s;
-      }
-      ObjectNode o = stats(lat, System.nanoTime() - t0);
+      ObjectNode o = Timed.run(n, i -> awaitFinished(engine, engine.start("wf-" + i, goal, caps).id()));
       o.put("events_per_workflow", 10);
       engine.close();
       return o;
@@ -181,17 +167,10 @@ final class AgentBench implements BenchRunner.ExternalSuite {
     }
   }
 
-  private static ObjectNode measure(PeerClient lead, int n) {
+  private static ObjectNode measure(PeerClient lead, int n) throws Exception {
     ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
     warmUp(n < 5_000, () -> lead.request("echo", body, 10_000));
-    long[] lat = new long[n];
-    long t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      long s = System.nanoTime();
-      lead.request("echo", body, 10_000);
-      lat[i] = System.nanoTime() - s;
-    }
-    return stats(lat, System.nanoTime() - t0);
+    return Timed.run(n, i -> lead.request("echo", body, 10_000));
   }
 
   /**
@@ -261,28 +240,15 @@ final class AgentBench implements BenchRunner.ExternalSuite {
           out.flush();
           in.readFully(buf);
         }
-        long[] lat = new long[n];
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-          long s = System.nanoTime();
+        return Timed.run(n, i -> {
           out.write(buf);
           out.flush();
           in.readFully(buf);
-          lat[i] = System.nanoTime() - s;
-        }
-        return stats(lat, System.nanoTime() - t0);
+        });
       } finally {
         echo.interrupt();
       }
     }
   }
 
-  static ObjectNode stats(long[] lat, long totalNs) {
-    long[] s = lat.clone();
-    Arrays.sort(s);
-    ObjectNode o = CanonicalJson.object();
-    o.put("p50_us", s[s.length / 2] / 1000.0).put("p99_us", s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] / 1000.0)
-        .put("per_s", Math.round(s.length / (totalNs / 1e9)));
-    return o;
-  }
 }

@@ -26,28 +26,14 @@ final class BenchPairs {
       while (lead.discover("echo").isEmpty() && System.nanoTime() < until) Thread.sleep(50);
       ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
       for (int i = 0; i < Math.min(500, n); i++) lead.request("echo", body, 10_000);
-      long[] lat = new long[n];
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        long s = System.nanoTime();
-        lead.request("echo", body, 10_000);
-        lat[i] = System.nanoTime() - s;
-      }
-      ObjectNode agents = NatsBench.stats(lat, System.nanoTime() - t0);
+      ObjectNode agents = Timed.run(n, i -> lead.request("echo", body, 10_000));
       pair.b().network().router().register(ECHO_SERVICE, (peer, req) -> CompletableFuture.completedFuture(req));
       var sub = pair.a().network().substrate();
       var to = pair.b().node().nodeId();
       byte[] req = new byte[64];
       req[0] = ECHO_SERVICE;
       for (int i = 0; i < 500; i++) sub.request(to, req, 10_000).get();
-      long[] sl = new long[n];
-      long s0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        long s = System.nanoTime();
-        sub.request(to, req, 10_000).get();
-        sl[i] = System.nanoTime() - s;
-      }
-      out.set("substrate_request_reply", NatsBench.stats(sl, System.nanoTime() - s0));
+      out.set("substrate_request_reply", Timed.run(n, i -> sub.request(to, req, 10_000).get()));
       return agents;
     }
   }

@@ -11,7 +11,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -50,19 +49,9 @@ final class NatsBaseline {
         conn.flush(Duration.ofSeconds(5));
         byte[] payload = new byte[64];
         for (int i = 0; i < 2_000; i++) conn.request("bench.echo", payload, Duration.ofSeconds(5));
-        long[] lat = new long[n];
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-          long s = System.nanoTime();
+        return Timed.run(n, i -> {
           if (conn.request("bench.echo", payload, Duration.ofSeconds(5)) == null) throw new IllegalStateException("NATS request timed out");
-          lat[i] = System.nanoTime() - s;
-        }
-        long total = System.nanoTime() - t0;
-        Arrays.sort(lat);
-        ObjectNode o = CanonicalJson.object();
-        o.put("p50_us", lat[n / 2] / 1000.0).put("p99_us", lat[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)] / 1000.0)
-            .put("per_s", Math.round(n / (total / 1e9))).put("server", "nats-server " + bin);
-        return o;
+        }).put("server", "nats-server " + bin);
       } finally {
         c.close();
       }

@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * {@code bench agents|tasks --substrate nats}: the same figures over the nats substrate (two nodes
@@ -74,23 +73,12 @@ final class NatsBench {
       d2.flush(Duration.ofSeconds(5));
       byte[] payload = new byte[64];
       for (int i = 0; i < 2_000; i++) c.request("bench.echo", payload, Duration.ofSeconds(5));
-      long[] lat = new long[n];
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        long s = System.nanoTime();
+      return Timed.run(n, i -> {
         if (c.request("bench.echo", payload, Duration.ofSeconds(5)) == null) throw new IllegalStateException("NATS request timed out");
-        lat[i] = System.nanoTime() - s;
-      }
-      return stats(lat, System.nanoTime() - t0);
+      });
     }
   }
 
-  static ObjectNode stats(long[] lat, long totalNs) {
-    long[] s = lat.clone();
-    Arrays.sort(s);
-    return CanonicalJson.object().put("p50_us", s[s.length / 2] / 1000.0)
-        .put("p99_us", s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] / 1000.0).put("per_s", Math.round(s.length / (totalNs / 1e9)));
-  }
 
   private static void delete(Path dir) {
     try (var s = Files.walk(dir)) {

@@ -67,14 +67,7 @@ final class SwarmReachBench {
       ObjectNode body = CanonicalJson.object().put("ping", "x".repeat(48));
       int[] k = {0};
       AgentBench.warmUp(n < 5_000, () -> lead.request(targets.get(k[0]++ % targets.size()), body, 10_000));
-      long[] lat = new long[n];
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        long s = System.nanoTime();
-        lead.request(targets.get(i % targets.size()), body, 10_000);
-        lat[i] = System.nanoTime() - s;
-      }
-      ObjectNode o = AgentBench.stats(lat, System.nanoTime() - t0);
+      ObjectNode o = Timed.run(n, i -> lead.request(targets.get(i % targets.size()), body, 10_000));
       o.put("nodes", NODES).put("neighbours_of_asker", neighbours.size()).put("non_neighbour_targets", targets.size());
       return o;
     } finally {
