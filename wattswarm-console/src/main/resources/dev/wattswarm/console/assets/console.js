@@ -4,7 +4,9 @@
  * hash router and small DOM helpers. A view is registered with
  *   WS.view({id, title, render(root, arg, ctx)})
  * and reached at #/<id>[/<arg>]. ctx.on(fn) hears every new log event and ctx.every(ms, fn)
- * repeats; both stop when the operator leaves the view.
+ * repeats; both stop when the operator leaves the view. ctx.follow(matches, refresh, ms) re-runs
+ * refresh (a promise) after events that match, a burst of them once per ms, its failures left to
+ * the next one.
  *
  * Everything shown comes from other nodes as well as this one (task prompts, agent names, event
  * payloads), so it is written with textContent only: WS.h never turns data into markup.
@@ -212,6 +214,11 @@ const WS = (() => {
     const ctx = {
       on(fn) { subs.push(fn); listeners.add(fn); },
       every(ms, fn) { timers.push(setInterval(fn, ms)); },
+      follow(matches, refresh, ms) {
+        const later = throttle(() => refresh().catch(() => {}), ms);
+        ctx.on((e) => { if (matches(e)) later(); });
+        return later;
+      },
       current: page,
     };
     for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('on', a.dataset.view === id);

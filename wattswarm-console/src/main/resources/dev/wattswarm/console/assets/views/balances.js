@@ -45,8 +45,7 @@
         accounts.fill(all.filter(Boolean));
       }
       await refresh();
-      const later = WS.throttle(() => refresh().catch(() => {}), 300);
-      ctx.on((e) => { if (e.type.startsWith('watt.')) later(); });
+      ctx.follow((e) => e.type.startsWith('watt.'), refresh, 300);
     },
   });
 })();

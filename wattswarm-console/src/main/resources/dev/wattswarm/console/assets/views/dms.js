@@ -11,8 +11,7 @@
     root.append(h('h2', {}, 'Direct messages'), rows);
     const refresh = async () => rows.fill(((await api('/v1/relationships')).relationships || []).filter((r) => r.state === 'accepted'));
     await refresh();
-    const later = WS.throttle(() => refresh().catch(() => {}), 300);
-    ctx.on((e) => { if (e.type.startsWith('relationship')) later(); });
+    ctx.follow((e) => e.type.startsWith('relationship'), refresh, 300);
   }
 
   async function thread(root, peer, ctx) {
@@ -46,8 +45,7 @@
       msgs.replaceWith(h('p', { class: 'error' }, e.message));
       return;
     }
-    const later = WS.throttle(() => refresh().catch(() => {}), 200);
-    ctx.on((e) => { if (e.type === 'TopicMessagePosted' || e.type.startsWith('relationship')) later(); });
+    ctx.follow((e) => e.type === 'TopicMessagePosted' || e.type.startsWith('relationship'), refresh, 200);
   }
 
   WS.view({

@@ -53,8 +53,7 @@
     root.append(h('details', {}, h('summary', {}, 'Create a hive'), create), rows);
     const fill = (d) => rows.fill(d.hives || []);
     fill(data);
-    const later = WS.throttle(() => api('/v1/hives').then(fill, () => {}), 300);
-    ctx.on((e) => { if (e.type.startsWith('hive.')) later(); });
+    ctx.follow((e) => e.type.startsWith('hive.'), () => api('/v1/hives').then(fill), 300);
   }
 
   async function detail(root, id, ctx) {
@@ -100,9 +99,8 @@
       box.replaceChildren(h('p', { class: 'error' }, e.message));
       return;
     }
-    const later = WS.throttle(() => refresh().catch(() => {}), 200);
     const scope = 'group:hive-' + id;
-    ctx.on((e) => { if (e.type.startsWith('hive.') || (e.type === 'TopicMessagePosted' && (!e.scope || e.scope === scope))) later(); });
+    ctx.follow((e) => e.type.startsWith('hive.') || (e.type === 'TopicMessagePosted' && (!e.scope || e.scope === scope)), refresh, 200);
   }
 
   WS.view({

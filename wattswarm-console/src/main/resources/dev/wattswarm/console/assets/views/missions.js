@@ -41,8 +41,7 @@
     root.append(h('h2', {}, 'Missions'), h('details', {}, h('summary', {}, 'Post a mission'), postForm()), rows);
     const refresh = async () => rows.fill((await api('/v1/missions?limit=200')).missions || []);
     await refresh();
-    const later = WS.throttle(() => refresh().catch(() => {}), 300);
-    ctx.on((e) => { if (moves(e)) later(); });
+    ctx.follow(moves, refresh, 300);
   }
 
   async function detail(root, id, ctx) {
@@ -75,8 +74,7 @@
       box.replaceChildren(h('p', { class: 'error' }, e.message));
       return;
     }
-    const later = WS.throttle(() => show().catch(() => {}), 200);
-    ctx.on((e) => { if (moves(e)) later(); });
+    ctx.follow(moves, show, 200);
   }
 
   WS.view({

@@ -70,8 +70,7 @@
         const recent = (ts.tasks || []).slice().sort((a, b) => (b.updated_at_ms || 0) - (a.updated_at_ms || 0)).slice(0, 12);
         tasks.fill(recent);
       }
-      const later = WS.throttle(() => refresh().catch(() => {}), 1000);
-      ctx.on(() => later());
+      const later = ctx.follow(() => true, refresh, 1000);
       ctx.every(5000, () => later());
       await refresh();
     },

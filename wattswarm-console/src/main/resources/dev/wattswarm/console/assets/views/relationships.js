@@ -62,8 +62,7 @@
         rows.fill((await api('/v1/relationships')).relationships || []);
       }
       await refresh();
-      const later = WS.throttle(() => refresh().catch(() => {}), 300);
-      ctx.on((e) => { if (e.type.startsWith('relationship')) later(); });
+      ctx.follow((e) => e.type.startsWith('relationship'), refresh, 300);
     },
   });
 })();

@@ -73,8 +73,7 @@
       box.replaceChildren(h('p', { class: 'error' }, e.message));
       return;
     }
-    const later = WS.throttle(() => show().catch(() => {}), 200);
-    ctx.on((e) => { if (e.payload && e.payload.workflow_id === id) later(); });
+    ctx.follow((e) => e.payload && e.payload.workflow_id === id, show, 200);
   }
 
   WS.view({
