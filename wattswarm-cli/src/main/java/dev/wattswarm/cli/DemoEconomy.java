@@ -28,8 +28,7 @@ final class DemoEconomy {
   }
 
   private void say(String format, Object... args) {
-    out.printf(format + "%n", args);
-    out.flush();
+    DemoScript.say(out, format, args);
   }
 
   boolean run() throws InterruptedException {

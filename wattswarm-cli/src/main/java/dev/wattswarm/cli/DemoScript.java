@@ -55,6 +55,11 @@ final class DemoScript {
   }
 
   private void say(String format, Object... args) {
+    say(out, format, args);
+  }
+
+  /** One line of the demo's story; the tasks are followed from several threads at once. */
+  static void say(PrintWriter out, String format, Object... args) {
     synchronized (out) {
       out.printf(format + "%n", args);
       out.flush();
