@@ -121,12 +121,21 @@ public record NodeConfig(
   }
 
   private static long ms(Map<String, String> env, String var, long dflt) {
+    return millis(env, var, dflt, "milliseconds between 100 and 3600000");
+  }
+
+  /**
+   * A duration variable in milliseconds, {@code dflt} when unset or blank.
+   *
+   * @param expected what a good value is, for the one-line error ("must be " + expected)
+   */
+  public static long millis(Map<String, String> env, String var, long dflt, String expected) {
     String v = env.get(var);
     if (v == null || v.isBlank()) return dflt;
     try {
       return Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(var + "='" + v + "' must be milliseconds between 100 and 3600000");
+      throw new IllegalArgumentException(var + "='" + v + "' must be " + expected);
     }
   }
 

@@ -105,12 +105,6 @@ public record SwarmConfig(Substrate substrate, NatsConfig nats, String preset, l
   }
 
   private static long ms(Map<String, String> env, String var, long dflt) {
-    String v = env.get(var);
-    if (v == null || v.isBlank()) return dflt;
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(var + "='" + v + "' must be milliseconds");
-    }
+    return dev.wattswarm.node.config.NodeConfig.millis(env, var, dflt, "milliseconds");
   }
 }
