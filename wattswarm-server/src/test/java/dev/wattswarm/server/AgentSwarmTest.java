@@ -5,60 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.wattswarm.agents.AgentRecord;
 import dev.wattswarm.agents.AgentRuntime;
-import dev.wattswarm.agents.AgentSpec;
 import dev.wattswarm.agents.Strategy;
 import dev.wattswarm.kernel.json.CanonicalJson;
-import dev.wattswarm.node.config.NodeConfig;
-import dev.wattswarm.node.network.Contact;
-import dev.wattswarm.node.network.StartupConfig;
-import dev.wattswarm.node.state.StateDir;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Several nodes in one JVM over real TLS on 127.0.0.x: re-routing around a dead node. */
 @org.junit.jupiter.api.Timeout(300)
-class AgentSwarmTest {
-  @TempDir Path tmp;
-  final List<NodeHost> hosts = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (NodeHost h : hosts) {
-      try {
-        h.close();
-      } catch (RuntimeException ignored) {
-        // already closed by the test
-      }
-    }
-  }
-
-  NodeHost start(String name, String ip, String mode, Contact contact, String... agents) throws Exception {
-    Path dir = tmp.resolve(name);
-    Files.createDirectories(dir);
-    StateDir sd = new StateDir(dir);
-    if (contact != null) new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
-    NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", mode, "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0"))
-        .withControlPort(0);
-    List<AgentSpec> specs = new ArrayList<>();
-    for (String a : agents) specs.add(AgentSpec.parse(a));
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, specs);
-    hosts.add(h);
-    return h;
-  }
-
-  static Contact contactOf(NodeHost h) {
-    return new Contact(h.node().nodeId(), h.network().advertisedAddress());
-  }
+class AgentSwarmTest extends NetworkNodes {
 
   @Test
   void aRequestIsReroutedWhenTheChosenAgentsNodeIsGone() throws Exception {
@@ -93,8 +49,8 @@ class AgentSwarmTest {
       return body;
     };
     NodeHost a = start("a", "127.0.0.46", "network", null, "lead:coordinator:coordination");
-    startWith("b", "127.0.0.47", contactOf(a), Map.of("slow-b", stuck), "slow-b:specialist:security");
-    startWith("c", "127.0.0.48", contactOf(a), Map.of("slow-c", stuck), "slow-c:specialist:security");
+    start("b", "127.0.0.47", "wan", contactOf(a), Map.of("slow-b", stuck), "slow-b:specialist:security");
+    start("c", "127.0.0.48", "wan", contactOf(a), Map.of("slow-c", stuck), "slow-c:specialist:security");
     AgentRuntime agents = a.agents();
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> agents.registry().matching("security").size() == 2);
@@ -109,20 +65,6 @@ class AgentSwarmTest {
     }
   }
 
-  NodeHost startWith(String name, String ip, Contact contact, Map<String, dev.wattswarm.agents.Responder> responders,
-      String... agents) throws Exception {
-    Path dir = tmp.resolve(name);
-    Files.createDirectories(dir);
-    StateDir sd = new StateDir(dir);
-    new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
-    NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", "wan", "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0"))
-        .withControlPort(0);
-    List<AgentSpec> specs = new ArrayList<>();
-    for (String s : agents) specs.add(AgentSpec.parse(s));
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, specs, responders);
-    hosts.add(h);
-    return h;
-  }
 
   // an impostor of one of our agents is refused: SwarmBehaviourSuite, over p2p and nats alike
 }

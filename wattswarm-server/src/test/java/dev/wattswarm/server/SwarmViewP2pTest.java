@@ -3,57 +3,19 @@ package dev.wattswarm.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.wattswarm.agents.AgentSpec;
-import dev.wattswarm.node.config.NodeConfig;
-import dev.wattswarm.node.network.Contact;
-import dev.wattswarm.node.network.StartupConfig;
-import dev.wattswarm.node.state.StateDir;
 import dev.wattswarm.node.swarm.SwarmConfig;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The swarm view and the leader lease on the p2p substrate (TLS on 127.0.0.x), filled as on nats. */
 @org.junit.jupiter.api.Timeout(300)
-class SwarmViewP2pTest {
-  @TempDir Path tmp;
-  final List<NodeHost> hosts = new ArrayList<>();
+class SwarmViewP2pTest extends NetworkNodes {
   static final SwarmConfig SWARM = SwarmConfig.p2p(300, 2_000);
 
-  @AfterEach
-  void stop() {
-    for (NodeHost h : hosts) {
-      try {
-        h.close();
-      } catch (RuntimeException ignored) {
-        // closed by the test
-      }
-    }
-  }
-
-  NodeHost start(String name, String ip, String mode, Contact contact, String... agents) throws Exception {
-    Path dir = tmp.resolve(name);
-    Files.createDirectories(dir);
-    StateDir sd = new StateDir(dir);
-    if (contact != null) new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
-    NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", mode, "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0")).withControlPort(0);
-    List<AgentSpec> specs = new ArrayList<>();
-    for (String a : agents) specs.add(AgentSpec.parse(a));
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, specs, Map.of(), SWARM);
-    hosts.add(h);
-    return h;
-  }
-
-  static Contact contactOf(NodeHost h) {
-    return new Contact(h.node().nodeId(), h.network().advertisedAddress());
+  @Override
+  protected SwarmConfig swarm() {
+    return SWARM;
   }
 
   @Test

@@ -5,54 +5,22 @@ import static dev.wattswarm.server.metrics.MetricsTest.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.wattswarm.agents.AgentSpec;
 import dev.wattswarm.agents.Strategy;
 import dev.wattswarm.kernel.json.CanonicalJson;
-import dev.wattswarm.node.config.NodeConfig;
 import dev.wattswarm.node.network.Contact;
-import dev.wattswarm.node.network.StartupConfig;
-import dev.wattswarm.node.state.StateDir;
+import dev.wattswarm.server.NetworkNodes;
 import dev.wattswarm.server.NodeHost;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Two connected nodes: peers, remote events and p2p request latencies show up on both sides. */
 @org.junit.jupiter.api.Timeout(300)
-class MetricsNetworkTest {
-  @TempDir Path tmp;
-  final List<NodeHost> hosts = new ArrayList<>();
+class MetricsNetworkTest extends NetworkNodes {
   final HttpClient http = HttpClient.newHttpClient();
-
-  @AfterEach
-  void stop() {
-    for (NodeHost h : hosts) h.close();
-  }
-
-  NodeHost start(String name, String ip, String mode, Contact contact, String... agents) throws Exception {
-    Path dir = tmp.resolve(name);
-    Files.createDirectories(dir);
-    StateDir sd = new StateDir(dir);
-    if (contact != null) new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
-    NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", mode, "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0")).withControlPort(0);
-    List<AgentSpec> specs = new ArrayList<>();
-    for (String a : agents) specs.add(AgentSpec.parse(a));
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, specs);
-    hosts.add(h);
-    return h;
-  }
 
   String scrape(NodeHost h) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(h.controlUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
