@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.wattswarm.kernel.event.Event;
 import dev.wattswarm.kernel.identity.NodeId;
-import dev.wattswarm.kernel.social.PairDigest;
 import dev.wattswarm.kernel.social.RelationshipState;
 import dev.wattswarm.kernel.store.EventFilter;
 import dev.wattswarm.node.config.NodeConfig;
@@ -14,37 +13,18 @@ import dev.wattswarm.node.network.Contact;
 import dev.wattswarm.node.network.StartupConfig;
 import dev.wattswarm.node.state.StateDir;
 import dev.wattswarm.social.Social;
-import dev.wattswarm.social.SocialException;
 import dev.wattswarm.social.dm.DmRow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Nodes over real TLS on loopback with their social layer, and what the social tests ask of them. */
-abstract class SocialNodes {
-  @TempDir Path tmp;
-  final List<NodeHost> hosts = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (NodeHost h : hosts) {
-      try {
-        h.close();
-      } catch (RuntimeException ignored) {
-        // closed by the test already
-      }
-    }
-  }
-
+abstract class SocialNodes extends NetworkNodes {
+  /** Like the fixture's, but a restarted node keeps the startup config it saved (the social tests restart nodes). */
   NodeHost start(String name, String ip, String mode, Contact contact) throws Exception {
     Path dir = tmp.resolve(name);
     Files.createDirectories(dir);
@@ -57,10 +37,6 @@ abstract class SocialNodes {
     NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), (List<dev.wattswarm.node.task.Executor>) null);
     hosts.add(h);
     return h;
-  }
-
-  static Contact contactOf(NodeHost h) {
-    return new Contact(h.node().nodeId(), h.network().advertisedAddress());
   }
 
   static Social social(NodeHost h) {
