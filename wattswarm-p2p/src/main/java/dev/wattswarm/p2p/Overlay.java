@@ -101,6 +101,7 @@ public final class Overlay implements Substrate, Transport.Listener {
     this.bcfg = bcfg;
     this.random = random;
     this.membership = new HyParView(transport, scheduler, mcfg, random, counters);
+    membership.shun(peer -> penalties.struck(peer, scheduler.now()));
     membership.addListener(new HyParView.Listener() {
       @Override
       public void neighborUp(NodeId peer, Link link) {

@@ -77,6 +77,13 @@ public final class Penalties {
     return false;
   }
 
+  /** Whether {@code peer} is banned or has a strike it has not yet lived down. */
+  public synchronized boolean struck(NodeId peer, long now) {
+    Record r = peers.get(peer);
+    if (r == null) return false;
+    return r.bannedUntil > now || (r.strikes > 0 && now - r.lastStrike <= limits.strikeMemoryMs());
+  }
+
   public synchronized boolean banned(NodeId peer, long now) {
     Record r = peers.get(peer);
     if (r == null || r.bannedUntil == 0) return false;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Partial-view membership after HyParView (Leitão et al.): a small active view of connected
@@ -51,6 +52,7 @@ public final class HyParView {
   private final Map<String, NodeId> contactIds = new java.util.HashMap<>();
   private final List<Listener> listeners = new ArrayList<>();
   private final DefenseCounters counters;
+  private Predicate<NodeId> shunned = p -> false;
   private boolean running = true;
   private boolean stopped;
 
@@ -73,6 +75,15 @@ public final class HyParView {
 
   public void addListener(Listener l) {
     listeners.add(l);
+  }
+
+  /**
+   * Peers not to pick as neighbours (the overlay's: caught misbehaving lately). A neighbour cut
+   * for lying is not retried as a lost peer nor kept for repair, so a node whose only neighbours
+   * lie replaces them instead of dialling them back; other nodes' views are theirs to judge.
+   */
+  public void shun(Predicate<NodeId> shunned) {
+    this.shunned = shunned;
   }
 
   public PeerInfo self() {
@@ -140,7 +151,7 @@ public final class HyParView {
     if (active.get(p) == link) {
       PeerInfo info = activeInfo.get(p);
       dropActive(p, false);
-      if (info != null) lost.put(p, new Lost(info, 0));
+      if (info != null && !shunned.test(p)) lost.put(p, new Lost(info, 0));
       promoteFromPassive();
     }
   }
@@ -303,7 +314,7 @@ public final class HyParView {
         List<NodeId> ids = new ArrayList<>(lost.keySet());
         NodeId id = ids.get(random.nextInt(ids.size()));
         Lost l = lost.get(id);
-        if (active.containsKey(id)) {
+        if (active.containsKey(id) || shunned.test(id)) {
           lost.remove(id);
         } else {
           lost.put(id, new Lost(l.peer(), l.attempts() + 1));
@@ -316,11 +327,22 @@ public final class HyParView {
   }
 
   private void promoteFromPassive() {
+    passive.keySet().removeIf(shunned);
     if (!running || active.size() >= cfg.activeSize() || passive.isEmpty()) return;
     List<PeerInfo> candidates = new ArrayList<>(passive.values());
     PeerInfo p = candidates.get(random.nextInt(candidates.size()));
     passive.remove(p.id());
-    neighborRequest(p, active.isEmpty());
+    neighborRequest(p, needy());
+  }
+
+  /**
+   * Whether our requests for a neighbour must be taken even by a full view. The paper asks with
+   * priority only when the active view is empty; a node that cannot be dialled (behind NAT or a
+   * firewall) then sits on one or two neighbours for good, since every link it has is one it asked
+   * for, and a single silent liar among them cuts it off. Below half the active size we insist.
+   */
+  private boolean needy() {
+    return active.size() < (cfg.activeSize() + 1) / 2;
   }
 
   private void neighborRequest(PeerInfo p, boolean high) {
@@ -373,7 +395,7 @@ public final class HyParView {
   }
 
   private void addPassive(PeerInfo p) {
-    if (p.id().equals(self.id()) || active.containsKey(p.id()) || passive.containsKey(p.id())) return;
+    if (p.id().equals(self.id()) || active.containsKey(p.id()) || passive.containsKey(p.id()) || shunned.test(p.id())) return;
     if (passive.size() >= cfg.passiveSize()) {
       List<NodeId> ids = new ArrayList<>(passive.keySet());
       passive.remove(ids.get(random.nextInt(ids.size())));

@@ -34,9 +34,9 @@ import java.util.function.UnaryOperator;
  * already (another path covers it), else once every neighbour it passed the request on to has
  * said the same (an echo over the flood's tree). A NACK is exhaustive only when every branch below
  * ended at nodes with nowhere new to go; one that ran out of hops, hit a full table or lost a link
- * is inconclusive. The asker fails with {@link UnreachableException} when one of its floods comes
- * back exhaustive from every neighbour; an inconclusive one leaves it waiting for the answer, the
- * next flood or the timeout, as before. A lying neighbour can only close its own branch: the
+ * (even the link to the target: the answer may have been on it) is inconclusive. The asker fails
+ * with {@link UnreachableException} when one of its floods comes back exhaustive from every
+ * neighbour; an inconclusive one brings the next flood forward, up to three in all. A lying neighbour can only close its own branch: the
  * asker still waits for every other one, and an answer is signed by the target.
  *
  * <p>Single-threaded on the overlay's scheduler, except the sending of answers.
@@ -73,7 +73,8 @@ public final class Relay {
     }
   }
 
-  private record Waiting(NodeId target, CompletableFuture<byte[]> future, List<String> keys) {}
+  /** A request of ours: its floods so far (at most {@link #MAX_FLOODS}) and when it gives up. */
+  private record Waiting(NodeId target, CompletableFuture<byte[]> future, List<String> keys, byte[] payload, long deadline) {}
 
   /** One flood of a request of ours, and the neighbours it went to that have not answered "not through me". */
   private static final class Flood {
@@ -87,6 +88,10 @@ public final class Relay {
   }
 
   private static final int MAX_PATHS = 3;
+  /** Floods per request: the first, and two more when the earlier ones found nothing conclusive. */
+  static final int MAX_FLOODS = 3;
+  /** Pause before searching again after an inconclusive flood: lets a repairing overlay settle. */
+  static final long REFLOOD_MS = 1_000;
 
   private final String networkId;
   private final NodeId self;
@@ -120,18 +125,17 @@ public final class Relay {
    * Sends {@code payload} to {@code target} through the overlay; {@code f} gets the verified answer
    * or a timeout. A path can break while the request is out (a relay crashes, or is caught lying
    * and cut off), so an unanswered request is flooded again, under a fresh relay id, after a third
-   * and two thirds of the timeout.
+   * and two thirds of the timeout, or sooner when a flood comes back inconclusive.
    */
   public void ask(NodeId target, byte[] payload, long timeoutMs, CompletableFuture<byte[]> f) {
     // with no neighbour right now (membership repairing), the retries below flood once there are some
-    List<String> keys = new ArrayList<>(3);
-    Waiting w = new Waiting(target, f, keys);
-    if (!flood(w, payload)) return;
+    List<String> keys = new ArrayList<>(MAX_FLOODS);
+    Waiting w = new Waiting(target, f, keys, payload, scheduler.now() + timeoutMs);
+    if (!flood(w)) return;
     counters.inc("relay.asked");
-    for (int i = 1; i <= 2; i++) {
-      scheduler.schedule(timeoutMs * i / 3, () -> {
-        if (!f.isDone() && flood(w, payload)) counters.inc("relay.retries");
-      });
+    for (int i = 1; i < MAX_FLOODS; i++) {
+      int nth = i + 1;
+      scheduler.schedule(timeoutMs * i / MAX_FLOODS, () -> refloodAsNth(w, nth));
     }
     scheduler.schedule(timeoutMs, () -> {
       for (String k : keys) waiting.remove(k);
@@ -139,7 +143,12 @@ public final class Relay {
     });
   }
 
-  private boolean flood(Waiting w, byte[] payload) {
+  /** Sends flood number {@code nth} unless the request ended or that many went out already. */
+  private void refloodAsNth(Waiting w, int nth) {
+    if (!w.future().isDone() && w.keys().size() < nth && flood(w)) counters.inc("relay.retries");
+  }
+
+  private boolean flood(Waiting w) {
     if (routes.size() + waiting.size() >= cfg.maxRelayRoutes()) {
       counters.inc("relay.refused_full");
       w.future().completeExceptionally(new IllegalStateException("too many relayed requests are under way; try again shortly"));
@@ -148,7 +157,7 @@ public final class Relay {
     byte[] id = new byte[RelayFrames.ID_BYTES];
     random.nextBytes(id);
     String key = Hashes.hex(id);
-    RelayFrames.Request req = RelayFrames.request(networkId, id, self, w.target(), cfg.relayTtl(), scheduler.now(), payload, signer);
+    RelayFrames.Request req = RelayFrames.request(networkId, id, self, w.target(), cfg.relayTtl(), scheduler.now(), w.payload(), signer);
     remember(key);
     Flood fl = new Flood(w);
     waiting.put(key, fl);
@@ -240,14 +249,15 @@ public final class Relay {
 
   /**
    * {@code link} is gone: its branches of the requests under way will say nothing more. That
-   * proves nothing about the target unless the link was to the target itself.
+   * proves nothing, not even when the link was to the target itself: membership drops and
+   * replaces links to live nodes all the time, and an answer on its way back dies with its link.
    */
   public void linkDown(Link link) {
     List<String> ended = new ArrayList<>();
     for (Map.Entry<String, Flood> e : waiting.entrySet()) {
       Flood fl = e.getValue();
       if (!fl.pending.remove(link)) continue;
-      if (!link.peer().equals(fl.waiting.target())) fl.inconclusive = true;
+      fl.inconclusive = true;
       if (fl.pending.isEmpty()) ended.add(e.getKey());
     }
     for (String k : ended) {
@@ -258,7 +268,7 @@ public final class Relay {
     for (Map.Entry<String, Route> e : routes.entrySet()) {
       Route r = e.getValue();
       if (!r.pending.remove(link)) continue;
-      if (!link.peer().equals(r.target)) r.inconclusive = true;
+      r.inconclusive = true;
       if (r.pending.isEmpty()) ended.add(e.getKey());
     }
     for (String k : ended) {
@@ -280,8 +290,17 @@ public final class Relay {
   /** Every neighbour a flood of ours went to said "not through me". */
   private void floodEnded(String key, Flood fl) {
     counters.inc("relay.floods_nacked");
-    if (fl.inconclusive) return; // the search stopped short somewhere: wait for the next flood or the timeout
     Waiting w = fl.waiting;
+    if (fl.inconclusive) {
+      // the search stopped short somewhere: search again soon rather than at the next scheduled
+      // flood, within the same budget of floods (each one costs a message on every overlay link)
+      int nth = w.keys().size() + 1;
+      if (nth <= MAX_FLOODS) {
+        long left = w.deadline() - scheduler.now();
+        scheduler.schedule(Math.max(0, Math.min(REFLOOD_MS, left / 2)), () -> refloodAsNth(w, nth));
+      }
+      return;
+    }
     for (String k : w.keys()) waiting.remove(k);
     counters.inc("relay.unreachable");
     w.future().completeExceptionally(new UnreachableException(w.target(), "node " + w.target()

@@ -164,6 +164,35 @@ class ReachFailFastTest {
         .as("a denial of a request the liar was never handed is ignored").isPositive();
   }
 
+  @Test
+  void aLinkToTheTargetDroppingWithTheAnswerOnItProvesNothing() {
+    long seed = seed();
+    ReachSwarm s = new ReachSwarm(seed, 30, 6);
+    s.joinAll();
+    int target = s.firewalled.iterator().next();
+    int from = 0;
+    while (from == target || s.firewalled.contains(from) || s.nodes.get(target).neighbours().containsKey(s.id(from))) from++;
+    String targetAddress = s.transports.get(target).localAddress();
+    List<String> cut = new ArrayList<>();
+    // the target's first answer dies with the link it rode on, as when membership replaces that
+    // neighbour at the wrong moment; the relay at the other end sees its link to the target go
+    s.net.dropWhen((f, to, frame) -> {
+      if (!f.equals(targetAddress) || frame[0] != FrameType.RELAY_RESPONSE || !cut.isEmpty()) return false;
+      cut.add(to);
+      int relay = 0;
+      while (!s.transports.get(relay).localAddress().equals(to)) relay++;
+      Link l = s.nodes.get(target).membership().link(s.id(relay));
+      s.net.scheduler().execute(() -> l.close("replaced"));
+      return true;
+    });
+    Asked a = ask(s, from, target, "still there?");
+    s.net.scheduler().runUntil(a.answer()::isDone, 2 * TIMEOUT);
+    assertThat(cut).as("the answer was cut off once").hasSize(1);
+    assertThat(a.answer()).isCompletedWithValueMatching(b -> new String(b).equals(s.expected(a.from(), a.to(), a.q())));
+    assertThat(a.endedAt()[0]).as("the next flood went out soon, not at a third of the timeout").isLessThan(a.askedAt() + TIMEOUT / 3);
+    assertThat(s.nodes.get(from).defenseCounters().getOrDefault("relay.unreachable", 0L)).isZero();
+  }
+
   private static int indexOf(ReachSwarm s, NodeId id) {
     for (int i = 0; i < s.nodes.size(); i++) if (s.id(i).equals(id)) return i;
     throw new IllegalArgumentException("no node " + id);
