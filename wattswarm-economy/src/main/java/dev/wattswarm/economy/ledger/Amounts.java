@@ -8,7 +8,7 @@ import java.math.BigDecimal;
  * doubles included), so no client ever sees a balance its number type rounded.
  */
 public final class Amounts {
-  public static final long MAX = 1L << 53;
+  public static final long MAX = dev.wattswarm.kernel.task.TaskSpec.MAX_REWARD;
 
   private Amounts() {}
 

@@ -59,6 +59,8 @@ public record TaskSpec(
 
   /** Members one hive-scoped task may name. */
   public static final int MAX_HIVE_MEMBERS = 256;
+  /** The largest reward, the same cap as every WATT amount: 2^53, exact in any JSON reader. */
+  public static final long MAX_REWARD = 1L << 53;
   /** A hive id: it becomes the group scope {@code group:hive-<id>}. */
   public static final Pattern HIVE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
 
@@ -174,7 +176,7 @@ public record TaskSpec(
     long reveal = number(json, "reveal_window_ms", 5_000, 50, 600_000, "", errs);
     long expires = number(json, "expires_in_ms", 300_000, 500, 30L * 86_400_000, "", errs);
     int retries = (int) number(json, "max_retries", 2, 0, 20, "", errs);
-    long reward = number(json, "reward", 0, 0, Long.MAX_VALUE / 4, "", errs);
+    long reward = number(json, "reward", 0, 0, MAX_REWARD, "", errs);
     String per = text(json, "one_vote_per", "node", errs);
     VotePer votePer = VotePer.NODE;
     if ("executor".equals(per)) votePer = VotePer.EXECUTOR;

@@ -116,6 +116,14 @@ class TaskSlotRulesTest {
   }
 
   @Test
+  void aRewardIsAWholeWattAmountUpToTwoToThe53() {
+    assertThat(TaskSpec.parse(json("{'task_id':'t','inputs':{'prompt':'x'},'reward':9007199254740992}")).reward())
+        .isEqualTo(TaskSpec.MAX_REWARD);
+    assertThat(fields("{'task_id':'t','inputs':{'prompt':'x'},'reward':9007199254740993}")).containsExactly("reward");
+    assertThat(fields("{'task_id':'t','inputs':{'prompt':'x'},'reward':-1}")).containsExactly("reward");
+  }
+
+  @Test
   void aNodeHoldsOneSlotWhenTheTaskCountsOneVotePerNode() {
     TaskState s = ok(ok(created(quorumSpec().put("one_vote_per", "node")), claim(EA, T0 + 1)), claim(EA2, T0 + 2));
     assertThat(s.bids()).containsOnlyKeys(EA, EA2); // bidding is not limited per node
