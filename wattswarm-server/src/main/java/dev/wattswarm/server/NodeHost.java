@@ -167,8 +167,7 @@ public final class NodeHost implements AutoCloseable {
       economy = node.manage(dev.wattswarm.economy.Economy.start(node, tasks, agentRuntime,
           dev.wattswarm.economy.EconomyConfig.fromEnv(System.getenv()), knownAccounts(net, agentRuntime)));
       if (net != null) economy.hives().groupScopes(net::joinGroup, net::leaveGroup); // a hive member is in group:hive-<id>
-      if (net != null) net.sync().policy(dev.wattswarm.node.p2p.SyncPolicy.both(net.sync().policy(),
-          new dev.wattswarm.economy.hive.HiveIntake(economy.hives()))); // members take only members' hive messages
+      if (net != null) net.sync().addPolicy(new dev.wattswarm.economy.hive.HiveIntake(economy.hives())); // members take only members' hive messages
       control = ControlPlane.start(new ControlPlane.Parts(node, tasks.service(), net, agentRuntime, workflows, social, swarmParts,
           economy), config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {

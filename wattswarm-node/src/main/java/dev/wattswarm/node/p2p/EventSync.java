@@ -129,14 +129,13 @@ public final class EventSync implements AutoCloseable {
     return k != null && k.contains(kind);
   }
 
-  /** Who may be served which lanes, and which received events are taken (see {@link SyncPolicy}). */
-  public void policy(SyncPolicy p) {
-    this.policy = p;
-  }
-
-  /** The policy in force, so another layer can add its own with {@link SyncPolicy#both}. */
-  public SyncPolicy policy() {
-    return policy;
+  /**
+   * Adds a layer's say over who may be served which lanes and which received events are taken
+   * (see {@link SyncPolicy}). Policies only add up (served when all allow, refused by the first
+   * refusal): a layer cannot replace another's, whatever order the layers start in.
+   */
+  public synchronized void addPolicy(SyncPolicy p) {
+    this.policy = SyncPolicy.add(policy, p);
   }
 
   private void schedule(Scheduler s) {

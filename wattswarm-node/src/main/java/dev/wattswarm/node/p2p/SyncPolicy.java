@@ -24,6 +24,11 @@ public interface SyncPolicy {
     return null;
   }
 
+  /** {@code current} with {@code more} added: what {@code EventSync.addPolicy} holds after the call. */
+  static SyncPolicy add(SyncPolicy current, SyncPolicy more) {
+    return current == OPEN ? more : both(current, more);
+  }
+
   /**
    * Both policies: served only when both allow, refused with the first refusal. Lets layers that
    * own different scopes (DM threads, hives) each keep their own policy on one sync.

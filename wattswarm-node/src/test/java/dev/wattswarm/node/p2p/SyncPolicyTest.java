@@ -35,4 +35,18 @@ class SyncPolicyTest {
     assertThat(SyncPolicy.both(SyncPolicy.OPEN, refusing(null, false)).mayServe(peer, Scope.GLOBAL)).isFalse();
     assertThat(SyncPolicy.both(refusing(null, false), SyncPolicy.OPEN).mayServe(peer, Scope.GLOBAL)).isFalse();
   }
+
+  @Test
+  void policiesAddUpInWhateverOrderTheLayersStart() {
+    Event e = TestEvents.next(TestEvents.signer(1), 1);
+    NodeId peer = e.author();
+    SyncPolicy dms = refusing(null, false);
+    SyncPolicy hives = refusing("not_hive_member", true);
+    for (SyncPolicy p : new SyncPolicy[] {SyncPolicy.add(SyncPolicy.add(SyncPolicy.OPEN, dms), hives),
+        SyncPolicy.add(SyncPolicy.add(SyncPolicy.OPEN, hives), dms)}) {
+      assertThat(p.refuse(e)).isEqualTo("not_hive_member");
+      assertThat(p.mayServe(peer, Scope.GLOBAL)).isFalse();
+    }
+    assertThat(SyncPolicy.add(SyncPolicy.OPEN, hives)).isSameAs(hives);
+  }
 }

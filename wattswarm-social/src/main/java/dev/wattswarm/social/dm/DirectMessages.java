@@ -62,7 +62,7 @@ public final class DirectMessages implements SyncPolicy {
     this.random = random;
     rels.addListener(this::reconcile);
     for (RelationshipView v : rels.views()) reconcile(v);
-    if (sync != null) sync.policy(this);
+    if (sync != null) sync.addPolicy(this);
   }
 
   public static Scope thread(NodeId a, NodeId b) {
