@@ -174,10 +174,16 @@ public abstract class SubstrateBehaviourSuite {
     int liar = 4;
     // the node asked holds its answer until the test saw the impostor's refused
     CompletableFuture<Void> release = new CompletableFuture<>();
-    nodes.get(asked).onRequest((peer, body) -> release.thenApply(x -> ("genuine:" + new String(body, StandardCharsets.UTF_8))
-        .getBytes(StandardCharsets.UTF_8)));
+    CompletableFuture<Void> arrived = new CompletableFuture<>();
+    nodes.get(asked).onRequest((peer, body) -> {
+      arrived.complete(null);
+      return release.thenApply(x -> ("genuine:" + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+    });
     Runnable lie = env.impostor(liar, asker, asked);
-    CompletableFuture<byte[]> f = nodes.get(asker).request(id(asked), "q".getBytes(StandardCharsets.UTF_8), 20_000);
+    CompletableFuture<byte[]> f = nodes.get(asker).request(id(asked), "q".getBytes(StandardCharsets.UTF_8), 60_000);
+    // lie only once the request is surely out and waiting (on a loaded machine the dial to the node
+    // asked can take longer than the impostor's frame, which would then answer nothing yet)
+    assertThat(env.await(arrived::isDone, 30_000)).as("the node asked got the request").isTrue();
     lie.run();
     assertThat(env.await(() -> misrouted(asker) >= 1, 15_000)).as("the impostor's answer counted as misrouted").isTrue();
     assertThat(f).isNotDone();
