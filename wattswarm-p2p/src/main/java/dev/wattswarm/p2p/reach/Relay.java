@@ -88,6 +88,10 @@ public final class Relay {
   }
 
   private static final int MAX_PATHS = 3;
+  /** Ways back the target keeps for its answer: every copy that reached it, up to a neighbour set. */
+  private static final int MAX_TARGET_PATHS = 8;
+  /** Answers kept for copies of their request arriving later (bytes in all). */
+  static final int ANSWERED_BYTES = 1 << 20;
   /** Floods per request: the first, and two more when the earlier ones found nothing conclusive. */
   static final int MAX_FLOODS = 3;
   /** Pause before searching again after an inconclusive flood: lets a repairing overlay settle. */
@@ -107,6 +111,8 @@ public final class Relay {
   private final Map<NodeId, Integer> routesPerPeer = new HashMap<>();
   private final Map<String, Flood> waiting = new HashMap<>();
   private final AtomicInteger answering = new AtomicInteger();
+  private final LinkedHashMap<String, byte[]> answered = new LinkedHashMap<>();
+  private long answeredBytes;
 
   public Relay(String networkId, NodeId self, Scheduler scheduler, ReachConfig cfg, DefenseCounters counters,
       UnaryOperator<byte[]> signer, Env env, Random random, int maxPayload) {
@@ -174,10 +180,14 @@ public final class Relay {
     String key = Hashes.hex(req.relayId());
     Route r = routes.get(key);
     if (seen.containsKey(key)) {
+      counters.inc("relay.duplicates");
+      if (req.target().equals(self)) {
+        duplicateAtTarget(key, r, link, req.relayId());
+        return;
+      }
       // another path's copy: keep it as a spare way back for the answer, and tell that path at
       // once that nothing will come back through here that the first path does not cover
       if (r != null && r.upstream.size() < MAX_PATHS && !r.upstream.contains(link)) r.upstream.add(link);
-      counters.inc("relay.duplicates");
       nack(link, req.relayId(), true);
       return;
     }
@@ -222,6 +232,34 @@ public final class Relay {
     }
     counters.inc("relay.forwarded");
     if (route.pending.isEmpty()) conclude(key, route);
+  }
+
+  /**
+   * Another copy of a request to us. It is answered, not denied: our first copy may have come
+   * through a relay that passes requests on and swallows answers, and the path this copy took may
+   * be the only honest one. So the answer goes back on every path a copy came by (the answer is
+   * signed for the origin, and relays see answers anyway).
+   */
+  private void duplicateAtTarget(String key, Route r, Link link, byte[] relayId) {
+    byte[] sent = answered.get(key);
+    if (sent != null) {
+      if (link.isOpen()) link.send(sent);
+    } else if (r != null && r.upstream.size() < MAX_TARGET_PATHS) {
+      if (!r.upstream.contains(link)) r.upstream.add(link);
+    } else {
+      nack(link, relayId, false);
+    }
+  }
+
+  /** Keeps an answer we sent for copies still on their way, within {@link #ANSWERED_BYTES} in all. */
+  private void keepAnswer(String key, byte[] frame) {
+    if (frame.length > ANSWERED_BYTES / 16) return;
+    answered.put(key, frame);
+    answeredBytes += frame.length;
+    for (Iterator<byte[]> it = answered.values().iterator(); answeredBytes > ANSWERED_BYTES && it.hasNext(); ) {
+      answeredBytes -= it.next().length;
+      it.remove();
+    }
   }
 
   /** A RELAY_NACK arrived on {@code link}: nothing will come back through it for that request. */
@@ -291,16 +329,22 @@ public final class Relay {
   private void floodEnded(String key, Flood fl) {
     counters.inc("relay.floods_nacked");
     Waiting w = fl.waiting;
+    long left = w.deadline() - scheduler.now();
     if (fl.inconclusive) {
       // the search stopped short somewhere: search again soon rather than at the next scheduled
       // flood, within the same budget of floods (each one costs a message on every overlay link)
       int nth = w.keys().size() + 1;
-      if (nth <= MAX_FLOODS) {
-        long left = w.deadline() - scheduler.now();
-        scheduler.schedule(Math.max(0, Math.min(REFLOOD_MS, left / 2)), () -> refloodAsNth(w, nth));
-      }
+      if (nth <= MAX_FLOODS) scheduler.schedule(Math.max(0, Math.min(REFLOOD_MS, left / 2)), () -> refloodAsNth(w, nth));
       return;
     }
+    // a neighbour that passed the request on and swallows what comes back can say "not through
+    // me" before the answer, sent back on every path a copy took, has had time to arrive: give it
+    // a moment before calling the target gone
+    scheduler.schedule(Math.max(0, Math.min(REFLOOD_MS, left / 2)), () -> unreachable(w));
+  }
+
+  private void unreachable(Waiting w) {
+    if (w.future().isDone()) return;
     for (String k : w.keys()) waiting.remove(k);
     counters.inc("relay.unreachable");
     w.future().completeExceptionally(new UnreachableException(w.target(), "node " + w.target()
@@ -349,6 +393,7 @@ public final class Relay {
       scheduler.execute(() -> {
         Link direct = env.linkTo(req.origin());
         if (direct != null) direct.send(frame);
+        keepAnswer(key, frame);
         Route r = routes.remove(key);
         if (r == null) return;
         release(r);

@@ -165,6 +165,46 @@ class ReachFailFastTest {
   }
 
   @Test
+  void aFastRelayThatPassesRequestsOnButSwallowsAnswersAndDeniesCannotMakeALiveNodeUnreachable() {
+    long seed = seed();
+    ReachSwarm s = new ReachSwarm(seed, 40, 8);
+    s.joinAll();
+    int asker = 0;
+    List<NodeId> around = new ArrayList<>(s.nodes.get(asker).neighbours().keySet());
+    assertThat(around).as("the asker has several neighbours").hasSizeGreaterThan(1);
+    int liar = indexOf(s, around.get(0));
+    String askerAddress = s.transports.get(asker).localAddress();
+    String liarAddress = s.transports.get(liar).localAddress();
+    Link liarToAsker = s.nodes.get(liar).membership().link(s.id(asker));
+    // the liar passes every request on (so part of the flood's tree hangs below it), swallows
+    // every answer coming back, and tells the asker at once "not through me, exhaustively"
+    s.net.dropWhen((from, to, frame) -> {
+      if (from.equals(liarAddress) && frame[0] == FrameType.RELAY_RESPONSE) return true;
+      if (from.equals(askerAddress) && to.equals(liarAddress) && frame[0] == FrameType.RELAY_REQUEST) {
+        WireReader rd = new WireReader(frame);
+        rd.u8();
+        RelayFrames.Request req = RelayFrames.readRequest(rd, 1 << 20, 32);
+        s.net.scheduler().execute(() -> liarToAsker.send(new RelayFrames.Nack(req.relayId(), true).encode()));
+      }
+      return false;
+    });
+    List<Asked> asked = new ArrayList<>();
+    for (int to : s.firewalled) {
+      if (to == liar || around.contains(s.id(to))) continue;
+      var theirs = new ArrayList<>(s.nodes.get(to).neighbours().keySet());
+      theirs.remove(s.id(liar));
+      if (theirs.isEmpty()) continue;
+      asked.add(ask(s, asker, to, "are you there " + to));
+    }
+    assertThat(asked).isNotEmpty();
+    s.net.scheduler().runUntil(() -> asked.stream().allMatch(a -> a.answer().isDone()), 2 * TIMEOUT);
+    for (Asked a : asked) {
+      assertThat(a.answer()).as("%d -> %d", a.from(), a.to())
+          .isCompletedWithValueMatching(b -> new String(b).equals(s.expected(a.from(), a.to(), a.q())));
+    }
+  }
+
+  @Test
   void aLinkToTheTargetDroppingWithTheAnswerOnItProvesNothing() {
     long seed = seed();
     ReachSwarm s = new ReachSwarm(seed, 30, 6);
