@@ -8,6 +8,9 @@ import dev.wattswarm.kernel.json.CanonicalJson;
 import dev.wattswarm.kernel.task.TaskState;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -28,10 +31,12 @@ import java.util.TreeSet;
  */
 public final class Ledger {
   private final LedgerDocs docs;
+  private final AgentChains chains;
   private final Deque<String> work = new ArrayDeque<>();
 
   public Ledger(LedgerDocs docs) {
     this.docs = docs;
+    this.chains = new AgentChains(docs);
   }
 
   // ---------------------------------------------------------------- ingest
@@ -40,24 +45,11 @@ public final class Ledger {
   public void ingest(LedgerOp op) {
     if (op.carrierSeq() >= docs.laneForkedFrom(op.carrier())) return; // a proven fork's lane moves nothing from there on
     if (op.byAgent()) {
-      if (op.agentSeq() >= agentForkedFrom(op.owner())) return;
-      String key = opKey(op.owner(), op.agentSeq() - 1);
-      ObjectNode held = docs.get(key);
-      if (held != null) {
-        LedgerOp old = LedgerOp.fromJson(held.get("op"));
-        if (!old.body().equals(op.body())) {
-          recordAgentFork(op.owner(), op.agentSeq(), old.eventId(), op.eventId());
-          refold();
-        } else if (op.eventId().compareTo(old.eventId()) < 0) {
-          held.set("op", op.toJson()); // one host carried the same signed op twice: keep the smaller id everywhere
-          docs.put(key, held.path("tag").asText("op:" + op.owner()), held);
-        }
-        return;
-      }
       ObjectNode a = account(op.owner());
-      a.put("ops", Math.max(a.path("ops").asLong(), op.agentSeq()));
+      AgentChains.Placed placed = chains.place(op, a, false);
       putAccount(a);
-      putOp(op.owner(), op.agentSeq() - 1, op);
+      if (placed == AgentChains.Placed.FORK) refold();
+      if (placed != AgentChains.Placed.IN_CHAIN) return;
     } else {
       ObjectNode a = account(op.owner());
       long k = a.path("ops").asLong();
@@ -316,21 +308,7 @@ public final class Ledger {
   // ---------------------------------------------------------------- forks and refold
 
   private long agentForkedFrom(String agent) {
-    ObjectNode f = docs.get("f/" + agent);
-    return f == null ? Long.MAX_VALUE : f.path("seq").asLong();
-  }
-
-  private void recordAgentFork(String agent, long seq, String a, String b) {
-    String first = a.compareTo(b) < 0 ? a : b;
-    String second = a.compareTo(b) < 0 ? b : a;
-    ObjectNode f = docs.get("f/" + agent);
-    if (f != null) {
-      long held = f.path("seq").asLong();
-      if (held < seq || (held == seq && f.path("first").asText().compareTo(first) <= 0)) return;
-    }
-    ObjectNode n = CanonicalJson.object();
-    n.put("account", agent).put("seq", seq).put("first", first).put("second", second);
-    docs.put("f/" + agent, "fork", n);
+    return chains.forkedFrom(agent);
   }
 
   /**
@@ -344,33 +322,39 @@ public final class Ledger {
     REFOLDS.incrementAndGet();
     ObjectNode index = docs.get("index");
     if (index == null) return;
-    // forget every verdict and everything verdicts created, keeping each chain's ops
+    // forget every verdict and everything verdicts created, keeping each chain's ops; an agent's
+    // ops are all placed again, in order, from those still valid (see AgentChains)
+    Map<String, List<LedgerOp>> agents = new TreeMap<>();
     for (JsonNode x : index.path("accounts")) {
       String acct = x.asText();
       ObjectNode a = account(acct);
       long ops = a.path("ops").asLong();
       long keep = ops;
-      long agentOps = 0; // an agent's chain is as long as its last op kept
-      boolean agent = false;
+      boolean agent = chains.hasParked(acct);
       for (long k = 0; k < ops; k++) {
         ObjectNode o = docs.get(opKey(acct, k));
         if (o == null) continue;
         LedgerOp op = LedgerOp.fromJson(o.get("op"));
         forgetEffects(op);
-        boolean dropped = op.carrierSeq() >= docs.laneForkedFrom(op.carrier()) || (op.byAgent() && op.agentSeq() >= agentForkedFrom(acct));
         agent |= op.byAgent();
-        if (dropped) {
+        if (op.byAgent()) continue;
+        if (op.carrierSeq() >= docs.laneForkedFrom(op.carrier())) {
           docs.delete(opKey(acct, k));
-          if (!op.byAgent()) keep = Math.min(keep, k);
+          keep = Math.min(keep, k);
         } else {
-          agentOps = k + 1;
           o.remove("result");
           docs.put(opKey(acct, k), "op:" + acct, o);
         }
       }
+      if (agent) agents.put(acct, chains.takeAll(acct, ops));
       ObjectNode fresh = CanonicalJson.object();
-      fresh.put("account", acct).put("ops", agent ? agentOps : keep);
+      fresh.put("account", acct).put("ops", agent ? 0 : keep);
       putAccount(fresh);
+    }
+    for (Map.Entry<String, List<LedgerOp>> e : agents.entrySet()) {
+      ObjectNode a = account(e.getKey());
+      for (LedgerOp op : e.getValue()) chains.place(op, a, true);
+      putAccount(a);
     }
     docs.delete("meta");
     for (JsonNode x : index.path("accounts")) work.add(x.asText());
