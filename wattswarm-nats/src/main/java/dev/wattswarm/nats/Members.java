@@ -50,6 +50,18 @@ final class Members {
   private volatile Map<NodeId, Member> snapshot = Map.of();
   private final Map<NodeId, Long> lastStamp = new ConcurrentHashMap<>();
   private final List<Substrate.MembershipListener> listeners = new CopyOnWriteArrayList<>();
+  /**
+   * Members that were live and are not any more, with why, until they beat again: a request to one
+   * fails at once instead of waiting out its timeout. Only a node seen live gets here, so neither a
+   * node not heard from yet nor a replayed goodbye of one never seen stops anyone asking it.
+   * Bounded like the member table; the oldest are forgotten first (and are then asked as usual).
+   */
+  private final Map<NodeId, String> gone = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NodeId, String> e) {
+      return size() > Members.this.cfg.maxMembers();
+    }
+  });
 
   Members(Connection conn, KeyValue kv, KeyPair key, String networkId, Scheduler scheduler, NatsConfig cfg, DefenseCounters counters,
       Supplier<List<String>> myScopes) {
@@ -74,6 +86,11 @@ final class Members {
 
   Map<NodeId, Member> live() {
     return snapshot;
+  }
+
+  /** Why {@code id} is known to have left (said goodbye, or went silent), or null: live, or never seen. */
+  String left(NodeId id) {
+    return gone.get(id);
   }
 
   /** Reads the records already in the bucket (call on the scheduler thread). */
@@ -158,7 +175,10 @@ final class Members {
     if (last != null && stamp <= last) return; // a replay, or the bucket's copy of a heartbeat we had
     if (leaving) {
       lastStamp.put(id, stamp);
-      if (members.remove(id) != null) changed(id, false);
+      if (members.remove(id) != null) {
+        gone.put(id, "it said goodbye");
+        changed(id, false);
+      }
       return;
     }
     if (!members.containsKey(id) && members.size() >= cfg.maxMembers()) {
@@ -168,6 +188,7 @@ final class Members {
     lastStamp.put(id, stamp);
     if (lastStamp.size() > 4 * cfg.maxMembers()) lastStamp.keySet().retainAll(Set.copyOf(members.keySet()));
     boolean fresh = members.put(id, new Member(id, stamp, now, List.copyOf(scopes))) == null;
+    if (fresh) gone.remove(id);
     if (fresh) changed(id, true);
     else snapshot = Map.copyOf(members);
   }
@@ -178,6 +199,7 @@ final class Members {
     for (Member m : List.copyOf(members.values())) {
       if (now - m.heardMs() > cfg.memberTimeoutMs()) {
         members.remove(m.id());
+        gone.put(m.id(), "no heartbeat for " + (now - m.heardMs()) + " ms");
         changed(m.id(), false);
       }
     }

@@ -30,9 +30,17 @@ public final class NatsNames {
     return networkId + "._ws.req." + node;
   }
 
-  /** The subject a node's answers come back on. */
+  /**
+   * The prefix of a node's reply subjects: each request gets its own, {@code <prefix>.<request id>},
+   * so NATS's "no responders" status for it can be told apart from every other request's.
+   */
   public static String replies(String networkId, NodeId node) {
     return networkId + "._ws.rep." + node;
+  }
+
+  /** The reply subject of one request ({@code requestId} is the hex of its nonce). */
+  public static String reply(String repliesPrefix, String requestId) {
+    return repliesPrefix + "." + requestId;
   }
 
   /** Signed member heartbeats. */

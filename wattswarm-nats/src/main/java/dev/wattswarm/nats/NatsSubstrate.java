@@ -7,6 +7,7 @@ import dev.wattswarm.p2p.Substrate;
 import dev.wattswarm.p2p.gossip.Plumtree;
 import dev.wattswarm.p2p.gossip.Validator;
 import dev.wattswarm.p2p.limits.DefenseCounters;
+import dev.wattswarm.p2p.reach.UnreachableException;
 import dev.wattswarm.p2p.transport.Periodic;
 import dev.wattswarm.p2p.transport.Scheduler;
 import dev.wattswarm.p2p.wire.PeerInfo;
@@ -73,7 +74,11 @@ public final class NatsSubstrate implements Substrate {
     this.dispatcher = link.connection().createDispatcher();
     dispatcher.setPendingLimits(CORE_PENDING_MSGS, 64L << 20);
     dispatcher.subscribe(NatsNames.inbox(networkId, me), m -> rpc.onRequest(m.getData(), m.getReplyTo()));
-    dispatcher.subscribe(NatsNames.replies(networkId, me), m -> rpc.onResponse(m.getData()));
+    // one wildcard subscription for every request's own reply subject: nothing per request to leak
+    dispatcher.subscribe(rpc.replyWildcard(), m -> {
+      if (m.isStatusMessage()) rpc.onStatus(m.getSubject(), m.getStatus().getCode());
+      else rpc.onResponse(m.getData());
+    });
     dispatcher.subscribe(NatsNames.heartbeats(networkId), m -> {
       byte[] d = m.getData();
       scheduler.execute(() -> members.accept(d));
@@ -162,6 +167,11 @@ public final class NatsSubstrate implements Substrate {
   @Override
   public CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs) {
     if (closed) return CompletableFuture.failedFuture(new IllegalStateException("substrate closed"));
+    String left = members.left(peer);
+    if (left != null) {
+      // seen live and gone since: asking would only wait out the timeout (a node not seen yet is asked)
+      return CompletableFuture.failedFuture(new UnreachableException(peer, "node " + peer + " left the NATS swarm: " + left));
+    }
     return rpc.ask(peer, payload, timeoutMs);
   }
 

@@ -4,6 +4,7 @@ import dev.wattswarm.kernel.crypto.Hashes;
 import dev.wattswarm.kernel.identity.KeyPair;
 import dev.wattswarm.kernel.identity.NodeId;
 import dev.wattswarm.p2p.limits.DefenseCounters;
+import dev.wattswarm.p2p.reach.UnreachableException;
 import dev.wattswarm.p2p.transport.Scheduler;
 import dev.wattswarm.p2p.wire.WireReader;
 import dev.wattswarm.p2p.wire.WireWriter;
@@ -24,7 +25,13 @@ import java.util.function.BiFunction;
  * ({@link PairKeys}): the target answers only requests addressed to it, recent, and not seen
  * before. The answer names the request's hash and is authenticated with the same pair secret;
  * the asker takes only an answer from the node it asked, for the request it sent. Anything else on
- * the reply subject is counted and dropped, and the genuine answer can still arrive.
+ * the reply subjects is counted and dropped, and the genuine answer can still arrive.
+ *
+ * <p>Each request has its own reply subject (the asker's reply prefix and the request's nonce), so
+ * when nobody listens on the target's inbox, the server's "no responders" status (503) names the
+ * request it is about, and that request fails at once with {@link UnreachableException} instead of
+ * waiting out its timeout. The status is the server's word, not the peer's, and anyone who may
+ * publish on our reply subjects could send one: it can only end a wait early, never answer.
  */
 final class PairRpc {
   static final int REQUEST = 0x51;
@@ -42,6 +49,8 @@ final class PairRpc {
   private final Scheduler scheduler;
   private final NatsConfig cfg;
   private final DefenseCounters counters;
+  /** Our reply subjects' prefix; the substrate subscribes to {@code <prefix>.*} once. */
+  private final String myReplies;
   /**
    * Nonces are a random prefix drawn once and a counter: unique (a restarted node draws a new
    * prefix), which is all the target's replay check and the asker's matching need; secrecy is
@@ -72,6 +81,12 @@ final class PairRpc {
     this.scheduler = scheduler;
     this.cfg = cfg;
     this.counters = counters;
+    this.myReplies = NatsNames.replies(networkId, me);
+  }
+
+  /** The one wildcard subject every answer to this node's requests arrives on. */
+  String replyWildcard() {
+    return myReplies + ".*";
   }
 
   private String reqDomain() {
@@ -112,11 +127,11 @@ final class PairRpc {
       Pending p = remove(id);
       if (p != null) p.future().completeExceptionally(new TimeoutException("no answer from " + peer + " in " + timeoutMs + " ms"));
     });
-    conn.publish(NatsNames.inbox(networkId, peer), NatsNames.replies(networkId, me), frame);
+    conn.publish(NatsNames.inbox(networkId, peer), NatsNames.reply(myReplies, id), frame);
     return f;
   }
 
-  /** A peer's reply subject, kept: a node id decoded from the wire has no text yet, and base58 costs. */
+  /** A peer's reply prefix, kept: a node id decoded from the wire has no text yet, and base58 costs. */
   private String replySubject(NodeId peer) {
     String s = replySubjects.get(peer);
     if (s == null) {
@@ -177,9 +192,11 @@ final class PairRpc {
       counters.inc("stale_requests");
       return;
     }
-    if (!fresh(Hashes.hex(nonce), now)) return;
-    if (replyTo == null || !replyTo.equals(replySubject(from))) {
-      // answers go only to the asker's own reply subject, never where a relayer points them
+    String id = Hashes.hex(nonce);
+    if (!fresh(id, now)) return;
+    if (replyTo == null || !replyTo.equals(NatsNames.reply(replySubject(from), id))) {
+      // answers go only to the asker's own reply subject for this very request, never where a
+      // relayer points them (the reply-to header is not covered by the MAC, the nonce is)
       counters.inc("misdirected_requests");
       return;
     }
@@ -254,6 +271,25 @@ final class PairRpc {
       return;
     }
     if (remove(id) != null) p.future().complete(payload);
+  }
+
+  /**
+   * A status message on one of our reply subjects. Only "no responders" (503) for a request still
+   * waiting means anything: nobody subscribes to its target's inbox, so no answer can come.
+   */
+  void onStatus(String subject, int code) {
+    if (code != 503 || subject == null || subject.length() <= myReplies.length() + 1 || !subject.startsWith(myReplies)) {
+      counters.inc("ignored_status_messages");
+      return;
+    }
+    Pending p = remove(subject.substring(myReplies.length() + 1));
+    if (p == null) {
+      counters.inc("late_no_responders");
+      return;
+    }
+    counters.inc("no_responders");
+    p.future().completeExceptionally(new UnreachableException(p.peer(), "node " + p.peer()
+        + " is not on the NATS swarm: nobody listens on its inbox"));
   }
 
   long late() {

@@ -88,8 +88,8 @@ class NatsSubstrateBehaviourTest extends SubstrateBehaviourSuite {
         Parts f = parts.get(from);
         Connection c = f.link().connection();
         byte[] junk = {(byte) PairRpc.REQUEST, 0, 0, 0, 99};
-        c.publish(NatsNames.inbox(net, parts.get(to).key().id()), NatsNames.replies(net, f.key().id()), junk);
-        c.publish(NatsNames.replies(net, parts.get(to).key().id()), junk);
+        c.publish(NatsNames.inbox(net, parts.get(to).key().id()), NatsNames.reply(NatsNames.replies(net, f.key().id()), "01"), junk);
+        c.publish(NatsNames.reply(NatsNames.replies(net, parts.get(to).key().id()), "01"), junk);
         c.publish(NatsNames.heartbeats(net), junk);
         try {
           f.link().jetStream().publish(NatsNames.subject(topic("global.events")),

@@ -110,16 +110,17 @@ class NatsSubstrateTest {
     byte[] r = a.sub.request(b.key.id(), "ping".getBytes(StandardCharsets.UTF_8), 5_000).get(10, TimeUnit.SECONDS);
     assertThat(new String(r, StandardCharsets.UTF_8)).isEqualTo("re:" + a.key.id() + ":ping");
     // a forger answers on a's reply subject with junk and with a request it never saw: both dropped
-    a.link.connection().publish(NatsNames.replies(NET, a.key.id()), "junk".getBytes(StandardCharsets.UTF_8));
+    String aReply = NatsNames.reply(NatsNames.replies(NET, a.key.id()), "00000000000000000000000000000000");
+    a.link.connection().publish(aReply, "junk".getBytes(StandardCharsets.UTF_8));
     KeyPair evil = key();
     byte[] body = new dev.wattswarm.p2p.wire.WireWriter(PairRpc.RESPONSE).node(evil.id()).fixed(new byte[32]).fixed(new byte[16])
         .bytes("lie".getBytes()).done();
-    a.link.connection().publish(NatsNames.replies(NET, a.key.id()),
+    a.link.connection().publish(aReply,
         PairKeys.seal(new PairKeys(evil, NET).with(a.key.id()), "wattswarm/nats/response/" + NET, body));
     // a request claiming a as its sender, sealed by someone who is not a, is not answered
     byte[] forged = new dev.wattswarm.p2p.wire.WireWriter(PairRpc.REQUEST).node(a.key.id()).node(b.key.id()).fixed(new byte[16])
         .i64(System.currentTimeMillis()).bytes("x".getBytes()).done();
-    b.link.connection().publish(NatsNames.inbox(NET, b.key.id()), NatsNames.replies(NET, a.key.id()),
+    b.link.connection().publish(NatsNames.inbox(NET, b.key.id()), aReply,
         PairKeys.seal(new PairKeys(evil, NET).with(b.key.id()), "wattswarm/nats/request/" + NET, forged));
     await().atMost(Duration.ofSeconds(10)).until(() -> a.sub.defenseCounters().getOrDefault("malformed_responses", 0L) == 1
         && b.sub.defenseCounters().getOrDefault("forged_requests", 0L) == 1);
@@ -149,7 +150,7 @@ class NatsSubstrateTest {
       assertThat(a.sub.request(b.key.id(), "once".getBytes(StandardCharsets.UTF_8), 5_000).get(10, TimeUnit.SECONDS)).isEqualTo("ok".getBytes());
       await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
       byte[] captured = seen.get(0).getData();
-      spy.publish(NatsNames.inbox(NET, b.key.id()), NatsNames.replies(NET, a.key.id()), captured);
+      spy.publish(NatsNames.inbox(NET, b.key.id()), seen.get(0).getReplyTo(), captured);
       spy.publish(NatsNames.inbox(NET, b.key.id()), "spy.inbox", captured);
       await().atMost(Duration.ofSeconds(10)).until(() -> b.sub.defenseCounters().getOrDefault("replayed_requests", 0L) == 2);
     }

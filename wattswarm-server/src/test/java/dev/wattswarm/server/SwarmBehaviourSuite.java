@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wattswarm.agents.AgentRecord;
+import dev.wattswarm.agents.AgentRuntime;
 import dev.wattswarm.agents.Strategy;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Whole nodes (log, tasks, agents, swarm view) doing the same things over every substrate: a task
  * created on one node executed on another and finalized everywhere, a quorum with one liar
- * outvoted, an agent request answered by the agent's own node, an impostor of an agent refused, a
+ * outvoted, an agent request answered by the agent's own node, a request to an agent whose node is
+ * gone re-routed at once, an impostor of an agent refused, a
  * node that was away catching up, a stopped node marked offline and a stopped leader replaced.
  * What only one substrate can suffer
  * (a NATS restart, a server of a cluster lost) stays in that substrate's own tests.
@@ -147,6 +151,32 @@ abstract class SwarmBehaviourSuite {
     assertThat(back.nodeId()).isEqualTo(b.node().nodeId().toString());
     var ops = b.agents().operatorRequest("operations", CanonicalJson.parse("{\"deploy\":1}"), Strategy.FIRST, 15_000);
     assertThat(ops.nodeId()).isEqualTo(c.node().nodeId().toString());
+  }
+
+  @Test
+  void aRequestToAnAgentWhoseNodeIsGoneIsReroutedAtOnceAndThatNodesAgentsAreForgotten() throws Exception {
+    NodeHost a = start("a", "lead:coordinator:coordination");
+    NodeHost b = start("b", "sec-b:specialist:security");
+    NodeHost c = start("c", "sec-c:specialist:security");
+    AgentRuntime agents = a.agents();
+    await().atMost(Duration.ofSeconds(60)).until(() -> agents.registry().matching("security").size() == 2);
+    // FIRST picks the smallest agent id: stop the node that hosts it, before the registry forgets it
+    AgentRecord first = agents.registry().matching("security").stream().min(Comparator.comparing(AgentRecord::agentId)).orElseThrow();
+    NodeHost victim = first.nodeId().equals(b.node().nodeId().toString()) ? b : c;
+    String gone = victim.node().nodeId().toString();
+    stopNode(victim);
+    // a timeout is final (a live but slow agent may still be working), so with two minutes to wait
+    // only a request that fails fast as unreachable is moved to the other agent
+    var reply = agents.operatorRequest("security", CanonicalJson.parse("{\"code\":\"eval(x)\"}"), Strategy.FIRST, 120_000);
+    assertThat(reply.nodeId()).isNotEqualTo(gone);
+    assertThat(agents.reroutes()).isEqualTo(1);
+    assertThat(agents.counters()).containsEntry("unreachable_nodes", 1L);
+    // the gone node's agents are forgotten at once (agents list reads this registry), so the next
+    // request goes straight to the other
+    assertThat(agents.registry().all()).extracting(AgentRecord::nodeId).doesNotContain(gone);
+    var again = agents.operatorRequest("security", CanonicalJson.parse("{\"code\":\"eval(y)\"}"), Strategy.FIRST, 120_000);
+    assertThat(again.nodeId()).isEqualTo(reply.nodeId());
+    assertThat(agents.reroutes()).isEqualTo(1);
   }
 
   @Test
