@@ -26,9 +26,7 @@ class ReachFailFastTest {
   private static final long TIMEOUT = 30_000;
 
   private static long seed() {
-    long seed = Long.getLong("reach.seed", System.nanoTime());
-    System.out.println("ReachFailFastTest seed " + seed + " (rerun with -Dreach.seed=" + seed + ")");
-    return seed;
+    return ReachSwarm.seed(ReachFailFastTest.class);
   }
 
   /** A request and the simulated time it ended at. */
@@ -144,15 +142,7 @@ class ReachFailFastTest {
       return false;
     });
 
-    List<Asked> asked = new ArrayList<>();
-    for (int to : s.firewalled) {
-      if (to == liar || around.contains(s.id(to))) continue;
-      // a node whose only neighbour is the liar is the liar's to hide: that is its single path
-      var theirs = new ArrayList<>(s.nodes.get(to).neighbours().keySet());
-      theirs.remove(s.id(liar));
-      if (theirs.isEmpty()) continue;
-      asked.add(ask(s, asker, to, "are you there " + to));
-    }
+    List<Asked> asked = askUndialableBeyond(s, asker, liar, around);
     assertThat(asked).isNotEmpty();
     s.net.scheduler().runUntil(() -> asked.stream().allMatch(a -> a.answer().isDone()), 2 * TIMEOUT);
     assertThat(lies.get("nacks")).as("the liar was asked and lied").isPositive();
@@ -188,14 +178,7 @@ class ReachFailFastTest {
       }
       return false;
     });
-    List<Asked> asked = new ArrayList<>();
-    for (int to : s.firewalled) {
-      if (to == liar || around.contains(s.id(to))) continue;
-      var theirs = new ArrayList<>(s.nodes.get(to).neighbours().keySet());
-      theirs.remove(s.id(liar));
-      if (theirs.isEmpty()) continue;
-      asked.add(ask(s, asker, to, "are you there " + to));
-    }
+    List<Asked> asked = askUndialableBeyond(s, asker, liar, around);
     assertThat(asked).isNotEmpty();
     s.net.scheduler().runUntil(() -> asked.stream().allMatch(a -> a.answer().isDone()), 2 * TIMEOUT);
     for (Asked a : asked) {
@@ -231,6 +214,22 @@ class ReachFailFastTest {
     assertThat(a.answer()).isCompletedWithValueMatching(b -> new String(b).equals(s.expected(a.from(), a.to(), a.q())));
     assertThat(a.endedAt()[0]).as("the next flood went out soon, not at a third of the timeout").isLessThan(a.askedAt() + TIMEOUT / 3);
     assertThat(s.nodes.get(from).defenseCounters().getOrDefault("relay.unreachable", 0L)).isZero();
+  }
+
+  /**
+   * The asker asks every undialable node that is not its neighbour and has a neighbour besides the
+   * liar (a node whose only neighbour is the liar is the liar's to hide: that is its single path).
+   */
+  private static List<Asked> askUndialableBeyond(ReachSwarm s, int asker, int liar, List<NodeId> around) {
+    List<Asked> asked = new ArrayList<>();
+    for (int to : s.firewalled) {
+      if (to == liar || around.contains(s.id(to))) continue;
+      var theirs = new ArrayList<>(s.nodes.get(to).neighbours().keySet());
+      theirs.remove(s.id(liar));
+      if (theirs.isEmpty()) continue;
+      asked.add(ask(s, asker, to, "are you there " + to));
+    }
+    return asked;
   }
 
   private static int indexOf(ReachSwarm s, NodeId id) {

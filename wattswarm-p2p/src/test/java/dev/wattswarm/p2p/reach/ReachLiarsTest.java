@@ -24,9 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class ReachLiarsTest {
   private static long seed() {
-    long seed = Long.getLong("reach.seed", System.nanoTime());
-    System.out.println("ReachLiarsTest seed " + seed + " (rerun with -Dreach.seed=" + seed + ")");
-    return seed;
+    return ReachSwarm.seed(ReachLiarsTest.class);
   }
 
   private static boolean relayFrame(byte[] f) {

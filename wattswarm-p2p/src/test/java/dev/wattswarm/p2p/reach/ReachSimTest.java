@@ -14,9 +14,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(240)
 class ReachSimTest {
   private static long seed() {
-    long seed = Long.getLong("reach.seed", System.nanoTime());
-    System.out.println("ReachSimTest seed " + seed + " (rerun with -Dreach.seed=" + seed + ")");
-    return seed;
+    return ReachSwarm.seed(ReachSimTest.class);
   }
 
   private record Asked(int from, int to, String q, CompletableFuture<byte[]> answer) {}

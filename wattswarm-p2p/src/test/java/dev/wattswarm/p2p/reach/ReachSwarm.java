@@ -79,6 +79,13 @@ final class ReachSwarm {
     net.scheduler().runFor(10_000);
   }
 
+  /** The run's seed: {@code -Dreach.seed}, else fresh and printed so a failure can be replayed. */
+  static long seed(Class<?> test) {
+    long seed = Long.getLong("reach.seed", System.nanoTime());
+    System.out.println(test.getSimpleName() + " seed " + seed + " (rerun with -Dreach.seed=" + seed + ")");
+    return seed;
+  }
+
   NodeId id(int i) {
     return transports.get(i).localId();
   }

@@ -18,9 +18,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class UndialableMembershipTest {
   private static long seed() {
-    long seed = Long.getLong("reach.seed", System.nanoTime());
-    System.out.println("UndialableMembershipTest seed " + seed + " (rerun with -Dreach.seed=" + seed + ")");
-    return seed;
+    return ReachSwarm.seed(UndialableMembershipTest.class);
   }
 
   @Test
