@@ -16,7 +16,11 @@ import java.nio.charset.StandardCharsets;
  * then each string as a 2-byte length and UTF-8 bytes; nothing may follow.
  */
 record Hello(int version, String networkId, String listenAddress) {
-  static final int VERSION = 1;
+  /**
+   * 2: relays answer "not through me" (frame 52, RELAY_NACK) and a target answers every copy of a
+   * relayed request; a version-1 node would strike the first as an unknown frame.
+   */
+  static final int VERSION = 2;
   /** Largest hello payload accepted; anything longer is refused before it is read. */
   static final int MAX_BYTES = 1024;
   static final int MAX_NETWORK_ID_BYTES = 256;

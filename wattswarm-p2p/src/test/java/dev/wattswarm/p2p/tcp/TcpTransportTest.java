@@ -181,12 +181,21 @@ class TcpTransportTest extends TcpFixture {
     assertThat(RoguePeers.droppedByServer(bad)).isTrue();
     await().atMost(WAIT).until(() -> b.rejectedPeers() == 6);
 
+    // 7. a genuine node of an older build (link protocol 1: no relay NACKs) is told apart, not half-served
+    SSLSocket old = RoguePeers.nodeClient(addr, attacker);
+    old.startHandshake();
+    var oldOut = new DataOutputStream(old.getOutputStream());
+    Frames.write(oldOut, Frames.HELLO, new Hello(Hello.VERSION - 1, NET, "127.0.0.1:1").encode());
+    oldOut.flush();
+    assertThat(RoguePeers.droppedByServer(old)).isTrue();
+    await().atMost(WAIT).until(() -> b.rejectedPeers() == 7);
+
     assertThat(rec(b).ups).isEmpty();
     TcpTransport a = start();
     Link ab = link(a, b);
     assertThat(ab.send("still serving".getBytes(StandardCharsets.UTF_8))).isTrue();
     await().atMost(WAIT).until(() -> rec(b).frameCount() == 1);
-    assertThat(b.rejectedPeers()).isEqualTo(6);
+    assertThat(b.rejectedPeers()).isEqualTo(7);
   }
 
   @Test
