@@ -51,7 +51,7 @@ final class Members {
   private final Map<NodeId, Long> lastStamp = new ConcurrentHashMap<>();
   private final List<Substrate.MembershipListener> listeners = new CopyOnWriteArrayList<>();
   /**
-   * Members that were live and are not any more, with why, until they beat again: a request to one
+   * Members that were live and said goodbye (signed), until they beat again: a request to one
    * fails at once instead of waiting out its timeout. Only a node seen live gets here, so neither a
    * node not heard from yet nor a replayed goodbye of one never seen stops anyone asking it.
    * Bounded like the member table; the oldest are forgotten first (and are then asked as usual).
@@ -88,7 +88,7 @@ final class Members {
     return snapshot;
   }
 
-  /** Why {@code id} is known to have left (said goodbye, or went silent), or null: live, or never seen. */
+  /** Why {@code id} is known to have left (it said goodbye), or null: live, silent, or never seen. */
   String left(NodeId id) {
     return gone.get(id);
   }
@@ -198,8 +198,9 @@ final class Members {
     long now = scheduler.now();
     for (Member m : List.copyOf(members.values())) {
       if (now - m.heardMs() > cfg.memberTimeoutMs()) {
+        // no mark as gone: heartbeats lapse on live nodes too (a server failover, a pause), and a
+        // node whose connection really died is told by the server's "no responders" anyway
         members.remove(m.id());
-        gone.put(m.id(), "no heartbeat for " + (now - m.heardMs()) + " ms");
         changed(m.id(), false);
       }
     }

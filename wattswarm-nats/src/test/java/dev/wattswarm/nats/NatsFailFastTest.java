@@ -216,7 +216,7 @@ class NatsFailFastTest {
   }
 
   @Test
-  void aRequestToANodeThatWentSilentFailsAtOnceAfterItExpired() throws Exception {
+  void aNodeThatOnlyWentSilentIsStillAskedSinceSilenceProvesNothing() throws Exception {
     Node a = node(quick());
     Node b = node(quick());
     await().atMost(Duration.ofSeconds(20)).until(() -> a.sub.neighbours().containsKey(b.key.id()));
@@ -226,8 +226,10 @@ class NatsFailFastTest {
       b.crash();
       nodes.remove(b);
       await().atMost(Duration.ofSeconds(20)).until(() -> !a.sub.neighbours().containsKey(b.key.id()));
-      Throwable t = failure(a.sub.request(b.key.id(), "gone?".getBytes(), FIVE_MINUTES));
-      assertThat(t).isInstanceOf(UnreachableException.class).hasMessageContaining("left the NATS swarm: no heartbeat for");
+      // heartbeats lapse on a live node too (a server failover, a long pause): only a goodbye or the
+      // server's "no responders" ends a request early, so this one waits out its own timeout
+      Throwable t = failure(a.sub.request(b.key.id(), "gone?".getBytes(), 2_000));
+      assertThat(t).isInstanceOf(java.util.concurrent.TimeoutException.class);
     }
   }
 
