@@ -46,7 +46,7 @@ public final class Ledger {
       if (held != null) {
         LedgerOp old = LedgerOp.fromJson(held.get("op"));
         if (!old.body().equals(op.body())) {
-          recordAgentFork(op.owner(), op.agentSeq(), old.eventId(), op.eventId());
+          recordAgentFork(op.owner(), op.agentSeq(), old, op);
           refold();
         } else if (op.eventId().compareTo(old.eventId()) < 0) {
           held.set("op", op.toJson()); // one host carried the same signed op twice: keep the smaller id everywhere
@@ -384,17 +384,43 @@ public final class Ledger {
     return f == null ? Long.MAX_VALUE : f.path("seq").asLong();
   }
 
-  private void recordAgentFork(String agent, long seq, String a, String b) {
-    String first = a.compareTo(b) < 0 ? a : b;
-    String second = a.compareTo(b) < 0 ? b : a;
+  private void recordAgentFork(String agent, long seq, LedgerOp x, LedgerOp y) {
+    LedgerOp a = x.eventId().compareTo(y.eventId()) < 0 ? x : y;
+    LedgerOp b = a == x ? y : x;
     ObjectNode f = docs.get("f/" + agent);
     if (f != null) {
       long held = f.path("seq").asLong();
-      if (held < seq || (held == seq && f.path("first").asText().compareTo(first) <= 0)) return;
+      if (held < seq || (held == seq && f.path("first").asText().compareTo(a.eventId()) <= 0)) return;
     }
     ObjectNode n = CanonicalJson.object();
-    n.put("account", agent).put("seq", seq).put("first", first).put("second", second);
+    n.put("account", agent).put("seq", seq).put("first", a.eventId()).put("second", b.eventId());
+    n.putArray("ops").add(a.toJson()).add(b.toJson()); // a refold may find one of them dropped with its carrier's forked lane
     docs.put("f/" + agent, "fork", n);
+  }
+
+  private boolean laneDropped(LedgerOp op) {
+    return op.carrierSeq() >= docs.laneForkedFrom(op.carrier());
+  }
+
+  /**
+   * An agent fork one of whose two ops sits in a lane proven forked from there on is no fork: a
+   * node that learnt of the lane fork first never took that op, so never saw two. The record goes,
+   * and the op that survives takes the position, as on that node.
+   */
+  private void forgetAgentForksOfDroppedOps(String agent) {
+    ObjectNode f = docs.get("f/" + agent);
+    if (f == null || !f.has("ops")) return;
+    java.util.List<LedgerOp> pair = new java.util.ArrayList<>();
+    f.path("ops").forEach(o -> pair.add(LedgerOp.fromJson(o)));
+    if (pair.stream().noneMatch(this::laneDropped)) return;
+    docs.delete("f/" + agent);
+    for (LedgerOp op : pair) {
+      if (laneDropped(op)) continue;
+      putOp(agent, op.agentSeq() - 1, op);
+      ObjectNode a = account(agent);
+      a.put("ops", Math.max(a.path("ops").asLong(), op.agentSeq()));
+      putAccount(a);
+    }
   }
 
   /**
@@ -410,6 +436,7 @@ public final class Ledger {
     if (index == null) return;
     // forget every verdict and everything verdicts created, keeping each chain's ops
     TreeSet<String> chains = new TreeSet<>();
+    for (JsonNode x : index.path("accounts")) forgetAgentForksOfDroppedOps(x.asText());
     for (JsonNode x : index.path("accounts")) {
       String acct = x.asText();
       ObjectNode a = account(acct);
@@ -434,7 +461,7 @@ public final class Ledger {
         }
       }
       long kept = agent ? agentOps : keep;
-      if (kept == 0) {
+      if (kept == 0 && docs.get("f/" + acct) == null) { // a recorded agent fork stays findable by the index
         // an account that only dropped ops touched (a forked branch's payee) is not kept: a node
         // that held the other branch, or none, never had it; the refold re-creates what it touches
         docs.delete("a/" + acct);

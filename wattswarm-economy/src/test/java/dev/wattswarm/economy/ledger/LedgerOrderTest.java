@@ -223,6 +223,29 @@ class LedgerOrderTest {
     return e;
   }
 
+  @Test
+  void anAgentForkWhoseSecondOpRodeAForkedLaneIsNoForkOnAnyNode() {
+    List<Event> base = funded();
+    KeyPair agent = new KeyPair(filled(9));
+    Event first = emit(1, LedgerOp.SENT, "", AgentAuth.sign(agent, id(1), 1, net, LedgerOp.SENT, send(0, 5)));
+    EventSigner other = new EventSigner(keys[1], net, LedgerWorld.CLOCK);
+    other.seed(Scope.GLOBAL, new LaneHead(first.laneSeq(), first.id()));
+    other.observe(first.clock());
+    // the host forks its lane right after: one branch carries a second op at the agent's position 1
+    Event second = emit(1, LedgerOp.SENT, "", AgentAuth.sign(agent, id(1), 1, net, LedgerOp.SENT, send(0, 7)));
+    Event plain = other.sign(Scope.GLOBAL, EventKind.EVENTS, LedgerOp.SENT, "", send(2, 1));
+    Event proof = emit(0, EventTypes.EVIDENCE_EQUIVOCATION, "", EquivocationProof.payload(second, plain));
+    List<Event> forkSeen = new ArrayList<>(base);
+    forkSeen.addAll(List.of(first, second, proof));
+    List<Event> proofFirst = new ArrayList<>(base);
+    proofFirst.addAll(List.of(first, proof, second));
+    List<Event> otherBranch = new ArrayList<>(base);
+    otherBranch.addAll(List.of(proof, first, plain));
+    MapTx a = replica(forkSeen), b = replica(proofFirst), c = replica(otherBranch);
+    assertThat(a.dump(LedgerDocs.NS)).isEqualTo(b.dump(LedgerDocs.NS)).isEqualTo(c.dump(LedgerDocs.NS));
+    assertThat(doc(a, "f/" + agent.id())).isNull();
+  }
+
   static byte[] filled(int v) {
     byte[] b = new byte[32];
     java.util.Arrays.fill(b, (byte) v);
