@@ -210,7 +210,12 @@ public final class Ledger {
         // an unknown task is refused as not this node's: its creation precedes the escrow in the
         // poster's own lane, so a node without it is judging someone else's escrow, and must say
         // what a node that already holds the task says
-        if (t == null || !t.coordinator().equals(op.carrier())) return "rejected: not_coordinator";
+        if (t == null || !t.coordinator().equals(op.carrier())) {
+          // a task.created for the mission that comes later may change that (a refold judges with
+          // the task as the whole set folds it, whenever it runs): that creation must refold here too
+          docs.put("ew/" + mission, "wait", CanonicalJson.object().put("mission", mission));
+          return "rejected: not_coordinator";
+        }
         if (t.spec().reward() != amount) return "rejected: reward_mismatch";
         if (docs.get("m/" + mission) != null) return "rejected: mission_exists";
         if (a.path("balance").asLong() < amount) return "rejected: insufficient_funds";
@@ -496,6 +501,7 @@ public final class Ledger {
       }
       case LedgerOp.ESCROWED -> {
         String mission = op.body().path("mission").asText();
+        docs.delete("ew/" + mission);
         ObjectNode m = docs.get("m/" + mission);
         if (m != null && m.path("escrow_op").asText().equals(op.eventId())) {
           for (JsonNode po : m.path("payouts")) {

@@ -29,7 +29,11 @@ public final class LedgerProjector implements Projector {
       var task = tx.get(TaskProjector.NS, e.taskId());
       // except a creation: one with an earlier clock may replace a mission's task (and its reward) in the fold
       if (task.isEmpty() || (TaskProjector.state(task.get()).spec().reward() == 0 && !type.equals("task.created"))) return;
-      if (tx.get(LedgerDocs.NS, "m/" + e.taskId()).isPresent()) new Ledger(docs(tx, e.networkId())).taskChanged(e.taskId());
+      if (tx.get(LedgerDocs.NS, "m/" + e.taskId()).isPresent()) {
+        new Ledger(docs(tx, e.networkId())).taskChanged(e.taskId());
+      } else if (type.equals("task.created") && tx.get(LedgerDocs.NS, "ew/" + e.taskId()).isPresent()) {
+        new Ledger(docs(tx, e.networkId())).refold(); // an escrow refused before its task was held: judge it again
+      }
     } else if (type.equals(EventTypes.EVIDENCE_EQUIVOCATION)) {
       // a proven fork drops ledger ops of the forked lane and may refold tasks under missions
       if (EquivocationProof.check(CanonicalJson.parse(e.payload()), e.networkId()).isPresent()

@@ -246,6 +246,25 @@ class LedgerOrderTest {
     assertThat(doc(a, "f/" + agent.id())).isNull();
   }
 
+  @Test
+  void anEscrowSignedBeforeItsTaskGetsOneVerdictWhetherARefoldCameBeforeOrAfterTheTask() {
+    List<Event> base = funded();
+    // node 1 escrows first and creates the task after it in its lane: judged at once, its task is unknown
+    Event escrow = emit(1, LedgerOp.ESCROWED, "", CanonicalJson.object().put("mission", "m1").put("amount", 100));
+    Event created = emit(1, TaskEventTypes.CREATED, "m1", mission("m1", 100));
+    // an unrelated proven fork (node 3's lane) makes every node refold, at whatever point it arrives
+    EventSigner other = new EventSigner(keys[3], net, LedgerWorld.CLOCK);
+    Event x = emit(3, LedgerOp.SENT, "", send(0, 1));
+    Event y = other.sign(Scope.GLOBAL, EventKind.EVENTS, LedgerOp.SENT, "", send(1, 1));
+    Event proof = emit(0, EventTypes.EVIDENCE_EQUIVOCATION, "", EquivocationProof.payload(x, y));
+    List<Event> refoldFirst = new ArrayList<>(base);
+    refoldFirst.addAll(List.of(x, proof, escrow, created));
+    List<Event> refoldLast = new ArrayList<>(base);
+    refoldLast.addAll(List.of(x, escrow, created, proof));
+    MapTx a = replica(refoldFirst), b = replica(refoldLast);
+    assertThat(a.dump(LedgerDocs.NS)).isEqualTo(b.dump(LedgerDocs.NS));
+  }
+
   static byte[] filled(int v) {
     byte[] b = new byte[32];
     java.util.Arrays.fill(b, (byte) v);
