@@ -213,7 +213,7 @@ public final class Ledger {
         if (t == null || !t.coordinator().equals(op.carrier())) {
           // a task.created for the mission that comes later may change that (a refold judges with
           // the task as the whole set folds it, whenever it runs): that creation must refold here too
-          docs.put("ew/" + mission, "wait", CanonicalJson.object().put("mission", mission));
+          refusedEscrow(mission, op.carrier(), amount);
           return "rejected: not_coordinator";
         }
         if (t.spec().reward() != amount) return "rejected: reward_mismatch";
@@ -318,6 +318,30 @@ public final class Ledger {
   }
 
   // ---------------------------------------------------------------- missions
+
+  /** Notes who escrowed how much for a task it did not coordinate ({@code ew/<mission>}). */
+  private void refusedEscrow(String mission, String carrier, long amount) {
+    ObjectNode ew = docs.get("ew/" + mission);
+    TreeSet<String> held = new TreeSet<>();
+    if (ew != null) ew.path("escrows").forEach(x -> held.add(x.asText()));
+    if (!held.add(carrier + " " + amount)) return;
+    ObjectNode n = CanonicalJson.object().put("mission", mission);
+    ArrayNode arr = n.putArray("escrows");
+    held.forEach(arr::add);
+    docs.put("ew/" + mission, "wait", n);
+  }
+
+  /**
+   * A task was created for which an escrow was refused: true when that escrow would now hold
+   * (its carrier coordinates the task, with that reward), so a refold must judge it again. Other
+   * creations cost nothing, so refused escrows cannot be turned into refolds for free.
+   */
+  static boolean refusedEscrowNowHolds(ObjectNode ew, TaskState t) {
+    if (ew == null || t == null) return false;
+    String want = t.coordinator() + " " + t.spec().reward();
+    for (JsonNode x : ew.path("escrows")) if (x.asText().equals(want)) return true;
+    return false;
+  }
 
   /**
    * Notes that a chain waits for a payout of a mission not settled yet ({@code mw/<mission>}), so

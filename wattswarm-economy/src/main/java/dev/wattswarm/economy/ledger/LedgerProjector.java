@@ -31,8 +31,10 @@ public final class LedgerProjector implements Projector {
       if (task.isEmpty() || (TaskProjector.state(task.get()).spec().reward() == 0 && !type.equals("task.created"))) return;
       if (tx.get(LedgerDocs.NS, "m/" + e.taskId()).isPresent()) {
         new Ledger(docs(tx, e.networkId())).taskChanged(e.taskId());
-      } else if (type.equals("task.created") && tx.get(LedgerDocs.NS, "ew/" + e.taskId()).isPresent()) {
-        new Ledger(docs(tx, e.networkId())).refold(); // an escrow refused before its task was held: judge it again
+      } else if (type.equals("task.created")) {
+        LedgerDocs docs = docs(tx, e.networkId());
+        // an escrow refused before its task was held: judge it again if it now holds
+        if (Ledger.refusedEscrowNowHolds(docs.get("ew/" + e.taskId()), docs.task(e.taskId()))) new Ledger(docs).refold();
       }
     } else if (type.equals(EventTypes.EVIDENCE_EQUIVOCATION)) {
       // a proven fork drops ledger ops of the forked lane and may refold tasks under missions
