@@ -65,13 +65,44 @@ public final class Ledger {
   public void taskChanged(String taskId) {
     ObjectNode m = docs.get("m/" + taskId);
     if (m == null) return;
+    if (!escrowStillHolds(m, docs.task(taskId))) {
+      refold();
+      return;
+    }
     if (m.path("state").asText().equals("escrowed")) {
       settle(m);
       drain();
       return;
     }
-    Settlement now = Settlement.of(docs.task(taskId), m.path("reward").asLong(), meta().path("fee_bps").asLong(), m.path("poster").asText());
-    if (now == null || !now.outcome().equals(m.path("outcome").asText())) refold();
+    TaskState t = docs.task(taskId);
+    Settlement now = Settlement.of(t, m.path("reward").asLong(), meta().path("fee_bps").asLong(), m.path("poster").asText());
+    if (now == null || !settledAs(m, now)) refold();
+  }
+
+  /**
+   * The escrow was judged against a task this node no longer folds the same way: another
+   * {@code task.created} for the id, with an earlier clock, arrived and made its author the
+   * coordinator (or changed the reward). Judged again, the escrow is refused as it is on a node
+   * that held both creations from the start, and nobody else's task can release it.
+   */
+  private boolean escrowStillHolds(ObjectNode m, TaskState t) {
+    return t != null && t.coordinator().equals(m.path("host").asText()) && t.spec().reward() == m.path("reward").asLong();
+  }
+
+  /**
+   * Whether a settled mission's payouts are what its task's fold pays now. The outcome alone is
+   * not enough: a quorum's reveals that sort before the finalization (by clock) can arrive after
+   * it, and they change who voted with the decision, so who is paid.
+   */
+  private static boolean settledAs(ObjectNode m, Settlement now) {
+    if (!now.outcome().equals(m.path("outcome").asText()) || now.fee() != m.path("fee").asLong()) return false;
+    JsonNode held = m.path("payouts");
+    if (held.size() != now.payouts().size()) return false;
+    for (int i = 0; i < held.size(); i++) {
+      Settlement.Payout p = now.payouts().get(i);
+      if (!held.get(i).path("account").asText().equals(p.account()) || held.get(i).path("amount").asLong() != p.amount()) return false;
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- chains
@@ -102,6 +133,7 @@ public final class Ledger {
         ArrayNode arr = nw.putArray("accounts");
         waiters.forEach(arr::add);
         docs.put("w/" + credit, "wait", nw);
+        if (credit.startsWith("m:")) awaitPayout(credit);
         break;
       }
       o.put("result", verdict);
@@ -167,8 +199,15 @@ public final class Ledger {
         if (amount == null) return "rejected: bad_amount";
         if (mission.isEmpty()) return "rejected: bad_mission";
         TaskState t = docs.task(mission);
-        if (t == null) return "rejected: unknown_task";
-        if (!t.coordinator().equals(op.carrier())) return "rejected: not_coordinator";
+        // an unknown task is refused as not this node's: its creation precedes the escrow in the
+        // poster's own lane, so a node without it is judging someone else's escrow, and must say
+        // what a node that already holds the task says
+        if (t == null || !t.coordinator().equals(op.carrier())) {
+          // a task.created for the mission that comes later may change that (a refold judges with
+          // the task as the whole set folds it, whenever it runs): that creation must refold here too
+          refusedEscrow(mission, op.carrier(), amount);
+          return "rejected: not_coordinator";
+        }
         if (t.spec().reward() != amount) return "rejected: reward_mismatch";
         if (docs.get("m/" + mission) != null) return "rejected: mission_exists";
         if (a.path("balance").asLong() < amount) return "rejected: insufficient_funds";
@@ -272,6 +311,55 @@ public final class Ledger {
 
   // ---------------------------------------------------------------- missions
 
+  /** Notes who escrowed how much for a task it did not coordinate ({@code ew/<mission>}). */
+  private void refusedEscrow(String mission, String carrier, long amount) {
+    ObjectNode ew = docs.get("ew/" + mission);
+    TreeSet<String> held = new TreeSet<>();
+    if (ew != null) ew.path("escrows").forEach(x -> held.add(x.asText()));
+    if (!held.add(carrier + " " + amount)) return;
+    ObjectNode n = CanonicalJson.object().put("mission", mission);
+    ArrayNode arr = n.putArray("escrows");
+    held.forEach(arr::add);
+    docs.put("ew/" + mission, "wait", n);
+  }
+
+  /**
+   * A task was created for which an escrow was refused: true when that escrow would now hold
+   * (its carrier coordinates the task, with that reward), so a refold must judge it again. Other
+   * creations cost nothing, so refused escrows cannot be turned into refolds for free.
+   */
+  static boolean refusedEscrowNowHolds(ObjectNode ew, TaskState t) {
+    if (ew == null || t == null) return false;
+    String want = t.coordinator() + " " + t.spec().reward();
+    for (JsonNode x : ew.path("escrows")) if (x.asText().equals(want)) return true;
+    return false;
+  }
+
+  /**
+   * Notes that a chain waits for a payout of a mission not settled yet ({@code mw/<mission>}), so
+   * the settlement can wake it when the payout it names is not among those opened: judged then,
+   * the acknowledgement is refused as {@code no_such_payout}, as on a node that held the
+   * settlement before it; otherwise the chain would wait there forever on this node only.
+   */
+  private void awaitPayout(String credit) {
+    String mission = missionOf(credit);
+    if (mission == null) return;
+    ObjectNode mw = docs.get("mw/" + mission);
+    TreeSet<String> credits = new TreeSet<>();
+    if (mw != null) mw.path("credits").forEach(x -> credits.add(x.asText()));
+    if (!credits.add(credit)) return;
+    ObjectNode n = CanonicalJson.object();
+    ArrayNode arr = n.putArray("credits");
+    credits.forEach(arr::add);
+    docs.put("mw/" + mission, "wait", n);
+  }
+
+  /** The mission of a payout credit {@code m:<mission>:<account>}; account ids hold no ':'. */
+  static String missionOf(String credit) {
+    int colon = credit.lastIndexOf(':');
+    return colon <= 2 ? null : credit.substring(2, colon);
+  }
+
   /** Releases an escrowed mission once its task is terminal; the payouts become open credits. */
   private void settle(ObjectNode m) {
     String mission = m.path("mission").asText();
@@ -303,6 +391,11 @@ public final class Ledger {
       openCredit("m:" + mission + ":" + po.account(), Accounts.escrow(mission), po.account(), po.amount(),
           s.phase() == dev.wattswarm.kernel.task.TaskPhase.FINALIZED ? "reward" : "refund", mission, (ObjectNode) m.get("origin"));
     }
+    ObjectNode mw = docs.get("mw/" + mission);
+    if (mw != null) {
+      docs.delete("mw/" + mission);
+      for (JsonNode c : mw.path("credits")) wake(c.asText()); // those opened just now were woken already: a no-op
+    }
   }
 
   // ---------------------------------------------------------------- forks and refold
@@ -324,6 +417,7 @@ public final class Ledger {
     if (index == null) return;
     // forget every verdict and everything verdicts created, keeping each chain's ops; an agent's
     // ops are all placed again, in order, from those still valid (see AgentChains)
+    TreeSet<String> accounts = new TreeSet<>();
     Map<String, List<LedgerOp>> agents = new TreeMap<>();
     for (JsonNode x : index.path("accounts")) {
       String acct = x.asText();
@@ -346,18 +440,35 @@ public final class Ledger {
           docs.put(opKey(acct, k), "op:" + acct, o);
         }
       }
-      if (agent) agents.put(acct, chains.takeAll(acct, ops));
+      long kept = keep;
+      if (agent) {
+        List<LedgerOp> valid = chains.takeAll(acct, ops);
+        agents.put(acct, valid);
+        kept = valid.size();
+      }
+      if (kept == 0) {
+        // an account that only dropped ops touched (a forked branch's payee) is not kept: a node
+        // that held the other branch, or none, never had it; the refold re-creates what it touches
+        agents.remove(acct);
+        docs.delete("a/" + acct);
+        continue;
+      }
       ObjectNode fresh = CanonicalJson.object();
       fresh.put("account", acct).put("ops", agent ? 0 : keep);
       putAccount(fresh);
+      accounts.add(acct);
     }
+    ObjectNode n = CanonicalJson.object();
+    ArrayNode arr = n.putArray("accounts");
+    accounts.forEach(arr::add);
+    docs.put("index", "index", n);
     for (Map.Entry<String, List<LedgerOp>> e : agents.entrySet()) {
       ObjectNode a = account(e.getKey());
       for (LedgerOp op : e.getValue()) chains.place(op, a, true);
       putAccount(a);
     }
     docs.delete("meta");
-    for (JsonNode x : index.path("accounts")) work.add(x.asText());
+    work.addAll(accounts);
     drain();
   }
 
@@ -368,9 +479,15 @@ public final class Ledger {
         docs.delete("c/" + op.eventId());
         docs.delete("w/" + op.eventId());
       }
-      case LedgerOp.RECEIVED -> docs.delete("w/" + op.body().path("credit").asText());
+      case LedgerOp.RECEIVED -> {
+        String credit = op.body().path("credit").asText();
+        docs.delete("w/" + credit);
+        String mission = credit.startsWith("m:") ? missionOf(credit) : null;
+        if (mission != null) docs.delete("mw/" + mission);
+      }
       case LedgerOp.ESCROWED -> {
         String mission = op.body().path("mission").asText();
+        docs.delete("ew/" + mission);
         ObjectNode m = docs.get("m/" + mission);
         if (m != null && m.path("escrow_op").asText().equals(op.eventId())) {
           for (JsonNode po : m.path("payouts")) {

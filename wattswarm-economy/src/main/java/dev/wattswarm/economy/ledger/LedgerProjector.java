@@ -27,8 +27,15 @@ public final class LedgerProjector implements Projector {
     } else if (type.startsWith("task.") && !e.taskId().isEmpty()) {
       // most tasks carry no reward: their fold (just written, so cached) says so without a store read
       var task = tx.get(TaskProjector.NS, e.taskId());
-      if (task.isEmpty() || TaskProjector.state(task.get()).spec().reward() == 0) return;
-      if (tx.get(LedgerDocs.NS, "m/" + e.taskId()).isPresent()) new Ledger(docs(tx, e.networkId())).taskChanged(e.taskId());
+      // except a creation: one with an earlier clock may replace a mission's task (and its reward) in the fold
+      if (task.isEmpty() || (TaskProjector.state(task.get()).spec().reward() == 0 && !type.equals("task.created"))) return;
+      if (tx.get(LedgerDocs.NS, "m/" + e.taskId()).isPresent()) {
+        new Ledger(docs(tx, e.networkId())).taskChanged(e.taskId());
+      } else if (type.equals("task.created")) {
+        LedgerDocs docs = docs(tx, e.networkId());
+        // an escrow refused before its task was held: judge it again if it now holds
+        if (Ledger.refusedEscrowNowHolds(docs.get("ew/" + e.taskId()), docs.task(e.taskId()))) new Ledger(docs).refold();
+      }
     } else if (type.equals(EventTypes.EVIDENCE_EQUIVOCATION)) {
       // a proven fork drops ledger ops of the forked lane and may refold tasks under missions
       if (EquivocationProof.check(CanonicalJson.parse(e.payload()), e.networkId()).isPresent()
