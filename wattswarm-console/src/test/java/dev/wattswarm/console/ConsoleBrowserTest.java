@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -63,7 +64,7 @@ class ConsoleBrowserTest {
     // a service per test: quitting a ChromeDriver stops the service it ran on
     service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
     driver = new ChromeDriver(service, o);
-    await = new WebDriverWait(driver, Duration.ofSeconds(60));
+    await = waiting();
   }
 
   @AfterEach
@@ -77,8 +78,20 @@ class ConsoleBrowserTest {
     return driver.findElement(By.tagName("body")).getText();
   }
 
+  /**
+   * A wait that polls through re-renders: the views replace their DOM on every live event, so an
+   * element found by one poll may be gone when it is read (on a loaded machine, often); that poll
+   * is a "not yet", not a failure.
+   */
+  WebDriverWait waiting() {
+    WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(60));
+    w.ignoring(StaleElementReferenceException.class);
+    return w;
+  }
+
   void awaitText(String text) {
-    await.withMessage(() -> "the page never showed '" + text + "'; it shows:\n" + body())
+    // a wait of its own: withMessage on the shared one would name this text in every later timeout
+    waiting().withMessage(() -> "the page never showed '" + text + "'; it shows:\n" + body())
         .until(d -> d.findElement(By.tagName("body")).getText().contains(text));
   }
 
