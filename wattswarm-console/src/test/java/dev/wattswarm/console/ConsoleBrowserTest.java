@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -63,7 +64,7 @@ class ConsoleBrowserTest {
     // a service per test: quitting a ChromeDriver stops the service it ran on
     service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
     driver = new ChromeDriver(service, o);
-    await = new WebDriverWait(driver, Duration.ofSeconds(60));
+    await = waiting();
   }
 
   @AfterEach
@@ -77,8 +78,20 @@ class ConsoleBrowserTest {
     return driver.findElement(By.tagName("body")).getText();
   }
 
+  /**
+   * A wait that polls through re-renders: the views replace their DOM on every live event, so an
+   * element found by one poll may be gone when it is read (on a loaded machine, often); that poll
+   * is a "not yet", not a failure.
+   */
+  WebDriverWait waiting() {
+    WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(60));
+    w.ignoring(StaleElementReferenceException.class);
+    return w;
+  }
+
   void awaitText(String text) {
-    await.withMessage(() -> "the page never showed '" + text + "'; it shows:\n" + body())
+    // a wait of its own: withMessage on the shared one would name this text in every later timeout
+    waiting().withMessage(() -> "the page never showed '" + text + "'; it shows:\n" + body())
         .until(d -> d.findElement(By.tagName("body")).getText().contains(text));
   }
 
@@ -166,8 +179,8 @@ class ConsoleBrowserTest {
     assertThat(body()).contains("task.created");
     assertThat(stillMarked()).isTrue();
     // an operator action from the page: cancel the running task from its view
-    driver.findElement(By.linkText("ev-1")).click();
-    await.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Cancel task']"))).click();
+    click(By.linkText("ev-1"));
+    click(By.xpath("//button[text()='Cancel task']"));
     await.until(d -> d.findElements(By.cssSelector("h2 .badge")).stream().anyMatch(b -> b.getText().equals("cancelled")));
   }
 
@@ -213,7 +226,7 @@ class ConsoleBrowserTest {
     awaitText("eval on untrusted input");
     driver.findElement(By.linkText("Agents")).click();
     awaitText("step_done");
-    driver.findElement(By.linkText("sec")).click();
+    click(By.linkText("sec"));
     // (headings are upper-cased by CSS, so read the DOM text rather than the rendered text)
     await.until(d -> d.findElements(By.cssSelector("h3 span")).stream()
         .anyMatch(e -> "Decisions of sec".equals(e.getDomProperty("textContent").strip())));
@@ -272,7 +285,7 @@ class ConsoleBrowserTest {
 
     driver.findElement(By.linkText("Missions")).click();
     await.until(d -> d.findElements(By.linkText("ui-m1")).size() == 1);
-    driver.findElement(By.linkText("ui-m1")).click();
+    click(By.linkText("ui-m1"));
     await.until(d -> d.findElements(By.cssSelector("h2 .badge")).stream().anyMatch(b -> b.getText().equals("settled")));
     awaitText("winner");
     assertThat(driver.findElements(By.xpath("//button[text()='Cancel mission']"))).isEmpty();
@@ -326,13 +339,13 @@ class ConsoleBrowserTest {
     assertThat(stillMarked()).as("updated live, not reloaded").isTrue();
 
     // leave from the page: the node agrees, and a post is then refused with the node's reason
-    driver.findElement(By.xpath("//button[@data-action='leave']")).click();
+    click(By.xpath("//button[@data-action='leave']"));
     await.until(d -> !d.findElements(By.xpath("//button[@data-action='join']")).isEmpty());
     assertThat(n.host.economy().hives().isMember("crew")).isFalse();
     driver.findElement(By.cssSelector("input[aria-label='hive message']")).sendKeys("after leaving");
     driver.findElement(By.xpath("//button[text()='Post']")).click();
     await.until(d -> d.findElements(By.cssSelector("p.msg.error")).stream().anyMatch(e -> e.getText().contains("not a member of hive crew")));
-    driver.findElement(By.xpath("//button[@data-action='join']")).click();
+    click(By.xpath("//button[@data-action='join']"));
     await.until(d -> !d.findElements(By.xpath("//button[@data-action='leave']")).isEmpty());
     assertThat(n.host.economy().hives().isMember("crew")).isTrue();
 
@@ -365,8 +378,16 @@ class ConsoleBrowserTest {
     return v == null ? null : v.state();
   }
 
-  WebElement actionFor(String peer, String action) {
-    return driver.findElement(By.xpath("//tr[@data-key='" + peer + "']//button[@data-action='" + action + "']"));
+  By actionFor(String peer, String action) {
+    return By.xpath("//tr[@data-key='" + peer + "']//button[@data-action='" + action + "']");
+  }
+
+  /** Clicks what {@code by} finds, finding it again when a live re-render replaced it in between (a stale element takes no click). */
+  void click(By by) {
+    await.until(d -> {
+      d.findElement(by).click();
+      return true;
+    });
   }
 
   @Test
@@ -391,13 +412,13 @@ class ConsoleBrowserTest {
     await.until(d -> !d.findElements(By.xpath("//tr[@data-key='" + bId + "']//button[@data-action='accept']")).isEmpty());
     awaitText("hello from b");
     awaitText("pending_in");
-    actionFor(bId, "accept").click();
+    click(actionFor(bId, "accept"));
     await().atMost(Duration.ofSeconds(60)).until(() -> relationship(b, a) == dev.wattswarm.kernel.social.RelationshipState.ACCEPTED);
     assertThat(relationship(a, b)).isEqualTo(dev.wattswarm.kernel.social.RelationshipState.ACCEPTED);
     await.until(d -> !d.findElements(By.xpath("//tr[@data-key='" + bId + "']//a[text()='DMs']")).isEmpty());
 
     // a writes to b from the page; b decrypts it; b's answer appears in a's open thread
-    driver.findElement(By.xpath("//tr[@data-key='" + bId + "']//a[text()='DMs']")).click();
+    click(By.xpath("//tr[@data-key='" + bId + "']//a[text()='DMs']"));
     awaitText("no messages yet");
     String secret = "console says hi " + new java.security.SecureRandom().nextInt(1_000_000);
     driver.findElement(By.cssSelector("input[aria-label='message text']")).sendKeys(secret);
@@ -413,7 +434,7 @@ class ConsoleBrowserTest {
     // block from the page: a's state says blocked, and b's DMs no longer go through
     driver.findElement(By.linkText("Relationships")).click();
     await.until(d -> !d.findElements(By.xpath("//tr[@data-key='" + bId + "']//button[@data-action='block']")).isEmpty());
-    actionFor(bId, "block").click();
+    click(actionFor(bId, "block"));
     await.until(d -> !d.findElements(By.xpath("//tr[@data-key='" + bId + "']//button[@data-action='unblock']")).isEmpty());
     assertThat(relationship(a, b)).isEqualTo(dev.wattswarm.kernel.social.RelationshipState.BLOCKED);
     // a DM to a peer that is no longer accepted is refused with the node's reason, on the page

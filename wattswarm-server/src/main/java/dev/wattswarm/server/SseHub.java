@@ -40,7 +40,10 @@ public final class SseHub implements AutoCloseable {
 
   /**
    * Streams events after {@code cursor} matching {@code filter} until the client goes away, the
-   * server closes, or {@code stopAfter} returns true for an event sent.
+   * server closes, or {@code stopAfter} returned true for an event sent and every matching event
+   * committed since was sent too. A predicate may read current state (is the task over?), which
+   * can already hold while a stream that is catching up sends an older event; stopping right there
+   * would drop the events that followed it.
    */
   public void stream(HttpExchange ex, long cursor, EventFilter filter, Predicate<Event> stopAfter) throws IOException {
     stream(ex, cursor, filter, stopAfter, false);
@@ -66,6 +69,7 @@ public final class SseHub implements AutoCloseable {
     out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
     out.flush();
     long lastBeat = System.nanoTime();
+    boolean ending = false;
     // a stream opened on a session ends when the session does (logout, expiry)
     while (!closed && ControlServer.credentialStillValid()) {
       EventPage page = store.list(cursor, 256, filter);
@@ -76,16 +80,12 @@ public final class SseHub implements AutoCloseable {
         String name = named ? "\nevent: " + e.type() : "";
         out.write(("id: " + pos + name + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         cursor = pos;
-        if (stopAfter.test(e)) {
-          out.flush();
-          out.close();
-          return;
-        }
+        if (!ending && stopAfter.test(e)) ending = true;
       }
       cursor = Math.max(cursor, page.nextCursor());
       out.flush();
       if (!page.events().isEmpty()) continue;
-      if (stopWhenCaughtUp) break;
+      if (stopWhenCaughtUp || ending) break;
       if (System.nanoTime() - lastBeat > heartbeatMs * 1_000_000) {
         out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();

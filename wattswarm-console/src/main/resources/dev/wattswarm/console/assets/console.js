@@ -123,12 +123,36 @@ const WS = (() => {
     return h('div', { class: 'card' }, h('h3', {}, title), children);
   }
 
-  /** Calls fn at most once per ms per key, trailing: bursts of events become one refresh. */
+  /**
+   * Calls fn at most once per ms per key, trailing: bursts of events become one refresh. Runs of a
+   * key never overlap: an event during a run queues one more run after it. Overlapping fetches can
+   * answer out of order (a loaded machine does), and the older answer, painted last, would stick:
+   * a workflow shown running forever after its workflow.finished event.
+   */
   function throttle(fn, ms) {
-    const due = new Map();
+    const keys = new Map(); // key -> {timer, running, again}
+    const schedule = (key, k) => {
+      k.timer = setTimeout(async () => {
+        k.timer = null;
+        k.running = true;
+        try {
+          await fn(key);
+        } finally {
+          k.running = false;
+          if (k.again) {
+            k.again = false;
+            schedule(key, k);
+          } else {
+            keys.delete(key);
+          }
+        }
+      }, ms);
+    };
     return (key = '') => {
-      if (due.has(key)) return;
-      due.set(key, setTimeout(() => { due.delete(key); fn(key); }, ms));
+      let k = keys.get(key);
+      if (!k) keys.set(key, (k = { timer: null, running: false, again: false }));
+      if (k.running) k.again = true;
+      else if (!k.timer) schedule(key, k);
     };
   }
 

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -186,9 +187,19 @@ class ByzantineTaskSwarmTest {
     System.out.println("ByzantineTaskSwarmTest seed=" + seed + " (replay with -Dwattswarm.byzantine.seed=" + seed + ")");
     Random r = new Random(seed);
     SimNetwork net = new SimNetwork(seed);
+    // The nodes keep their leases and vote windows on the wall clock, so the network's virtual time
+    // follows the wall clock too: advancing a fixed 5 ms per pause let it fall behind on a loaded
+    // machine (pauses stretch, the work in each step takes longer), which stretched every message's
+    // delay against those windows.
+    long started = System.nanoTime();
     Thread driver = Thread.ofPlatform().daemon(true).start(() -> {
+      long advanced = 0;
       while (running.get()) {
-        net.scheduler().runFor(5);
+        long due = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (due > advanced) {
+          net.scheduler().runFor(due - advanced);
+          advanced = due;
+        }
         try {
           Thread.sleep(5);
         } catch (InterruptedException e) {
@@ -271,7 +282,8 @@ class ByzantineTaskSwarmTest {
       }
     }
     System.out.println("ByzantineTaskSwarmTest seed=" + seed + ": " + n + " nodes, " + byz + " Byzantine, "
-        + honestWins + " of " + quorumTasks + " quorum tasks won by the honest majority");
+        + honestWins + " of " + quorumTasks + " quorum tasks won by the honest majority; the network ran "
+        + net.scheduler().now() + " ms of virtual time in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
     // with two thirds of the nodes honest, some quorum must have been held and won by them
     assertThat(honestWins).as("seed %d: no quorum task was won by honest slot holders", seed).isPositive();
   }

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,8 +37,10 @@ class HttpExecutorTest {
   @TempDir Path tmp;
   HttpServer server;
   URI base;
-  /** What /execute answers: "ok", "garbage", "500", "slow", "no-output". */
+  /** What /execute answers: "ok", "garbage", "500", "stall", "no-output". */
   final AtomicReference<String> mode = new AtomicReference<>("ok");
+  /** A stalled /execute answers only once the test is over, so a timeout is the only way out. */
+  final CountDownLatch stalled = new CountDownLatch(1);
   Node node;
 
   @BeforeEach
@@ -52,9 +55,9 @@ class HttpExecutorTest {
         case "garbage" -> reply(ex, 200, "<html>oops");
         case "500" -> reply(ex, 500, "{\"error\":\"model overloaded\"}");
         case "no-output" -> reply(ex, 200, "{\"result\":1}");
-        case "slow" -> {
+        case "stall" -> {
           try {
-            Thread.sleep(3000);
+            stalled.await();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -74,6 +77,7 @@ class HttpExecutorTest {
 
   @AfterEach
   void stop() {
+    stalled.countDown();
     if (node != null) node.close();
     server.stop(0);
   }
@@ -86,8 +90,16 @@ class HttpExecutorTest {
     ex.close();
   }
 
+  /**
+   * A patient executor: its timeout only ever cuts a stalled service short, never a working one
+   * slowed down by a loaded machine (a 1 s timeout once failed the first probe here on a busy CI host).
+   */
   HttpExecutor executor() {
-    return new HttpExecutor("svc", base, Set.of(), Duration.ofSeconds(1), 4);
+    return executor(Duration.ofSeconds(60));
+  }
+
+  HttpExecutor executor(Duration timeout) {
+    return new HttpExecutor("svc", base, Set.of(), timeout, 4);
   }
 
   static TaskRequest request() {
@@ -97,7 +109,9 @@ class HttpExecutorTest {
 
   @Test
   void speaksTheContract() throws Exception {
-    HttpExecutor ex = executor();
+    HttpExecutor ex = executor().startProbing();
+    // the first probe runs in the background; how long it takes depends on the machine, not on the contract
+    await().atMost(Duration.ofSeconds(60)).until(ex::healthy);
     assertThat(ex.capabilities()).containsExactlyInAnyOrder("summarize", "echo");
     assertThat(ex.healthy()).isTrue();
     assertThat(ex.execute(request()).path("answer").asText()).isEqualTo("summary of: the report");
@@ -113,8 +127,8 @@ class HttpExecutorTest {
     assertThatThrownBy(() -> ex.execute(request())).hasMessageContaining("HTTP 500").hasMessageContaining("overloaded");
     mode.set("no-output");
     assertThatThrownBy(() -> ex.execute(request())).hasMessageContaining("\"output\"");
-    mode.set("slow");
-    assertThatThrownBy(() -> ex.execute(request())).hasMessageContaining("timed out");
+    mode.set("stall");
+    assertThatThrownBy(() -> executor(Duration.ofMillis(300)).execute(request())).hasMessageContaining("timed out after 300 ms");
   }
 
   @Test
@@ -125,6 +139,7 @@ class HttpExecutorTest {
     // down: it exists, offers nothing (so it claims nothing), and says why
     assertThat(ex.capabilities()).isEmpty();
     assertThat(ex.healthy()).isFalse();
+    await().atMost(Duration.ofSeconds(60)).until(() -> ex.status().has("last_error"));
     assertThat(ex.status().path("last_error").asText()).contains("connection refused");
     assertThat(ex.status().path("healthy").asBoolean()).isFalse();
     // the service comes up on the same address: a backoff retry finds it
@@ -139,7 +154,8 @@ class HttpExecutorTest {
   @Test
   void staticCapabilitiesNeedNoCapabilitiesEndpoint() {
     server.removeContext("/capabilities");
-    HttpExecutor ex = new HttpExecutor("svc", base, Set.of("summarize"), Duration.ofSeconds(1), 4).startProbing();
+    HttpExecutor ex = new HttpExecutor("svc", base, Set.of("summarize"), Duration.ofSeconds(60), 4).startProbing();
+    await().atMost(Duration.ofSeconds(60)).until(ex::healthy);
     assertThat(ex.capabilities()).containsExactly("summarize");
     assertThat(ex.status().path("capabilities").get(0).asText()).isEqualTo("summarize");
   }
@@ -149,7 +165,7 @@ class HttpExecutorTest {
     Path dir = tmp.resolve("n");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(ExecutorsFile.FILE),
-        "{\"executors\":[{\"name\":\"svc\",\"kind\":\"http\",\"base_url\":\"" + base + "\",\"timeout_ms\":2000}]}");
+        "{\"executors\":[{\"name\":\"svc\",\"kind\":\"http\",\"base_url\":\"" + base + "\",\"timeout_ms\":60000}]}");
     List<Executor> execs = ExecutorsFile.load(dir);
     node = Node.open(NodeConfig.local(dir), new StateDir(dir), Clock.systemUTC(), new SecureRandom(), Projections.all());
     TaskRuntime rt = TaskRuntime.start(node, execs, false);

@@ -58,8 +58,17 @@
   async function detail(root, id, ctx) {
     const box = h('div');
     root.append(h('p', {}, link('← all workflows', 'workflows')), box);
+    // Answers are painted only when no later-asked one is already on the page, and the view hears
+    // events before its first fetch: a step or the synthesis recorded while that answer was on its
+    // way (the workflow runs on its own, so on a loaded machine it does) refreshes the page again,
+    // instead of leaving it on a state the node has already left.
+    let asked = 0;
+    let painted = 0;
     async function show() {
+      const mine = ++asked;
       const w = await api('/v1/workflows/' + encodeURIComponent(id));
+      if (mine < painted) return;
+      painted = mine;
       const steps = Object.entries(w.steps || {}).map(([sid, s]) => Object.assign({ id: sid }, s));
       box.replaceChildren(h('h2', {}, 'Workflow ', h('span', { class: 'mono' }, w.workflow_id), ' ', badge(w.state)),
         h('div', { class: 'grid' }, card('Goal', pre(w.goal)), card('Synthesis', w.synthesis ? pre(w.synthesis) : h('p', { class: 'dim' }, 'not yet'))),
@@ -67,13 +76,12 @@
           ['agent', (s) => (s.result ? s.result.agent_name + ' @ ' + WS.short(s.result.node_id) : '')],
           ['answer', (s) => h('span', { class: 'mono dim' }, s.error ? 'error: ' + s.error : preview(s.result && s.result.reply, 200))]], steps)));
     }
+    ctx.follow((e) => e.payload && e.payload.workflow_id === id, show, 200);
     try {
       await show();
     } catch (e) {
-      box.replaceChildren(h('p', { class: 'error' }, e.message));
-      return;
+      if (!painted) box.replaceChildren(h('p', { class: 'error' }, e.message));
     }
-    ctx.follow((e) => e.payload && e.payload.workflow_id === id, show, 200);
   }
 
   WS.view({
