@@ -132,7 +132,30 @@
           facts('Commits', t.commits, 'vote commitment'), facts('Reveals', t.reveals, 'revealed vote')));
     }
 
+    // the page hears events before its first fetches: one recorded while they are on their way is
+    // kept and added after (by position, so none twice), instead of missing from the timeline
     let t;
+    let ready = false;
+    const early = [];
+    const seen = new Set();
+    const refresh = WS.throttle(async () => {
+      t = await api('/v1/tasks/' + encodeURIComponent(id));
+      show(t);
+    }, 150);
+    function add(e) {
+      if (seen.has(e.position)) return;
+      seen.add(e.position);
+      timeline.prepend(e);
+    }
+    ctx.on((e) => {
+      if (e.task_id !== id) return;
+      if (!ready) {
+        if (early.length < 1000) early.push(e);
+        return;
+      }
+      add(e);
+      refresh();
+    });
     try {
       t = await api('/v1/tasks/' + encodeURIComponent(id));
     } catch (e) {
@@ -141,16 +164,12 @@
     }
     show(t);
     const evs = await api('/v1/events?limit=1000&task_id=' + encodeURIComponent(id));
-    timeline.fill((evs.events || []).reverse());
-    const refresh = WS.throttle(async () => {
-      t = await api('/v1/tasks/' + encodeURIComponent(id));
-      show(t);
-    }, 150);
-    ctx.on((e) => {
-      if (e.task_id !== id) return;
-      timeline.prepend(e);
-      refresh();
-    });
+    const fetched = (evs.events || []).reverse();
+    for (const e of fetched) seen.add(e.position);
+    timeline.fill(fetched);
+    ready = true;
+    for (const e of early) add(e);
+    if (early.length) refresh();
     // leases and deadlines move without events: keep the clock-driven fields fresh while it runs
     ctx.every(3000, () => { if (!TERMINAL.has(t.state)) refresh(); });
   }
