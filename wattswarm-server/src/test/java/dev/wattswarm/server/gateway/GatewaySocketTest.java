@@ -136,6 +136,26 @@ class GatewaySocketTest {
   }
 
   @Test
+  void socketsOpenedAllAtOnceStillGetNoMoreThanTheKeysLimit() {
+    String url = n.listener.url().replace("http://", "ws://") + "/gateway/v1/ws";
+    java.util.List<java.util.concurrent.CompletableFuture<WebSocket>> opening = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      opening.add(n.http.newWebSocketBuilder().header("Authorization", "Bearer " + key).buildAsync(URI.create(url), new Inbox()));
+    }
+    long opened = opening.stream().filter(f -> {
+      try {
+        f.join();
+        return true;
+      } catch (java.util.concurrent.CompletionException e) {
+        assertThat(e.getCause()).isInstanceOf(WebSocketHandshakeException.class);
+        assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(429);
+        return false;
+      }
+    }).count();
+    assertThat(opened).as("sockets one key holds").isEqualTo(2);
+  }
+
+  @Test
   void badMessagesGetAnErrorAndTheConnectionStaysUsable() {
     Inbox in = new Inbox();
     WebSocket ws = open(in, key, null);
