@@ -36,8 +36,9 @@ import java.util.function.UnaryOperator;
  * ended at nodes with nowhere new to go; one that ran out of hops, hit a full table or lost a link
  * (even the link to the target: the answer may have been on it) is inconclusive. The asker fails
  * with {@link UnreachableException} when one of its floods comes back exhaustive from every
- * neighbour; an inconclusive one brings the next flood forward, up to three in all. A lying neighbour can only close its own branch: the
- * asker still waits for every other one, and an answer is signed by the target.
+ * neighbour; an inconclusive one brings the next flood forward, up to three in all. A lying
+ * neighbour can only close its own branch: the asker still waits for every other one, and an
+ * answer is signed by the target.
  *
  * <p>Single-threaded on the overlay's scheduler, except the sending of answers.
  */
@@ -61,15 +62,13 @@ public final class Relay {
   private static final class Route {
     final List<Link> upstream;
     final long expiresAt;
-    final NodeId target;
     /** Links it was passed on to that have not said "not through me" yet. */
     final Set<Link> pending = new HashSet<>();
     boolean inconclusive;
 
-    Route(List<Link> upstream, long expiresAt, NodeId target) {
+    Route(List<Link> upstream, long expiresAt) {
       this.upstream = upstream;
       this.expiresAt = expiresAt;
-      this.target = target;
     }
   }
 
@@ -94,7 +93,7 @@ public final class Relay {
   static final int ANSWERED_BYTES = 1 << 20;
   /** Floods per request: the first, and two more when the earlier ones found nothing conclusive. */
   static final int MAX_FLOODS = 3;
-  /** Pause before searching again after an inconclusive flood: lets a repairing overlay settle. */
+  /** Pause after a flood came back: before searching again, or before calling the target gone. */
   static final long REFLOOD_MS = 1_000;
 
   private final String networkId;
@@ -212,7 +211,7 @@ public final class Relay {
       nack(link, req.relayId(), false);
       return;
     }
-    Route route = addRoute(key, link, now, req.target());
+    Route route = addRoute(key, link, now);
     if (route == null) {
       nack(link, req.relayId(), false);
       return;
@@ -329,18 +328,18 @@ public final class Relay {
   private void floodEnded(String key, Flood fl) {
     counters.inc("relay.floods_nacked");
     Waiting w = fl.waiting;
-    long left = w.deadline() - scheduler.now();
+    long pause = Math.max(0, Math.min(REFLOOD_MS, (w.deadline() - scheduler.now()) / 2));
     if (fl.inconclusive) {
       // the search stopped short somewhere: search again soon rather than at the next scheduled
       // flood, within the same budget of floods (each one costs a message on every overlay link)
       int nth = w.keys().size() + 1;
-      if (nth <= MAX_FLOODS) scheduler.schedule(Math.max(0, Math.min(REFLOOD_MS, left / 2)), () -> refloodAsNth(w, nth));
+      if (nth <= MAX_FLOODS) scheduler.schedule(pause, () -> refloodAsNth(w, nth));
       return;
     }
     // a neighbour that passed the request on and swallows what comes back can say "not through
     // me" before the answer, sent back on every path a copy took, has had time to arrive: give it
     // a moment before calling the target gone
-    scheduler.schedule(Math.max(0, Math.min(REFLOOD_MS, left / 2)), () -> unreachable(w));
+    scheduler.schedule(pause, () -> unreachable(w));
   }
 
   private void unreachable(Waiting w) {
@@ -355,7 +354,7 @@ public final class Relay {
     if (link.isOpen() && link.send(new RelayFrames.Nack(relayId, exhaustive).encode())) counters.inc("relay.nacks_sent");
   }
 
-  private Route addRoute(String key, Link upstream, long now, NodeId target) {
+  private Route addRoute(String key, Link upstream, long now) {
     int mine = routesPerPeer.getOrDefault(upstream.peer(), 0);
     if (mine >= cfg.maxRelayRoutesPerPeer() || routes.size() + waiting.size() >= cfg.maxRelayRoutes()) {
       counters.inc("relay.dropped_routes_full");
@@ -363,7 +362,7 @@ public final class Relay {
     }
     List<Link> ups = new ArrayList<>(MAX_PATHS);
     ups.add(upstream);
-    Route r = new Route(ups, now + cfg.relayWindowMs(), target);
+    Route r = new Route(ups, now + cfg.relayWindowMs());
     routes.put(key, r);
     routesPerPeer.put(upstream.peer(), mine + 1);
     return r;
