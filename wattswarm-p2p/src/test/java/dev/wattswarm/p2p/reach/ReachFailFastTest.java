@@ -115,42 +115,30 @@ class ReachFailFastTest {
     long seed = seed();
     ReachSwarm s = new ReachSwarm(seed, 40, 8);
     s.joinAll();
-    int asker = 0;
-    List<NodeId> around = new ArrayList<>(s.nodes.get(asker).neighbours().keySet());
-    assertThat(around).as("the asker has several neighbours").hasSizeGreaterThan(1);
-    int liar = indexOf(s, around.get(0));
-    String askerAddress = s.transports.get(asker).localAddress();
-    String liarAddress = s.transports.get(liar).localAddress();
-    Link liarToAsker = s.nodes.get(liar).membership().link(s.id(asker));
+    LyingNeighbour l = LyingNeighbour.ofAsker(s, 0);
     Map<String, Integer> lies = new HashMap<>();
     // the liar forwards nothing it is asked to relay, and answers every relayed request the asker
     // floods with an immediate, exhaustive "not through me"; it also denies requests it never saw
     s.net.dropWhen((from, to, frame) -> {
-      if (from.equals(liarAddress) && frame[0] == FrameType.RELAY_REQUEST) return true;
-      if (from.equals(askerAddress) && to.equals(liarAddress) && frame[0] == FrameType.RELAY_REQUEST) {
-        WireReader rd = new WireReader(frame);
-        rd.u8();
-        RelayFrames.Request req = RelayFrames.readRequest(rd, 1 << 20, 32);
+      if (from.equals(l.liarAddress()) && frame[0] == FrameType.RELAY_REQUEST) return true;
+      if (l.askerToLiar(from, to, frame)) {
+        RelayFrames.Request req = request(frame);
         s.net.scheduler().execute(() -> {
-          liarToAsker.send(new RelayFrames.Nack(req.relayId(), true).encode());
+          l.liarToAsker().send(new RelayFrames.Nack(req.relayId(), true).encode());
           byte[] other = req.relayId().clone();
           other[0] ^= 1;
-          liarToAsker.send(new RelayFrames.Nack(other, true).encode());
+          l.liarToAsker().send(new RelayFrames.Nack(other, true).encode());
         });
         lies.merge("nacks", 1, Integer::sum);
       }
       return false;
     });
 
-    List<Asked> asked = askUndialableBeyond(s, asker, liar, around);
-    assertThat(asked).isNotEmpty();
+    List<Asked> asked = l.askUndialableBeyond();
     s.net.scheduler().runUntil(() -> asked.stream().allMatch(a -> a.answer().isDone()), 2 * TIMEOUT);
     assertThat(lies.get("nacks")).as("the liar was asked and lied").isPositive();
-    for (Asked a : asked) {
-      assertThat(a.answer()).as("%d -> %d", a.from(), a.to())
-          .isCompletedWithValueMatching(b -> new String(b).equals(s.expected(a.from(), a.to(), a.q())));
-    }
-    assertThat(s.nodes.get(asker).defenseCounters().get("relay.unexpected_nacks"))
+    assertAnswered(s, asked);
+    assertThat(s.nodes.get(l.asker()).defenseCounters().get("relay.unexpected_nacks"))
         .as("a denial of a request the liar was never handed is ignored").isPositive();
   }
 
@@ -159,32 +147,20 @@ class ReachFailFastTest {
     long seed = seed();
     ReachSwarm s = new ReachSwarm(seed, 40, 8);
     s.joinAll();
-    int asker = 0;
-    List<NodeId> around = new ArrayList<>(s.nodes.get(asker).neighbours().keySet());
-    assertThat(around).as("the asker has several neighbours").hasSizeGreaterThan(1);
-    int liar = indexOf(s, around.get(0));
-    String askerAddress = s.transports.get(asker).localAddress();
-    String liarAddress = s.transports.get(liar).localAddress();
-    Link liarToAsker = s.nodes.get(liar).membership().link(s.id(asker));
+    LyingNeighbour l = LyingNeighbour.ofAsker(s, 0);
     // the liar passes every request on (so part of the flood's tree hangs below it), swallows
     // every answer coming back, and tells the asker at once "not through me, exhaustively"
     s.net.dropWhen((from, to, frame) -> {
-      if (from.equals(liarAddress) && frame[0] == FrameType.RELAY_RESPONSE) return true;
-      if (from.equals(askerAddress) && to.equals(liarAddress) && frame[0] == FrameType.RELAY_REQUEST) {
-        WireReader rd = new WireReader(frame);
-        rd.u8();
-        RelayFrames.Request req = RelayFrames.readRequest(rd, 1 << 20, 32);
-        s.net.scheduler().execute(() -> liarToAsker.send(new RelayFrames.Nack(req.relayId(), true).encode()));
+      if (from.equals(l.liarAddress()) && frame[0] == FrameType.RELAY_RESPONSE) return true;
+      if (l.askerToLiar(from, to, frame)) {
+        RelayFrames.Request req = request(frame);
+        s.net.scheduler().execute(() -> l.liarToAsker().send(new RelayFrames.Nack(req.relayId(), true).encode()));
       }
       return false;
     });
-    List<Asked> asked = askUndialableBeyond(s, asker, liar, around);
-    assertThat(asked).isNotEmpty();
+    List<Asked> asked = l.askUndialableBeyond();
     s.net.scheduler().runUntil(() -> asked.stream().allMatch(a -> a.answer().isDone()), 2 * TIMEOUT);
-    for (Asked a : asked) {
-      assertThat(a.answer()).as("%d -> %d", a.from(), a.to())
-          .isCompletedWithValueMatching(b -> new String(b).equals(s.expected(a.from(), a.to(), a.q())));
-    }
+    assertAnswered(s, asked);
   }
 
   @Test
@@ -216,20 +192,50 @@ class ReachFailFastTest {
     assertThat(s.nodes.get(from).defenseCounters().getOrDefault("relay.unreachable", 0L)).isZero();
   }
 
-  /**
-   * The asker asks every undialable node that is not its neighbour and has a neighbour besides the
-   * liar (a node whose only neighbour is the liar is the liar's to hide: that is its single path).
-   */
-  private static List<Asked> askUndialableBeyond(ReachSwarm s, int asker, int liar, List<NodeId> around) {
-    List<Asked> asked = new ArrayList<>();
-    for (int to : s.firewalled) {
-      if (to == liar || around.contains(s.id(to))) continue;
-      var theirs = new ArrayList<>(s.nodes.get(to).neighbours().keySet());
-      theirs.remove(s.id(liar));
-      if (theirs.isEmpty()) continue;
-      asked.add(ask(s, asker, to, "are you there " + to));
+  /** A neighbour of the asker that lies about relaying, as a test arranges with the network's hooks. */
+  private record LyingNeighbour(ReachSwarm s, int asker, List<NodeId> around, int liar, String askerAddress, String liarAddress,
+      Link liarToAsker) {
+    static LyingNeighbour ofAsker(ReachSwarm s, int asker) {
+      List<NodeId> around = new ArrayList<>(s.nodes.get(asker).neighbours().keySet());
+      assertThat(around).as("the asker has several neighbours").hasSizeGreaterThan(1);
+      int liar = indexOf(s, around.get(0));
+      return new LyingNeighbour(s, asker, around, liar, s.transports.get(asker).localAddress(), s.transports.get(liar).localAddress(),
+          s.nodes.get(liar).membership().link(s.id(asker)));
     }
-    return asked;
+
+    boolean askerToLiar(String from, String to, byte[] frame) {
+      return from.equals(askerAddress) && to.equals(liarAddress) && frame[0] == FrameType.RELAY_REQUEST;
+    }
+
+    /**
+     * The asker asks every undialable node that is not its neighbour and has a neighbour besides
+     * the liar (a node whose only neighbour is the liar is the liar's to hide: its single path).
+     */
+    List<Asked> askUndialableBeyond() {
+      List<Asked> asked = new ArrayList<>();
+      for (int to : s.firewalled) {
+        if (to == liar || around.contains(s.id(to))) continue;
+        var theirs = new ArrayList<>(s.nodes.get(to).neighbours().keySet());
+        theirs.remove(s.id(liar));
+        if (theirs.isEmpty()) continue;
+        asked.add(ask(s, asker, to, "are you there " + to));
+      }
+      assertThat(asked).isNotEmpty();
+      return asked;
+    }
+  }
+
+  private static RelayFrames.Request request(byte[] frame) {
+    WireReader rd = new WireReader(frame);
+    rd.u8();
+    return RelayFrames.readRequest(rd, 1 << 20, 32);
+  }
+
+  private static void assertAnswered(ReachSwarm s, List<Asked> asked) {
+    for (Asked a : asked) {
+      assertThat(a.answer()).as("%d -> %d", a.from(), a.to())
+          .isCompletedWithValueMatching(b -> new String(b).equals(s.expected(a.from(), a.to(), a.q())));
+    }
   }
 
   private static int indexOf(ReachSwarm s, NodeId id) {
