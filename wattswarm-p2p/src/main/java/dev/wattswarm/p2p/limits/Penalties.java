@@ -65,7 +65,7 @@ public final class Penalties {
   /** @return true when this strike bans the peer */
   public synchronized boolean strike(NodeId peer, long now) {
     Record r = record(peer, now);
-    if (r.strikes > 0 && now - r.lastStrike > limits.strikeMemoryMs()) r.strikes = 0;
+    if (!strikesLive(r, now)) r.strikes = 0;
     r.strikes++;
     r.lastStrike = now;
     if (r.strikes >= limits.strikesBeforeBan()) {
@@ -81,7 +81,12 @@ public final class Penalties {
   public synchronized boolean struck(NodeId peer, long now) {
     Record r = peers.get(peer);
     if (r == null) return false;
-    return r.bannedUntil > now || (r.strikes > 0 && now - r.lastStrike <= limits.strikeMemoryMs());
+    return r.bannedUntil > now || strikesLive(r, now);
+  }
+
+  /** Whether the record's strikes still count: some, the last within the strike memory. */
+  private boolean strikesLive(Record r, long now) {
+    return r.strikes > 0 && now - r.lastStrike <= limits.strikeMemoryMs();
   }
 
   public synchronized boolean banned(NodeId peer, long now) {
@@ -127,7 +132,7 @@ public final class Penalties {
   public synchronized void sweep(long now) {
     long refillMs = (long) Math.ceil(limits.peerBurst() * 1000 / limits.peerFramesPerSec());
     peers.values().removeIf(r -> r.bannedUntil <= now
-        && (r.strikes == 0 || now - r.lastStrike > limits.strikeMemoryMs())
+        && !strikesLive(r, now)
         && now - r.lastSeen > refillMs);
   }
 
