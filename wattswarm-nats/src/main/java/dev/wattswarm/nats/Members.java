@@ -56,9 +56,9 @@ final class Members {
    * node not heard from yet nor a replayed goodbye of one never seen stops anyone asking it.
    * Bounded like the member table; the oldest are forgotten first (and are then asked as usual).
    */
-  private final Map<NodeId, String> gone = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+  private final Map<NodeId, Boolean> gone = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeId, String> e) {
+    protected boolean removeEldestEntry(Map.Entry<NodeId, Boolean> e) {
       return size() > Members.this.cfg.maxMembers();
     }
   });
@@ -88,9 +88,9 @@ final class Members {
     return snapshot;
   }
 
-  /** Why {@code id} is known to have left (it said goodbye), or null: live, silent, or never seen. */
-  String left(NodeId id) {
-    return gone.get(id);
+  /** Whether {@code id} was live and said goodbye since (false when live, silent, or never seen). */
+  boolean saidGoodbye(NodeId id) {
+    return gone.containsKey(id);
   }
 
   /** Reads the records already in the bucket (call on the scheduler thread). */
@@ -176,7 +176,7 @@ final class Members {
     if (leaving) {
       lastStamp.put(id, stamp);
       if (members.remove(id) != null) {
-        gone.put(id, "it said goodbye");
+        gone.put(id, Boolean.TRUE);
         changed(id, false);
       }
       return;

@@ -167,10 +167,9 @@ public final class NatsSubstrate implements Substrate {
   @Override
   public CompletableFuture<byte[]> request(NodeId peer, byte[] payload, long timeoutMs) {
     if (closed) return CompletableFuture.failedFuture(new IllegalStateException("substrate closed"));
-    String left = members.left(peer);
-    if (left != null) {
+    if (members.saidGoodbye(peer)) {
       // seen live and gone since: asking would only wait out the timeout (a node not seen yet is asked)
-      return CompletableFuture.failedFuture(new UnreachableException(peer, "node " + peer + " left the NATS swarm: " + left));
+      return CompletableFuture.failedFuture(new UnreachableException(peer, "node " + peer + " left the NATS swarm: it said goodbye"));
     }
     return rpc.ask(peer, payload, timeoutMs);
   }
