@@ -245,7 +245,7 @@ public final class Ledger {
     if (!origin.isEmpty() && seq > 0 && seq >= docs.laneForkedFrom(origin)) return "rejected: forked_credit";
     String agent = b.path("origin_agent").asText();
     long agentSeq = b.path("origin_agent_seq").asLong();
-    if (!agent.isEmpty() && agentSeq > 0 && agentSeq >= agentForkedFrom(agent)) return "rejected: forked_credit";
+    if (!agent.isEmpty() && agentSeq > 0 && agentSeq >= chains.forkedFrom(agent)) return "rejected: forked_credit";
     if (id.startsWith("m:")) {
       int colon = id.indexOf(':', 2);
       ObjectNode m = colon < 0 ? null : docs.get("m/" + id.substring(2, colon));
@@ -399,10 +399,6 @@ public final class Ledger {
   }
 
   // ---------------------------------------------------------------- forks and refold
-
-  private long agentForkedFrom(String agent) {
-    return chains.forkedFrom(agent);
-  }
 
   /**
    * Judges every chain again from scratch: what a proven fork, or a task that folded to another

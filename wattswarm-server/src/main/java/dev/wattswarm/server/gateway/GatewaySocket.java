@@ -92,7 +92,7 @@ public final class GatewaySocket implements AutoCloseable {
     ArrayDeque<Long> pending = upgrading.get(key);
     while (pending != null && !pending.isEmpty() && now - pending.peekFirst() > UPGRADE_GRACE_NANOS) {
       pending.pollFirst();
-      decrement(key);
+      release(key);
     }
     if (perKey.getOrDefault(key, 0) >= limits.maxSocketsPerKey()) return false;
     perKey.merge(key, 1, Integer::sum);
@@ -111,10 +111,6 @@ public final class GatewaySocket implements AutoCloseable {
   }
 
   private synchronized void release(String key) {
-    decrement(key);
-  }
-
-  private void decrement(String key) {
     perKey.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 
