@@ -50,6 +50,14 @@ public final class EventSync implements AutoCloseable {
   private final Map<Scope, Set<EventKind>> scopes = new ConcurrentHashMap<>();
   private final SyncConfig cfg;
   private volatile SyncPolicy policy = SyncPolicy.OPEN;
+  /** Other heads of equally long lanes already probed for a fork: each is fetched once (bounded). */
+  private final Set<dev.wattswarm.kernel.event.EventId> probedHeads = java.util.Collections.synchronizedSet(
+      java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<dev.wattswarm.kernel.event.EventId, Boolean> e) {
+          return size() > 4_096;
+        }
+      }));
   private final NodeId me;
   private final ExecutorService ingest;
   private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
@@ -214,7 +222,14 @@ public final class EventSync implements AutoCloseable {
     List<Lane> remote = SyncWire.readHeads(heads);
     long behind = 0;
     for (Lane l : remote) {
-      if (subscribed(l.scope())) behind += Math.max(0, l.head().seq() - store.laneHead(l.author(), l.scope()).seq());
+      if (!subscribed(l.scope())) continue;
+      LaneHead local = store.laneHead(l.author(), l.scope());
+      behind += Math.max(0, l.head().seq() - local.seq());
+      // as long as each other, but ending in another event: an author that forked its lane and
+      // stopped there (a double spend) is found only here, since neither side is behind
+      if (local.seq() > 0 && l.head().seq() == local.seq() && !l.head().id().equals(local.id()) && probedHeads.add(l.head().id())) {
+        probeFork(peer, l, local);
+      }
     }
     if (behind == 0) return;
     log.info("backfill from {} ({}): {} events behind", peer, why, behind);
