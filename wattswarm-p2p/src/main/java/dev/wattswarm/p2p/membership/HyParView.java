@@ -39,6 +39,9 @@ public final class HyParView {
 
   private record Lost(PeerInfo peer, int attempts) {}
 
+  /** Peers one shuffle frame may carry; a longer list is malformed. */
+  private static final int MAX_SAMPLE = 64;
+
   private final Transport transport;
   private final Scheduler scheduler;
   private final MembershipConfig cfg;
@@ -48,6 +51,8 @@ public final class HyParView {
   private final Map<NodeId, PeerInfo> activeInfo = new LinkedHashMap<>();
   private final Map<NodeId, PeerInfo> passive = new LinkedHashMap<>();
   private final Map<NodeId, Lost> lost = new LinkedHashMap<>();
+  /** Passive peers that declined us since the last reconnect tick: not asked again until then. */
+  private final java.util.Set<NodeId> declined = new java.util.HashSet<>();
   private final List<String> contacts = new ArrayList<>();
   private final Map<String, NodeId> contactIds = new java.util.HashMap<>();
   private final List<Listener> listeners = new ArrayList<>();
@@ -180,11 +185,11 @@ public final class HyParView {
       case FrameType.SHUFFLE -> {
         PeerInfo origin = r.peer();
         int ttl = r.u8();
-        List<PeerInfo> sample = r.peers(64);
+        List<PeerInfo> sample = r.peers(MAX_SAMPLE);
         onShuffle(link, origin, ttl, sample);
       }
       case FrameType.SHUFFLE_REPLY -> {
-        merge(r.peers(64));
+        merge(r.peers(MAX_SAMPLE));
         if (!active.containsValue(link)) link.close("shuffle done");
       }
       default -> throw new MalformedFrameException("unknown membership frame " + type);
@@ -254,7 +259,11 @@ public final class HyParView {
       lost.remove(peer.id());
       addActive(link, peer);
     } else {
+      // a full view is no fault: keep the peer for repair (the paper does; dropping it drains the
+      // passive view of exactly the peers a later repair needs), but ask the others first
       link.close("declined");
+      declined.add(peer.id());
+      addPassive(peer);
       promoteFromPassive();
     }
   }
@@ -301,6 +310,7 @@ public final class HyParView {
   }
 
   private void reconnectTick() {
+    declined.clear();
     if (running) {
       // a link can close without its linkDown reaching us first (a race with a dial or a join
       // completing on another thread): never keep a closed link as a neighbour
@@ -328,8 +338,10 @@ public final class HyParView {
 
   private void promoteFromPassive() {
     passive.keySet().removeIf(shunned);
-    if (!running || active.size() >= cfg.activeSize() || passive.isEmpty()) return;
-    List<PeerInfo> candidates = new ArrayList<>(passive.values());
+    if (!running || active.size() >= cfg.activeSize()) return;
+    List<PeerInfo> candidates = new ArrayList<>();
+    for (PeerInfo c : passive.values()) if (!declined.contains(c.id())) candidates.add(c);
+    if (candidates.isEmpty()) return;
     PeerInfo p = candidates.get(random.nextInt(candidates.size()));
     passive.remove(p.id());
     neighborRequest(p, needy());
@@ -386,6 +398,20 @@ public final class HyParView {
     passive.remove(p);
     lost.remove(p);
     for (Listener l : listeners) l.neighborUp(p, link);
+    tellWhomWeKnow(p, link);
+  }
+
+  /**
+   * Gives a new neighbour a sample of our views. A node that joined through one contact otherwise
+   * knows nobody past its first neighbours until its first shuffle, and if they all crash before
+   * then it is stranded in an island that can never find the rest (the contact is gone too).
+   */
+  private void tellWhomWeKnow(NodeId p, Link link) {
+    List<PeerInfo> known = new ArrayList<>();
+    for (PeerInfo i : activeInfo.values()) if (!i.id().equals(p)) known.add(i);
+    known.addAll(pick(passive.values(), 2 * cfg.shufflePassive()));
+    if (known.size() > MAX_SAMPLE) known = known.subList(0, MAX_SAMPLE);
+    if (!known.isEmpty()) link.send(new WireWriter(FrameType.SHUFFLE_REPLY).peers(known).done());
   }
 
   private void dropActive(NodeId p, boolean quiet) {
