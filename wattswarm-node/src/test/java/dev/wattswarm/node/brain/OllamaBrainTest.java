@@ -184,7 +184,9 @@ class OllamaBrainTest {
 
     assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
     assertThat(e.getMessage()).contains(server.base() + CHAT, "300 ms", "timeout_ms");
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(250L, 5_000L);
+    // only the lower bound is the brain's doing; the upper one says "gave up, did not hang" and is
+    // loose because a loaded machine can stall any thread for seconds
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(250L, 60_000L);
   }
 
   @Test
