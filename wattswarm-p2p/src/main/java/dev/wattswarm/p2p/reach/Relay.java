@@ -180,6 +180,13 @@ public final class Relay {
     Route r = routes.get(key);
     if (seen.containsKey(key)) {
       counters.inc("relay.duplicates");
+      // a copy becomes a way back for the answer, or is sent the answer, only once it proves to be
+      // the request its origin signed: a forged copy would take a path slot or draw the answer
+      boolean wouldUse = r != null || (req.target().equals(self) && answered.containsKey(key));
+      if (wouldUse && !req.verify(networkId)) {
+        env.strike(link, "relay_forged", link.peer() + " relayed a copy of a request not signed by its origin " + req.origin());
+        return;
+      }
       if (req.target().equals(self)) {
         duplicateAtTarget(key, r, link, req.relayId());
         return;
