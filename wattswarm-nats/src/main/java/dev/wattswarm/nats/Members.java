@@ -31,7 +31,15 @@ import org.slf4j.LoggerFactory;
  */
 final class Members {
   private static final Logger log = LoggerFactory.getLogger(Members.class);
-  static final int RECORD = 0x53;
+  /** The member record of the first NATS protocol (no version field), which this build no longer speaks. */
+  static final int RECORD_V1 = 0x53;
+  /** A member record that names its protocol version. */
+  static final int RECORD = 0x57;
+  /**
+   * The NATS protocol this build speaks: request/reply on per-request reply subjects and signed
+   * goodbyes came in version 2. Nodes of other versions cannot work together; each side says so.
+   */
+  static final int PROTOCOL = 2;
   private static final int MAX_SCOPES = 64;
 
   record Member(NodeId id, long stampMs, long heardMs, List<String> scopes) {}
@@ -50,6 +58,8 @@ final class Members {
   private volatile Map<NodeId, Member> snapshot = Map.of();
   private final Map<NodeId, Long> lastStamp = new ConcurrentHashMap<>();
   private final List<Substrate.MembershipListener> listeners = new CopyOnWriteArrayList<>();
+  /** Nodes of another protocol already named in the log (bounded). */
+  private final Set<NodeId> warnedProtocol = new java.util.HashSet<>();
   /**
    * Members that were live and said goodbye (signed), until they beat again: a request to one
    * fails at once instead of waiting out its timeout. Only a node seen live gets here, so neither a
@@ -107,7 +117,7 @@ final class Members {
 
   byte[] record(boolean leaving) {
     List<String> scopes = myScopes.get();
-    WireWriter w = new WireWriter(RECORD).node(me).string(networkId).i64(scheduler.now()).u8(leaving ? 1 : 0).i32(scopes.size());
+    WireWriter w = new WireWriter(RECORD).u8(PROTOCOL).node(me).string(networkId).i64(scheduler.now()).u8(leaving ? 1 : 0).i32(scopes.size());
     for (String s : scopes) w.string(s);
     return Signed.sign(key, domain(), w.done());
   }
@@ -146,7 +156,17 @@ final class Members {
       byte[] body = Signed.body(frame);
       if (body == null) throw new IllegalArgumentException("short");
       WireReader r = new WireReader(body);
-      if (r.u8() != RECORD) throw new IllegalArgumentException("type");
+      int type = r.u8();
+      if (type == RECORD_V1) {
+        otherProtocol(r.node(), 1);
+        return;
+      }
+      if (type != RECORD) throw new IllegalArgumentException("type");
+      int version = r.u8();
+      if (version != PROTOCOL) {
+        otherProtocol(r.node(), version);
+        return;
+      }
       id = r.node();
       if (!r.string(300).equals(networkId)) {
         counters.inc("rejected_members.wrong_network");
@@ -191,6 +211,18 @@ final class Members {
     if (fresh) gone.remove(id);
     if (fresh) changed(id, true);
     else snapshot = Map.copyOf(members);
+  }
+
+  /**
+   * A record of a node that speaks another NATS protocol (an older or newer build). It is not a
+   * member, since neither side understands the other's requests; the operator is told once per
+   * node (the claim is unsigned as far as we can judge it, so it changes nothing but a log line).
+   */
+  private void otherProtocol(NodeId id, int version) {
+    counters.inc("rejected_members.other_protocol");
+    if (id.equals(me) || warnedProtocol.size() >= 256 || !warnedProtocol.add(id)) return;
+    log.warn("nats: node {} speaks wattswarm NATS protocol {}, this node speaks {}: they cannot work together; run the same "
+        + "wattswarm release on every node of the network", id, version, PROTOCOL);
   }
 
   /** Drops the members not heard from within the timeout. */

@@ -179,6 +179,30 @@ class NatsSubstrateTest {
     assertThat(b.got).containsExactly("genuine");
   }
 
+  /**
+   * A node of another release announces itself (validly signed, as an old or newer build would):
+   * it is not taken as a member, since neither side understands the other's requests, and it is
+   * counted (the log names it once) instead of failing every request sent its way.
+   */
+  @Test
+  void aNodeSpeakingAnotherNatsProtocolIsNotTakenAsAMember() {
+    Node a = node(key());
+    KeyPair old = key();
+    KeyPair newer = key();
+    String domain = "wattswarm/nats/member/" + NET;
+    byte[] v1 = new dev.wattswarm.p2p.wire.WireWriter(Members.RECORD_V1).node(old.id()).string(NET)
+        .i64(System.currentTimeMillis()).u8(0).i32(0).done();
+    byte[] v3 = new dev.wattswarm.p2p.wire.WireWriter(Members.RECORD).u8(Members.PROTOCOL + 1).node(newer.id()).string(NET)
+        .i64(System.currentTimeMillis()).u8(0).i32(0).done();
+    a.link.connection().publish(NatsNames.heartbeats(NET), Signed.sign(old, domain, v1));
+    a.link.connection().publish(NatsNames.heartbeats(NET), Signed.sign(newer, domain, v3));
+    Node b = node(key());
+    allSee(1);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> a.sub.defenseCounters().getOrDefault("rejected_members.other_protocol", 0L) == 2);
+    assertThat(a.sub.neighbours()).containsOnlyKeys(b.key.id());
+  }
+
   @Test
   void aNodeThatWasAwayReplaysWhatItMissedFromItsDurableConsumer() {
     KeyPair bk = key();
