@@ -15,6 +15,7 @@ import dev.wattswarm.node.state.StateDir;
 import dev.wattswarm.node.task.Executor;
 import dev.wattswarm.node.task.TaskRequest;
 import dev.wattswarm.node.task.TaskRuntime;
+import dev.wattswarm.node.task.TestExecutors;
 import dev.wattswarm.p2p.Overlay;
 import dev.wattswarm.p2p.gossip.BroadcastConfig;
 import dev.wattswarm.p2p.membership.MembershipConfig;
@@ -80,7 +81,7 @@ final class EconSwarm implements AutoCloseable {
     Overlay o = new Overlay(t, net.scheduler(), MembershipConfig.local(), BroadcastConfig.local(), new Random(seed));
     EventSync sync = new EventSync(node.log(), o, new RequestRouter(o), Set.of(Scope.GLOBAL), SyncConfig.local());
     closeables.add(sync);
-    List<Executor> execs = liar ? List.of(summer("liar", true)) : List.of(summer("honest", false), echo());
+    List<Executor> execs = liar ? List.of(TestExecutors.summer("liar", true)) : List.of(TestExecutors.summer("honest", false), echo());
     TaskRuntime rt = TaskRuntime.start(node, execs, true);
     closeables.add(rt);
     Economy eco = Economy.start(node, rt, null, ECONOMY, account -> true);
@@ -109,29 +110,6 @@ final class EconSwarm implements AutoCloseable {
 
   String networkId() {
     return networkId;
-  }
-
-  /** Answers "sum a b c" with the sum; a liar always says 42. */
-  static Executor summer(String name, boolean liar) {
-    return new Executor() {
-      public String name() {
-        return name;
-      }
-
-      public Set<String> capabilities() {
-        return Set.of("sum");
-      }
-
-      public JsonNode execute(TaskRequest t) {
-        long sum = 0;
-        for (String w : t.prompt().split(" ")) if (w.matches("-?\\d+")) sum += Long.parseLong(w);
-        return CanonicalJson.object().put("sum", liar ? 42 : sum);
-      }
-
-      public Verdict verify(TaskRequest t, JsonNode c) {
-        return execute(t).equals(c) ? Verdict.passed("same sum") : Verdict.failed("different sum");
-      }
-    };
   }
 
   /** Only honest nodes have it: fast missions on it are never won by a liar. */

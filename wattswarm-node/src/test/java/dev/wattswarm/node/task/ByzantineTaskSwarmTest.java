@@ -69,29 +69,6 @@ class ByzantineTaskSwarmTest {
 
   record Peer(String name, boolean byzantine, Node node, SimTransport transport, Overlay overlay, TaskRuntime tasks) {}
 
-  /** Answers "sum a b c" with the sum; a liar always says 42. */
-  static Executor summer(String name, boolean liar) {
-    return new Executor() {
-      public String name() {
-        return name;
-      }
-
-      public Set<String> capabilities() {
-        return Set.of("sum");
-      }
-
-      public JsonNode execute(TaskRequest t) {
-        long sum = 0;
-        for (String w : t.prompt().split(" ")) if (w.matches("-?\\d+")) sum += Long.parseLong(w);
-        return CanonicalJson.object().put("sum", liar ? 42 : sum);
-      }
-
-      public Verdict verify(TaskRequest t, JsonNode c) throws Exception {
-        return execute(t).equals(c) ? Verdict.passed("same sum") : Verdict.failed("different sum");
-      }
-    };
-  }
-
   /** Answers at random: without agreement on who won, nodes would show different results. */
   static Executor dice(String name) {
     Random r = new Random();
@@ -123,8 +100,8 @@ class ByzantineTaskSwarmTest {
     Overlay o = new Overlay(t, net.scheduler(), MembershipConfig.local(), BroadcastConfig.local(), new Random(seed));
     closeables.add(new EventSync(node.log(), o, new RequestRouter(o), Set.of(Scope.GLOBAL), SyncConfig.local()));
     List<Executor> execs = byzantine
-        ? List.of(summer("liar1", true), summer("liar2", true), summer("liar3", true), dice("dice"))
-        : List.of(summer("honest", false), dice("dice"));
+        ? List.of(TestExecutors.summer("liar1", true), TestExecutors.summer("liar2", true), TestExecutors.summer("liar3", true), dice("dice"))
+        : List.of(TestExecutors.summer("honest", false), dice("dice"));
     TaskRuntime rt = TaskRuntime.start(node, execs, true);
     return new Peer(name, byzantine, node, t, o, rt);
   }
