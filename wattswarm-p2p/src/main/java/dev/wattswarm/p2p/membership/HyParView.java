@@ -54,6 +54,8 @@ public final class HyParView {
   /** Passive peers that declined us since the last reconnect tick: not asked again until then. */
   private final java.util.Set<NodeId> declined = new java.util.HashSet<>();
   private final List<String> contacts = new ArrayList<>();
+  /** Contacts we sent a JOIN to and have no answer from yet. */
+  private final java.util.Set<String> joining = new java.util.HashSet<>();
   private final Map<String, NodeId> contactIds = new java.util.HashMap<>();
   private final List<Listener> listeners = new ArrayList<>();
   private final DefenseCounters counters;
@@ -124,16 +126,38 @@ public final class HyParView {
   public void join(String contact, NodeId expected) {
     if (!contacts.contains(contact)) contacts.add(contact);
     if (expected != null) contactIds.put(contact, expected);
+    if (!joining.add(contact)) return; // a join through it is under way
     dial(contact, contactIds.get(contact), link -> {
-      if (!link.send(new WireWriter(FrameType.JOIN).peer(self).done())) return;
-      // the contact takes us into its active view; we take it into ours
-      addActive(link, new PeerInfo(link.peer(), link.peerListenAddress()));
+      // the contact is our neighbour once it says so (JOIN_ACCEPT): taking it at once left us
+      // holding a neighbour that never heard of us whenever our JOIN did not get through (dropped
+      // over a peer's rate, or the contact stopping), and we heard nothing from it
+      if (!link.send(new WireWriter(FrameType.JOIN).peer(self).done())) {
+        joining.remove(contact);
+        return;
+      }
+      scheduler.schedule(cfg.reconnectMs(), () -> joinUnanswered(contact, link));
+    }, () -> joining.remove(contact));
+  }
+
+  /**
+   * No JOIN_ACCEPT from a contact after a reconnect period: ask it plainly to be our neighbour on
+   * the same link (with priority if we are short of neighbours), and give up on the link if that
+   * goes unanswered too.
+   */
+  private void joinUnanswered(String contact, Link link) {
+    joining.remove(contact);
+    if (active.containsValue(link) || !link.isOpen() || !running) return;
+    counters.inc("joins_unanswered");
+    link.send(new WireWriter(FrameType.NEIGHBOR).peer(self).u8(needy() ? 1 : 0).done());
+    scheduler.schedule(cfg.reconnectMs(), () -> {
+      if (!active.containsValue(link)) link.close("join unanswered");
     });
   }
 
   /** After a restart of the transport: forget links, keep what we know, and find the overlay again. */
   public void rejoin() {
     running = true;
+    joining.clear(); // what was under way died with the old transport
     for (NodeId p : List.copyOf(active.keySet())) dropActive(p, false);
     for (String c : contacts) join(c);
     if (contacts.isEmpty()) promoteFromPassive();
@@ -208,6 +232,8 @@ public final class HyParView {
   }
 
   private void onJoin(Link link, PeerInfo newcomer) {
+    // accept before anything else goes down the link: the newcomer takes us as a neighbour on it
+    link.send(new WireWriter(FrameType.JOIN_ACCEPT).peer(self).done());
     addActive(link, newcomer);
     byte[] fwd = new WireWriter(FrameType.FORWARD_JOIN).peer(newcomer).u8(cfg.activeWalk()).done();
     for (var e : active.entrySet()) {
