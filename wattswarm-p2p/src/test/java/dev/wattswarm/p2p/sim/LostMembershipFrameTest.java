@@ -44,6 +44,24 @@ class LostMembershipFrameTest {
     assertThat(s.allHave(List.of(id), 10_000)).as("the newcomer hears a broadcast").isTrue();
   }
 
+  @Test
+  void aJoinerDoesNotCountAContactThatNeverAcceptedIt() {
+    SimSwarm s = new SimSwarm(12, 3);
+    s.nodes.get(1).join(s.transports.get(0).localAddress());
+    s.net.scheduler().runFor(5_000);
+    String joiner = s.transports.get(2).localAddress();
+    s.net.dropWhen((from, to, frame) -> from.equals(joiner) && frame[0] == FrameType.JOIN);
+    s.nodes.get(2).join(s.transports.get(0).localAddress());
+    // well inside one reconnect period: the JOIN is lost, so no JOIN_ACCEPT came
+    s.net.scheduler().runFor(300);
+    assertThat(s.nodes.get(2).membership().activeView()).as("no neighbour that never heard of us").isEmpty();
+    assertThat(view(s, s.transports.get(0).localId())).doesNotContain(s.transports.get(2).localId());
+    s.net.scheduler().runFor(10_000);
+    NodeId me = s.transports.get(2).localId();
+    assertThat(s.nodes.get(2).membership().activeView()).as("asked plainly instead, and taken").isNotEmpty();
+    for (NodeId p : s.nodes.get(2).membership().activeView()) assertThat(view(s, p)).contains(me);
+  }
+
   private static Collection<NodeId> view(SimSwarm s, NodeId peer) {
     for (int i = 0; i < s.nodes.size(); i++) {
       HyParView m = s.nodes.get(i).membership();
