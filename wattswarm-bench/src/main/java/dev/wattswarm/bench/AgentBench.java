@@ -59,15 +59,17 @@ final class AgentBench implements BenchRunner.ExternalSuite {
         // -Dwattswarm.bench.agents.only=two_processes: the baselines and the cross-process figure alone, for profiling
         try (NodeHost ha = NodeHost.start(NodeConfig.fromEnv(dir.resolve("a"), Map.of("WATTSWARM_NODE_MODE", "network",
             "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.51:0")).withControlPort(0), new StateDir(dir.resolve("a")), Clock.systemUTC(),
-            new SecureRandom(), List.of(), List.of(AgentSpec.parse("lead:coordinator:coordination")), Map.of())) {
+            new SecureRandom(), NodeHost.Options.defaults().withExecutors(List.of())
+                .withAgents(List.of(AgentSpec.parse("lead:coordinator:coordination"))))) {
           out.set("two_processes", acrossProcesses(ha, dir.resolve("p"), n, quick, progress));
         }
         return out;
       }
       progress.println("bench agents: within one node");
       try (NodeHost h = NodeHost.start(NodeConfig.local(dir.resolve("solo")), new StateDir(dir.resolve("solo")), Clock.systemUTC(),
-          new SecureRandom(), List.of(), List.of(AgentSpec.parse("lead:coordinator:coordination"), AgentSpec.parse("echo:specialist:echo")),
-          Map.of("echo", ECHO))) {
+          new SecureRandom(), NodeHost.Options.defaults().withExecutors(List.of())
+              .withAgents(List.of(AgentSpec.parse("lead:coordinator:coordination"), AgentSpec.parse("echo:specialist:echo")))
+              .withResponders(Map.of("echo", ECHO)))) {
         out.set("same_node", measure(h.agents().client("lead"), n));
       }
       progress.println("bench agents: workflows of 1 decomposition x 8 parallel subtasks x synthesis");
@@ -76,14 +78,14 @@ final class AgentBench implements BenchRunner.ExternalSuite {
       Path a = dir.resolve("a");
       Path b = dir.resolve("b");
       NodeConfig ca = NodeConfig.fromEnv(a, Map.of("WATTSWARM_NODE_MODE", "network", "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.51:0")).withControlPort(0);
-      try (NodeHost ha = NodeHost.start(ca, new StateDir(a), Clock.systemUTC(), new SecureRandom(), List.of(),
-          List.of(AgentSpec.parse("lead:coordinator:coordination")), Map.of())) {
+      try (NodeHost ha = NodeHost.start(ca, new StateDir(a), Clock.systemUTC(), new SecureRandom(),
+          NodeHost.Options.defaults().withExecutors(List.of()).withAgents(List.of(AgentSpec.parse("lead:coordinator:coordination"))))) {
         Files.createDirectories(b);
         new StartupConfig(java.util.Optional.empty(), List.of()).withContact(
             new dev.wattswarm.node.network.Contact(ha.node().nodeId(), ha.network().advertisedAddress())).write(new StateDir(b));
         NodeConfig cb = NodeConfig.fromEnv(b, Map.of("WATTSWARM_NODE_MODE", "wan", "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.52:0")).withControlPort(0);
-        try (NodeHost hb = NodeHost.start(cb, new StateDir(b), Clock.systemUTC(), new SecureRandom(), List.of(),
-            List.of(AgentSpec.parse("echo:specialist:echo")), Map.of("echo", ECHO))) {
+        try (NodeHost hb = NodeHost.start(cb, new StateDir(b), Clock.systemUTC(), new SecureRandom(), NodeHost.Options.defaults().withExecutors(List.of())
+            .withAgents(List.of(AgentSpec.parse("echo:specialist:echo"))).withResponders(Map.of("echo", ECHO)))) {
           PeerClient lead = ha.agents().client("lead");
           long until = System.nanoTime() + 30_000_000_000L;
           while (lead.discover("echo").isEmpty() && System.nanoTime() < until) Thread.sleep(50);
@@ -147,8 +149,8 @@ final class AgentBench implements BenchRunner.ExternalSuite {
       specs.add(AgentSpec.parse("s" + i + ":specialist:c" + i + ":8"));
       caps.add("c" + i);
     }
-    try (NodeHost h = NodeHost.start(NodeConfig.local(dir), new StateDir(dir), Clock.systemUTC(), new SecureRandom(), List.of(),
-        specs, Map.of())) {
+    try (NodeHost h = NodeHost.start(NodeConfig.local(dir), new StateDir(dir), Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withExecutors(List.of()).withAgents(specs))) {
       var engine = new dev.wattswarm.agents.workflow.WorkflowEngine(h.node(), h.agents(), 3, 10_000);
       var goal = CanonicalJson.parse("{\"kind\":\"code-review\",\"code\":\"x = eval(y)\"}");
       for (int i = 0; i < Math.min(20, n); i++) awaitFinished(engine, engine.start("warm-" + i, goal, caps).id());

@@ -45,8 +45,8 @@ record BenchPair(NodeHost a, NodeHost b) implements AutoCloseable {
 
   private static NodeHost node(Path dir, Map<String, String> env, List<String> agents, SwarmConfig sw) throws Exception {
     NodeConfig cfg = NodeConfig.fromEnv(dir, env).withControlPort(0);
-    return NodeHost.start(cfg, new StateDir(dir), Clock.systemUTC(), new SecureRandom(), null, agents.stream().map(AgentSpec::parse).toList(),
-        Map.of("echo", ECHO), sw);
+    return NodeHost.start(cfg, new StateDir(dir), Clock.systemUTC(), new SecureRandom(), NodeHost.Options.defaults()
+        .withAgents(agents.stream().map(AgentSpec::parse).toList()).withResponders(Map.of("echo", ECHO)).withSwarm(sw));
   }
 
   /** Waits until each node counts the other as a member (at most 30 s). */

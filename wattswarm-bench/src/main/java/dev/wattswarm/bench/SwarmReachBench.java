@@ -46,8 +46,8 @@ final class SwarmReachBench {
         NodeConfig cfg = NodeConfig.fromEnv(d, Map.of("WATTSWARM_NODE_MODE", k == 0 ? "network" : "wan",
             "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0." + (60 + k) + ":0")).withControlPort(0);
         List<AgentSpec> specs = List.of(AgentSpec.parse(k == 0 ? "lead:coordinator:coordination" : "e" + k + ":specialist:echo" + k));
-        hosts.add(NodeHost.start(cfg, new StateDir(d), Clock.systemUTC(), new SecureRandom(), List.of(), specs,
-            k == 0 ? Map.of() : Map.of("e" + k, ECHO)));
+        hosts.add(NodeHost.start(cfg, new StateDir(d), Clock.systemUTC(), new SecureRandom(), NodeHost.Options.defaults().withExecutors(List.of())
+            .withAgents(specs).withResponders(k == 0 ? Map.of() : Map.of("e" + k, ECHO))));
       }
       PeerClient lead = hosts.get(0).agents().client("lead");
       long until = System.nanoTime() + 60_000_000_000L;

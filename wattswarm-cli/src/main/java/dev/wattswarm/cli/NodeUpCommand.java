@@ -71,8 +71,8 @@ final class NodeUpCommand implements Callable<Integer> {
     }
     if (controlPort != null) cfg = cfg.withControlPort(controlPort);
     if (p2pPort != null) cfg = cfg.withP2pPort(p2pPort);
-    NodeHost host = NodeHost.start(cfg, dir, Clock.systemUTC(), new SecureRandom(), null, agentList, java.util.Map.of(),
-        dev.wattswarm.server.publicapi.PublicConfig.fromEnv(cfg.mode(), System.getenv()));
+    NodeHost host = NodeHost.start(cfg, dir, Clock.systemUTC(), new SecureRandom(), NodeHost.Options.defaults().withAgents(agentList)
+        .withPublicHttp(dev.wattswarm.server.publicapi.PublicConfig.fromEnv(cfg.mode(), System.getenv())));
     CountDownLatch stopped = new CountDownLatch(1);
     long graceMs = cfg.shutdownGrace().toMillis();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -361,7 +361,8 @@ class ConsoleBrowserTest {
     if (contact != null) new dev.wattswarm.node.network.StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
     var cfg = dev.wattswarm.node.config.NodeConfig.fromEnv(dir, java.util.Map.of("WATTSWARM_NODE_MODE", mode,
         "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0")).withControlPort(0);
-    var h = dev.wattswarm.server.NodeHost.start(cfg, sd, Clock.systemUTC(), new java.security.SecureRandom(), List.of());
+    var h = dev.wattswarm.server.NodeHost.start(cfg, sd, Clock.systemUTC(), new java.security.SecureRandom(),
+        dev.wattswarm.server.NodeHost.Options.defaults().withExecutors(List.of()));
     others.add(h);
     return h;
   }

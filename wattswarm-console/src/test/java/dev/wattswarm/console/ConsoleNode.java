@@ -30,8 +30,8 @@ final class ConsoleNode implements AutoCloseable {
   /** @param agents agent specs as {@code node up --agent} takes them ("name:role:capability") */
   ConsoleNode(Path dir, Clock clock, List<Executor> executors, List<String> agents) throws Exception {
     StateDir sd = new StateDir(dir);
-    host = NodeHost.start(NodeConfig.local(sd.root()), sd, clock, new SecureRandom(), executors,
-        agents.stream().map(dev.wattswarm.agents.AgentSpec::parse).toList());
+    host = NodeHost.start(NodeConfig.local(sd.root()), sd, clock, new SecureRandom(), NodeHost.Options.defaults().withExecutors(executors)
+        .withAgents(agents.stream().map(dev.wattswarm.agents.AgentSpec::parse).toList()));
     token = sd.readToken();
   }
 

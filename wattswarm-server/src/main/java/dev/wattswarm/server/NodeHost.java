@@ -7,6 +7,7 @@ import dev.wattswarm.node.p2p.NetworkRuntime;
 import dev.wattswarm.node.task.Executor;
 import dev.wattswarm.node.task.ExecutorsFile;
 import dev.wattswarm.node.task.TaskRuntime;
+import dev.wattswarm.server.publicapi.PublicConfig;
 import java.util.List;
 
 import dev.wattswarm.node.Node;
@@ -66,59 +67,70 @@ public final class NodeHost implements AutoCloseable {
     return network;
   }
 
-  /** Runs the executors of {@code executors.json} in the state dir, or the default rules executors. */
-  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random) throws IOException {
-    return start(config, dir, clock, random, null);
-  }
-
-  /** @param executors this node's executors, or null to read {@code executors.json} */
-  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors)
-      throws IOException {
-    return start(config, dir, clock, random, executors, List.of());
-  }
-
-  /** @param agents agents to run on this node (node up --role/--capabilities/--agent) */
-  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
-      List<dev.wattswarm.agents.AgentSpec> agents) throws IOException {
-    return start(config, dir, clock, random, executors, agents, java.util.Map.of());
-  }
-
   /**
-   * For embedding: agents with your own answer logic.
+   * What an embedder may choose when starting a node, immutable; every field has a default, so
+   * {@code Options.defaults()} is what {@code start} without options uses. Build with the withers:
+   * {@code Options.defaults().withAgents(List.of(AgentSpec.parse("lead:coordinator:coordination")))}.
    *
-   * @param responders by agent name; agents not named here use agents.json's brain or the rules brain
+   * @param executors this node's task executors; null reads {@code executors.json} in the state dir
+   *     (or the default rules executors), an empty list runs none
+   * @param agents agents to run on this node besides those of {@code agents.json}
+   *     ({@code node up --role/--capabilities/--agent})
+   * @param responders answer logic by agent name; agents not named here use {@code agents.json}'s
+   *     brain or the rules brain
+   * @param publicHttp the public listener, which runs only when the node is networked; null gives
+   *     {@link PublicConfig#embedded} for the node's mode (loopback, a free port), never a well-known
+   *     port by surprise. {@code node up} reads it from the environment
+   * @param swarm the substrate (p2p or nats) and the swarm view's timings; null reads
+   *     {@code WATTSWARM_SUBSTRATE} and friends from the environment
    */
-  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
-      List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders)
+  public record Options(List<Executor> executors, List<dev.wattswarm.agents.AgentSpec> agents,
+      java.util.Map<String, dev.wattswarm.agents.Responder> responders, PublicConfig publicHttp,
+      dev.wattswarm.node.swarm.SwarmConfig swarm) {
+    public Options {
+      // copied so a caller changing its list after start cannot change what the node runs
+      executors = executors == null ? null : List.copyOf(executors);
+      agents = agents == null ? List.of() : List.copyOf(agents);
+      responders = responders == null ? java.util.Map.of() : java.util.Map.copyOf(responders);
+    }
+
+    /** executors.json, no extra agents or responders, the embedded public listener, the swarm of the environment. */
+    public static Options defaults() {
+      return new Options(null, List.of(), java.util.Map.of(), null, null);
+    }
+
+    public Options withExecutors(List<Executor> executors) {
+      return new Options(executors, agents, responders, publicHttp, swarm);
+    }
+
+    public Options withAgents(List<dev.wattswarm.agents.AgentSpec> agents) {
+      return new Options(executors, agents, responders, publicHttp, swarm);
+    }
+
+    public Options withResponders(java.util.Map<String, dev.wattswarm.agents.Responder> responders) {
+      return new Options(executors, agents, responders, publicHttp, swarm);
+    }
+
+    public Options withPublicHttp(PublicConfig publicHttp) {
+      return new Options(executors, agents, responders, publicHttp, swarm);
+    }
+
+    public Options withSwarm(dev.wattswarm.node.swarm.SwarmConfig swarm) {
+      return new Options(executors, agents, responders, publicHttp, swarm);
+    }
+  }
+
+  /** A node with {@link Options#defaults()}. */
+  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random) throws IOException {
+    return start(config, dir, clock, random, Options.defaults());
+  }
+
+  /** A node with the executors, agents, responders, public listener and swarm of {@code options}. */
+  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, Options options)
       throws IOException {
-    return start(config, dir, clock, random, executors, agents, responders,
-        dev.wattswarm.server.publicapi.PublicConfig.embedded(config.mode()), dev.wattswarm.node.swarm.SwarmConfig.fromEnv(System.getenv()));
-  }
-
-  /**
-   * @param publicHttp the public listener ({@code node up} reads it from the environment; embedded
-   *     nodes get loopback and a free port when networked); it runs only when the node is networked
-   */
-  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
-      List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders,
-      dev.wattswarm.server.publicapi.PublicConfig publicHttp) throws IOException {
-    return start(config, dir, clock, random, executors, agents, responders, publicHttp,
-        dev.wattswarm.node.swarm.SwarmConfig.fromEnv(System.getenv()));
-  }
-
-  /** @param swarm the substrate (p2p or nats) and the swarm view's timings */
-  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
-      List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders,
-      dev.wattswarm.node.swarm.SwarmConfig swarm) throws IOException {
-    return start(config, dir, clock, random, executors, agents, responders,
-        dev.wattswarm.server.publicapi.PublicConfig.embedded(config.mode()), swarm);
-  }
-
-  /** Everything chosen by the caller: the public listener, the substrate and the swarm view. */
-  public static NodeHost start(NodeConfig config, StateDir dir, Clock clock, SecureRandom random, List<Executor> executors,
-      List<dev.wattswarm.agents.AgentSpec> agents, java.util.Map<String, dev.wattswarm.agents.Responder> responders,
-      dev.wattswarm.server.publicapi.PublicConfig publicHttp, dev.wattswarm.node.swarm.SwarmConfig swarm) throws IOException {
-    List<Executor> execs = executors != null ? executors : ExecutorsFile.load(dir.root());
+    PublicConfig publicHttp = options.publicHttp() != null ? options.publicHttp() : PublicConfig.embedded(config.mode());
+    var swarm = options.swarm() != null ? options.swarm() : dev.wattswarm.node.swarm.SwarmConfig.fromEnv(System.getenv());
+    List<Executor> execs = options.executors() != null ? options.executors() : ExecutorsFile.load(dir.root());
     boolean networked = config.mode() != Mode.LOCAL && config.p2pEnabled();
     StartupConfig startup = StartupConfig.read(dir);
     Networks.Resolved[] network = new Networks.Resolved[1];
@@ -156,11 +168,11 @@ public final class NodeHost implements AutoCloseable {
       if (networked) tasks.service().networkParams(network[0].bundle().params());
       var fromFile = dev.wattswarm.agents.AgentsFile.load(dir.root());
       List<dev.wattswarm.agents.AgentSpec> allAgents = new java.util.ArrayList<>(fromFile.specs());
-      allAgents.addAll(agents);
+      allAgents.addAll(options.agents());
       var rules = new dev.wattswarm.agents.RulesResponder();
       agentRuntime = dev.wattswarm.agents.AgentRuntime.start(node, net, allAgents,
           s -> dev.wattswarm.economy.service.ServiceProvider.forNode(node,
-              responders.getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules))));
+              options.responders().getOrDefault(s.name(), fromFile.responders().getOrDefault(s.name(), rules))));
       var workflows = node.manage(new dev.wattswarm.agents.workflow.WorkflowEngine(node, agentRuntime, 3, 60_000));
       social = dev.wattswarm.social.Social.start(node, net, random);
       swarmParts = SwarmParts.start(node, net, tasks, agentRuntime, swarm);

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class EconomyApiTest extends LocalNodeApi {
   @Override
   protected NodeHost startNode(StateDir dir) throws Exception {
-    return NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), null,
-        List.of(AgentSpec.parse("tr:specialist:translate")));
+    return NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withAgents(List.of(AgentSpec.parse("tr:specialist:translate"))));
   }
 
 

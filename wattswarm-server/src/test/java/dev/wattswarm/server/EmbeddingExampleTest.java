@@ -25,9 +25,10 @@ class EmbeddingExampleTest {
   void theDocumentedExampleWorks() throws Exception {
     Path dir = tmp.resolve("my-node");
     try (NodeHost host = NodeHost.start(NodeConfig.local(dir), new StateDir(dir), Clock.systemUTC(), new SecureRandom(),
-        null, List.of(AgentSpec.parse("reviewer:specialist:security"), AgentSpec.parse("lead:coordinator:coordination")),
-        Map.of("reviewer", (self, from, body) -> CanonicalJson.object().put("verdict",
-            body.path("code").asText().contains("eval(") ? "unsafe" : "ok")))) {
+        NodeHost.Options.defaults()
+            .withAgents(List.of(AgentSpec.parse("reviewer:specialist:security"), AgentSpec.parse("lead:coordinator:coordination")))
+            .withResponders(Map.of("reviewer", (self, from, body) -> CanonicalJson.object().put("verdict",
+                body.path("code").asText().contains("eval(") ? "unsafe" : "ok"))))) {
       PeerClient lead = host.agents().client("lead");
       AgentRuntime.Reply r = lead.request("security", CanonicalJson.parse("{\"code\":\"eval(input())\"}"), 5_000);
       assertThat(r.agentName()).isEqualTo("reviewer");

@@ -27,8 +27,8 @@ class HiveApiTest extends LocalNodeApi {
     Files.createDirectories(dir.root());
     Files.writeString(dir.root().resolve("executors.json"), "{\"executors\":[{\"name\":\"w\",\"kind\":\"rules\",\"capabilities\":[\"lab\"],"
         + "\"rules\":[{\"match\":\".*\",\"answer\":\"ok\"}],\"agent\":\"tr\"}]}");
-    return NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), null,
-        List.of(AgentSpec.parse("tr:specialist:translate")));
+    return NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withAgents(List.of(AgentSpec.parse("tr:specialist:translate"))));
   }
 
 

@@ -44,7 +44,7 @@ class HiveSwarmTest extends SocialNodes {
     if (contact != null) new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
     NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", contact == null ? "network" : "wan",
         "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0")).withControlPort(0);
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, agents);
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), NodeHost.Options.defaults().withAgents(agents));
     hosts.add(h);
     return h;
   }

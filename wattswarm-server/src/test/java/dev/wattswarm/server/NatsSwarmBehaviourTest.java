@@ -19,8 +19,9 @@ class NatsSwarmBehaviourTest extends SwarmBehaviourSuite {
   NodeHost join(Path dir, String name, String... agents) throws Exception {
     if (server == null) server = NatsServer.start();
     NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", "network")).withControlPort(0);
-    return NodeHost.start(cfg, new StateDir(dir), Clock.systemUTC(), new SecureRandom(), null,
-        java.util.Arrays.stream(agents).map(AgentSpec::parse).toList(), Map.of(), NatsSwarmTest.swarm(NatsConfig.of(List.of(server.url()))));
+    return NodeHost.start(cfg, new StateDir(dir), Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withAgents(java.util.Arrays.stream(agents).map(AgentSpec::parse).toList())
+            .withSwarm(NatsSwarmTest.swarm(NatsConfig.of(List.of(server.url())))));
   }
 
   @Override

@@ -62,7 +62,8 @@ class NatsSwarmTest {
     NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", "network")).withControlPort(0);
     List<AgentSpec> specs = new ArrayList<>();
     for (String a : agents) specs.add(AgentSpec.parse(a));
-    NodeHost h = NodeHost.start(cfg, new StateDir(dir), Clock.systemUTC(), new SecureRandom(), null, specs, Map.of(), swarm);
+    NodeHost h = NodeHost.start(cfg, new StateDir(dir), Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withAgents(specs).withSwarm(swarm));
     hosts.add(h);
     return h;
   }

@@ -58,7 +58,8 @@ public abstract class NetworkNodes {
         .withControlPort(0);
     List<AgentSpec> specs = new ArrayList<>();
     for (String a : agents) specs.add(AgentSpec.parse(a));
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null, specs, responders, swarm());
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withAgents(specs).withResponders(responders).withSwarm(swarm()));
     hosts.add(h);
     return h;
   }

@@ -23,8 +23,8 @@ class P2pSwarmBehaviourTest extends SwarmBehaviourSuite {
     if (genesis != null) new StartupConfig(java.util.Optional.empty(), List.of()).withContact(genesis).write(sd);
     NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", genesis == null ? "network" : "wan",
         "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.1:0")).withControlPort(0);
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null,
-        java.util.Arrays.stream(agents).map(AgentSpec::parse).toList(), Map.of(), SWARM);
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withAgents(java.util.Arrays.stream(agents).map(AgentSpec::parse).toList()).withSwarm(SWARM));
     if (genesis == null) genesis = new Contact(h.node().nodeId(), h.network().advertisedAddress());
     return h;
   }

@@ -54,8 +54,8 @@ class ReachSwarmTest {
     if (contact != null) new StartupConfig(java.util.Optional.empty(), List.of()).withContact(contact).write(sd);
     NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", contact == null ? "network" : "wan",
         "WATTSWARM_P2P_LISTEN_ADDRS", "127.0.0.1:0")).withControlPort(0);
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), null,
-        List.of(AgentSpec.parse("a" + k + ":specialist:cap" + k)));
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withAgents(List.of(AgentSpec.parse("a" + k + ":specialist:cap" + k))));
     hosts.add(h);
     return h;
   }

@@ -34,7 +34,7 @@ abstract class SocialNodes extends NetworkNodes {
     }
     NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", mode, "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0"))
         .withControlPort(0);
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom(), (List<dev.wattswarm.node.task.Executor>) null);
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), new SecureRandom());
     hosts.add(h);
     return h;
   }

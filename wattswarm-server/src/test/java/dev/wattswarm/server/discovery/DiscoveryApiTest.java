@@ -51,7 +51,8 @@ class DiscoveryApiTest {
         .withControlPort(0);
     PublicConfig pub = PublicConfig.embedded(Mode.NETWORK).withRate(1000, 1000)
         .withDiscovery(List.of(OWN_URL), Optional.of(new NodeRecord.Location(52.52, 13.40)));
-    host = NodeHost.start(cfg, new StateDir(tmp), clock, rng, null, List.of(AgentSpec.parse("scout:specialist:maps,search")), Map.of(), pub);
+    host = NodeHost.start(cfg, new StateDir(tmp), clock, rng,
+        NodeHost.Options.defaults().withAgents(List.of(AgentSpec.parse("scout:specialist:maps,search"))).withPublicHttp(pub));
     base = host.publicUrl() + "/api/network/discovery";
     net = host.node().networkId();
   }

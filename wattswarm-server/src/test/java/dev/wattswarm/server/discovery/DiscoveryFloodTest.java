@@ -38,8 +38,8 @@ class DiscoveryFloodTest {
     PublicConfig pub = PublicConfig.embedded(Mode.NETWORK).withRate(1000, 1000);
     SecureRandom rng = new SecureRandom();
     HttpClient http = HttpClient.newHttpClient();
-    try (NodeHost host = NodeHost.start(cfg, new StateDir(tmp), clock, rng, null, List.of(AgentSpec.parse("s:specialist:x")), Map.of(),
-        pub)) {
+    try (NodeHost host = NodeHost.start(cfg, new StateDir(tmp), clock, rng,
+        NodeHost.Options.defaults().withAgents(List.of(AgentSpec.parse("s:specialist:x"))).withPublicHttp(pub))) {
       String net = host.node().networkId();
       URI records = URI.create(host.publicUrl() + "/api/network/discovery/records");
       int budget = RecordLimits.defaults().perAddressBurst();

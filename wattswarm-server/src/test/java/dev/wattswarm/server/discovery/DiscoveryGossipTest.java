@@ -53,7 +53,8 @@ class DiscoveryGossipTest {
     StateDir sd = new StateDir(dir);
     if (contact != null) new StartupConfig(Optional.empty(), List.of()).withContact(contact).write(sd);
     NodeConfig cfg = NodeConfig.fromEnv(dir, Map.of("WATTSWARM_NODE_MODE", mode, "WATTSWARM_P2P_LISTEN_ADDRS", ip + ":0")).withControlPort(0);
-    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), rng, null, List.of(AgentSpec.parse(agent)), Map.of(), pub);
+    NodeHost h = NodeHost.start(cfg, sd, Clock.systemUTC(), rng,
+        NodeHost.Options.defaults().withAgents(List.of(AgentSpec.parse(agent))).withPublicHttp(pub));
     hosts.add(h);
     return h;
   }

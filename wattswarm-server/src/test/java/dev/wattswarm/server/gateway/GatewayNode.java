@@ -42,7 +42,8 @@ public final class GatewayNode implements AutoCloseable {
   public GatewayNode(Path root, GatewayLimits limits, Clock rateClock, boolean withEconomy,
       List<dev.wattswarm.node.task.Executor> executors) throws Exception {
     dir = new StateDir(root);
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), executors);
+    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withExecutors(executors));
     var url = new java.util.concurrent.atomic.AtomicReference<String>("");
     GatewayEconomy economy = withEconomy ? new dev.wattswarm.server.EconomyGateway(host.economy(), host.tasks().tracker(), host.node().log()) : GatewayEconomy.NONE;
     Gateway g = gateway = new Gateway(host.node(), host.tasks().service(), economy, url::get,

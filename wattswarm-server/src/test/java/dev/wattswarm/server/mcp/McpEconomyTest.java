@@ -41,8 +41,8 @@ class McpEconomyTest {
   @BeforeEach
   void start() throws Exception {
     StateDir dir = new StateDir(tmp.resolve("n"));
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), null,
-        List.of(dev.wattswarm.agents.AgentSpec.parse("helper:worker:echo")));
+    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(),
+        NodeHost.Options.defaults().withAgents(List.of(dev.wattswarm.agents.AgentSpec.parse("helper:worker:echo"))));
     token = dir.readToken();
     var transport = HttpClientStreamableHttpTransport.builder(host.controlUrl()).endpoint("/mcp")
         .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token)).build();

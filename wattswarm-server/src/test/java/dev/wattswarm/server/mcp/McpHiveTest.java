@@ -36,7 +36,7 @@ class McpHiveTest {
   @BeforeEach
   void start() throws Exception {
     StateDir dir = new StateDir(tmp.resolve("n"));
-    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom(), null, List.of());
+    host = NodeHost.start(NodeConfig.local(dir.root()), dir, Clock.systemUTC(), new SecureRandom());
     var transport = HttpClientStreamableHttpTransport.builder(host.controlUrl()).endpoint("/mcp")
         .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + dir.readToken())).build();
     client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build();
