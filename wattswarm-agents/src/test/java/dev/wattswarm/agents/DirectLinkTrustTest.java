@@ -11,9 +11,7 @@ import dev.wattswarm.kernel.identity.KeyPair;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DirectLinkTrustTest {
   @org.junit.jupiter.api.io.TempDir Path tmp;
-  final List<AutoCloseable> open = new ArrayList<>();
+  TlsNode.Pool nodes;
   TlsNode a, h, l;
   AgentRuntime atA, atH;
   final KeyPair spy = KeyPair.generate(new SecureRandom());
@@ -62,14 +60,13 @@ class DirectLinkTrustTest {
   }
 
   TlsNode node(String name) {
-    TlsNode n = new TlsNode(tmp.resolve(name), Clock.systemUTC());
-    open.add(0, n);
-    return n;
+    if (nodes == null) nodes = new TlsNode.Pool(tmp);
+    return nodes.start(name);
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : open) c.close();
+    if (nodes != null) nodes.close();
   }
 
   @Test

@@ -11,9 +11,7 @@ import dev.wattswarm.kernel.identity.KeyPair;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +34,7 @@ class LyingPeerTest {
   enum Mode { HONEST, IMPERSONATE, OTHER_NODE, OLD_REPLY, OVERSIZED, FORWARD, TAMPERED_CONTEXT }
 
   @TempDir Path tmp;
-  final List<AutoCloseable> open = new ArrayList<>();
+  TlsNode.Pool nodes;
   TlsNode a, h, l;
   AgentRuntime atA, atH;
   final KeyPair spy = KeyPair.generate(new SecureRandom());
@@ -69,14 +67,13 @@ class LyingPeerTest {
   }
 
   TlsNode node(String name) {
-    TlsNode n = new TlsNode(tmp.resolve(name), Clock.systemUTC());
-    open.add(0, n);
-    return n;
+    if (nodes == null) nodes = new TlsNode.Pool(tmp);
+    return nodes.start(name);
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : open) c.close();
+    if (nodes != null) nodes.close();
   }
 
   @Test

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wattswarm.kernel.json.CanonicalJson;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerClientRemoteTest {
   @TempDir Path tmp;
   final long seed = new SecureRandom().nextLong();
-  final List<AutoCloseable> open = new ArrayList<>();
+  TlsNode.Pool nodes;
   final AgentConfig config = AgentConfig.defaults().withTimings(100, 60_000);
   final CountDownLatch release = new CountDownLatch(1);
   TlsNode a, b;
@@ -61,15 +59,14 @@ class PeerClientRemoteTest {
   }
 
   TlsNode node(String name) {
-    TlsNode n = new TlsNode(tmp.resolve(name), Clock.systemUTC());
-    open.add(0, n);
-    return n;
+    if (nodes == null) nodes = new TlsNode.Pool(tmp);
+    return nodes.start(name);
   }
 
   @AfterEach
   void stop() throws Exception {
     release.countDown();
-    for (AutoCloseable c : open) c.close();
+    if (nodes != null) nodes.close();
   }
 
   static List<String> names(List<AgentRecord> l) {
@@ -160,8 +157,7 @@ class PeerClientRemoteTest {
 
     // B restarts (same state dir: same node key and agent keys) and is asked again
     String w1 = lead.discover("w1").get(0).agentId();
-    open.remove(b);
-    b.close();
+    nodes.stop(b);
     b = node("b");
     atB = startB();
     b.join(a);

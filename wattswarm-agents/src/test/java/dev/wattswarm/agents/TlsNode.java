@@ -58,4 +58,33 @@ final class TlsNode implements AutoCloseable {
     scheduler.close();
     node.close();
   }
+
+  /** The nodes of one test, each in its own directory under the test's, closed newest first. */
+  static final class Pool implements AutoCloseable {
+    private final Path dir;
+    private final java.util.List<TlsNode> open = new java.util.ArrayList<>();
+
+    Pool(Path dir) {
+      this.dir = dir;
+    }
+
+    /** A node in {@code dir/name}: the same name again is the same node key (a restart). */
+    TlsNode start(String name) {
+      TlsNode n = new TlsNode(dir.resolve(name), Clock.systemUTC());
+      open.add(0, n);
+      return n;
+    }
+
+    /** Closes one node now (a crash or a stop before a restart). */
+    void stop(TlsNode n) {
+      open.remove(n);
+      n.close();
+    }
+
+    @Override
+    public void close() {
+      for (TlsNode n : open) n.close();
+      open.clear();
+    }
+  }
 }
