@@ -90,7 +90,13 @@ public final class Relay {
   /** Ways back the target keeps for its answer: every copy that reached it, up to a neighbour set. */
   private static final int MAX_TARGET_PATHS = 8;
   /** Answers kept for copies of their request arriving later (bytes in all). */
-  static final int ANSWERED_BYTES = 1 << 20;
+  static final int ANSWERED_BYTES = 4 << 20;
+  /**
+   * The largest answer kept for later copies: room for an agent's largest reply (256 KiB body,
+   * base64 and envelope on top), so a request whose first path swallowed a big answer is not left
+   * with none.
+   */
+  static final int MAX_ANSWER_KEPT = 512 << 10;
   /** Floods per request: the first, and two more when the earlier ones found nothing conclusive. */
   static final int MAX_FLOODS = 3;
   /** Pause after a flood came back: before searching again, or before calling the target gone. */
@@ -259,7 +265,7 @@ public final class Relay {
 
   /** Keeps an answer we sent for copies still on their way, within {@link #ANSWERED_BYTES} in all. */
   private void keepAnswer(String key, byte[] frame) {
-    if (frame.length > ANSWERED_BYTES / 16) return;
+    if (frame.length > MAX_ANSWER_KEPT) return;
     answered.put(key, frame);
     answeredBytes += frame.length;
     for (Iterator<byte[]> it = answered.values().iterator(); answeredBytes > ANSWERED_BYTES && it.hasNext(); ) {

@@ -61,7 +61,7 @@ class RelayCopiesTest {
       @Override public Collection<Link> neighbourLinks() { return neighbours; }
       @Override public CompletableFuture<byte[]> handle(NodeId o, byte[] payload) { return answer; }
       @Override public void strike(Link link, String key, String detail) { strikes.add(key + " " + link.peer()); }
-    }, new Random(1), 1 << 16);
+    }, new Random(1), 1 << 20);
   }
 
   RelayFrames.Request request() {
@@ -90,6 +90,19 @@ class RelayCopiesTest {
     assertThat(bad.sentOfType(FrameType.RELAY_RESPONSE)).as("no answer down a forged copy").isZero();
     assertThat(strikes).containsExactly("relay_forged " + liar.id());
     assertThat(second.sentOfType(FrameType.RELAY_RESPONSE)).as("a genuine later copy is answered").isEqualTo(1);
+  }
+
+  @Test
+  void aLaterCopyGetsEvenAnAgentSizedAnswer() {
+    Wire first = new Wire(honest.id()), later = new Wire(onward.id());
+    byte[] big = new byte[300 * 1024]; // an agent's largest reply body, 256 KiB, once encoded
+    Relay r = relay(target, List.of(), CompletableFuture.completedFuture(big));
+    RelayFrames.Request req = request();
+    r.onRequest(first, req);
+    scheduler.runFor(10);
+    r.onRequest(later, req.withTtl(5));
+    scheduler.runFor(10);
+    assertThat(later.sentOfType(FrameType.RELAY_RESPONSE)).as("the kept answer, for a path the first one may not reach").isEqualTo(1);
   }
 
   @Test
