@@ -208,9 +208,12 @@ final class Members {
     lastStamp.put(id, stamp);
     if (lastStamp.size() > 4 * cfg.maxMembers()) lastStamp.keySet().retainAll(Set.copyOf(members.keySet()));
     boolean fresh = members.put(id, new Member(id, stamp, now, List.copyOf(scopes))) == null;
-    if (fresh) gone.remove(id);
-    if (fresh) changed(id, true);
-    else snapshot = Map.copyOf(members);
+    if (fresh) {
+      gone.remove(id);
+      changed(id, true);
+    } else {
+      snapshot = Map.copyOf(members);
+    }
   }
 
   /**

@@ -148,7 +148,7 @@ public final class HyParView {
     joining.remove(contact);
     if (active.containsValue(link) || !link.isOpen() || !running) return;
     counters.inc("joins_unanswered");
-    link.send(new WireWriter(FrameType.NEIGHBOR).peer(self).u8(needy() ? 1 : 0).done());
+    link.send(neighborFrame(needy()));
     scheduler.schedule(cfg.reconnectMs(), () -> {
       if (!active.containsValue(link)) link.close("join unanswered");
     });
@@ -383,9 +383,13 @@ public final class HyParView {
     return active.size() < (cfg.activeSize() + 1) / 2;
   }
 
+  /** A request to be a neighbour; with {@code high}, one a full view must take. */
+  private byte[] neighborFrame(boolean high) {
+    return new WireWriter(FrameType.NEIGHBOR).peer(self).u8(high ? 1 : 0).done();
+  }
+
   private void neighborRequest(PeerInfo p, boolean high) {
-    dial(p.address(), p.id(), link -> link.send(new WireWriter(FrameType.NEIGHBOR).peer(self).u8(high ? 1 : 0).done()),
-        () -> promoteFromPassive());
+    dial(p.address(), p.id(), link -> link.send(neighborFrame(high)), () -> promoteFromPassive());
   }
 
   // ---- views
